@@ -1,0 +1,49 @@
+import type { Token } from '../policy/model.js';
+import { DEFAULT_AUDIENCE, isGitHubProvider } from './claims.js';
+import { formatSubject, parseSubject, type SubjectParts } from './subject.js';
+
+const TYPICAL_SUBJECT = 'repo:some-other-org/some-repo:ref:refs/heads/main';
+
+/**
+ * Turns a witness found by the automaton search (`repo:x/x:ref:refs/heads/x`) into the most typical
+ * token that still proves the same point, checking every rewrite with `holds`.
+ */
+export function realisticWitness(token: Token, holds: (t: Token) => boolean): Token {
+  if (!isGitHubProvider(token.provider)) return token;
+  let best: Token = { provider: token.provider, claims: { ...token.claims } };
+  const attempt = (claims: Record<string, string>) => {
+    const candidate = { provider: token.provider, claims: { ...best.claims, ...claims } };
+    if (holds(candidate)) best = candidate;
+  };
+  if (best.claims.aud === undefined) attempt({ aud: DEFAULT_AUDIENCE });
+  if (best.claims.sub === undefined) attempt({ sub: TYPICAL_SUBJECT });
+  // Per part of the subject, the first rewrite that keeps the point wins.
+  const rewrites: ((p: SubjectParts) => void)[][] = [
+    [(p) => void (p.owner = 'some-other-org'), (p) => void (p.owner = `${p.owner}-other`)],
+    [(p) => void (p.repo = 'some-repo')],
+    [
+      (p) => void (p.context = 'ref:refs/heads/main'),
+      (p) => void (p.context = p.context.replace(/^ref:refs\/tags\/.*$/, 'ref:refs/tags/v1.0.0')),
+      (p) => void (p.context = p.context.replace(/^environment:.*$/, 'environment:production')),
+    ],
+  ];
+  for (const group of rewrites) {
+    for (const rewrite of group) {
+      const parts = parseSubject(best.claims.sub ?? '');
+      if (!parts) break;
+      const before = best.claims.sub;
+      rewrite(parts);
+      attempt({ sub: formatSubject(parts) });
+      if (best.claims.sub !== before) break;
+    }
+  }
+  const parts = parseSubject(best.claims.sub ?? '');
+  if (parts) {
+    // Make the other claims tell the same story as the subject where the policies allow it.
+    if (best.claims.repository !== undefined) attempt({ repository: `${parts.owner}/${parts.repo}` });
+    if (best.claims.job_workflow_ref !== undefined) {
+      attempt({ job_workflow_ref: `${parts.owner}/${parts.repo}/.github/workflows/deploy.yml@refs/heads/main` });
+    }
+  }
+  return best;
+}

@@ -1,0 +1,48 @@
+import { isGitHubProvider, isStsGitHubClaim } from '../github/claims.js';
+import { keyTarget, statementApplies } from './applies.js';
+import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
+import { compareOpaque } from './opaque.js';
+import { clauseHolds, clausePatterns, type KeyView, operatorInfo } from './operators.js';
+import { matchPattern } from './pattern.js';
+
+/** The value of a condition key in the request STS evaluates for this token, or undefined when absent. */
+export function requestValue(token: Token, key: string): string | undefined {
+  const target = keyTarget(key, token.provider.toLowerCase());
+  if (target.kind === 'foreign') return undefined;
+  if (target.kind === 'claim' && isGitHubProvider(token.provider) && !isStsGitHubClaim(target.claim)) return undefined;
+  const wanted = target.kind === 'claim' ? target.claim : target.key;
+  for (const [name, value] of Object.entries(token.claims)) if (name.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+export function clauseHoldsFor(clause: ConditionClause, token: Token, version: string | undefined): boolean {
+  const value = requestValue(token, clause.key);
+  return clauseHolds(clause, viewOf(clause, value, version));
+}
+
+function viewOf(clause: ConditionClause, value: string | undefined, version: string | undefined): KeyView {
+  if (value === undefined) return { present: false };
+  if (operatorInfo(clause.base)?.kind === 'opaque') {
+    return { present: true, valueMatches: (i) => compareOpaque(clause.base, value, clause.values[i] as string) };
+  }
+  const patterns = clausePatterns(clause, version);
+  return { present: true, valueMatches: (i) => matchPattern(patterns[i] as (typeof patterns)[number], value) };
+}
+
+export function statementMatches(statement: Statement, token: Token, version: string | undefined): boolean {
+  return (
+    statementApplies(statement, token.provider.toLowerCase()) &&
+    statement.conditions.every((c) => clauseHoldsFor(c, token, version))
+  );
+}
+
+/** IAM's decision on AssumeRoleWithWebIdentity with this token: some Allow matches and no Deny does. */
+export function admits(policy: PolicyDocument, token: Token): boolean {
+  let allowed = false;
+  for (const s of policy.statements) {
+    if (!statementMatches(s, token, policy.version)) continue;
+    if (s.effect === 'Deny') return false;
+    allowed = true;
+  }
+  return allowed;
+}

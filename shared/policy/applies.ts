@@ -1,0 +1,72 @@
+import type { Principal, Statement } from './model.js';
+
+export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
+
+/** The provider path a Federated principal names: the part after `oidc-provider/` of an ARN, or a bare host. */
+export function federatedProvider(value: string): string {
+  const marker = ':oidc-provider/';
+  const at = value.indexOf(marker);
+  return (at >= 0 ? value.slice(at + marker.length) : value).toLowerCase();
+}
+
+/** Every web identity provider that some statement names as a Federated principal. */
+export function namedProviders(statements: Statement[]): string[] {
+  const out = new Set<string>();
+  for (const s of statements) {
+    for (const p of [s.principal, s.notPrincipal]) {
+      if (p && p !== '*') for (const v of p.Federated ?? []) if (v !== '*') out.add(federatedProvider(v));
+    }
+  }
+  return [...out];
+}
+
+function principalNames(principal: Principal, provider: string): boolean {
+  if (principal === '*') return true;
+  for (const [type, values] of Object.entries(principal)) {
+    for (const v of values) {
+      // `{"AWS": "*"}` is the same as `"*"`: every principal, federated ones included.
+      if (v === '*' && (type === 'AWS' || type === 'Federated')) return true;
+      if (type === 'Federated' && federatedProvider(v) === provider) return true;
+    }
+  }
+  return false;
+}
+
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+      .join('')}$`,
+    'is',
+  );
+  return re.test(action);
+}
+
+/** Whether the statement's Principal and Action cover AssumeRoleWithWebIdentity by a token of this provider. */
+export function statementApplies(statement: Statement, provider: string): boolean {
+  if (statement.principal && !principalNames(statement.principal, provider)) return false;
+  if (statement.notPrincipal && principalNames(statement.notPrincipal, provider)) return false;
+  if (!statement.principal && !statement.notPrincipal) return false;
+  if (statement.action) return statement.action.some((a) => actionMatches(a, WEB_IDENTITY_ACTION));
+  if (statement.notAction) return !statement.notAction.some((a) => actionMatches(a, WEB_IDENTITY_ACTION));
+  return false;
+}
+
+/** What a condition key refers to for a token of `provider`. */
+export type KeyTarget =
+  | { kind: 'claim'; claim: string }
+  /** A claim of another identity provider: never present in this provider's tokens. */
+  | { kind: 'foreign' }
+  /** A request key outside the token (`aws:SourceIp`, `sts:RoleSessionName`...). */
+  | { kind: 'context'; key: string };
+
+export function keyTarget(key: string, provider: string): KeyTarget {
+  const lower = key.toLowerCase();
+  const colon = lower.indexOf(':');
+  if (colon < 0) return { kind: 'foreign' };
+  const prefix = lower.slice(0, colon);
+  if (prefix === provider) return { kind: 'claim', claim: lower.slice(colon + 1) };
+  if (prefix.includes('.')) return { kind: 'foreign' };
+  return { kind: 'context', key: lower };
+}

@@ -1,0 +1,108 @@
+import type { ConditionClause } from './model.js';
+import { compilePattern, type Pattern } from './pattern.js';
+
+/** How an operator compares: as a string pattern language, or opaquely (numbers, dates, IPs, binary). */
+export type OperatorKind = 'string' | 'null' | 'opaque';
+
+interface OperatorInfo {
+  kind: OperatorKind;
+  wildcards: boolean;
+  ignoreCase: boolean;
+  negated: boolean;
+}
+
+const STRING_OPERATORS: Record<string, OperatorInfo> = {
+  StringEquals: { kind: 'string', wildcards: false, ignoreCase: false, negated: false },
+  StringNotEquals: { kind: 'string', wildcards: false, ignoreCase: false, negated: true },
+  StringEqualsIgnoreCase: { kind: 'string', wildcards: false, ignoreCase: true, negated: false },
+  StringNotEqualsIgnoreCase: { kind: 'string', wildcards: false, ignoreCase: true, negated: true },
+  StringLike: { kind: 'string', wildcards: true, ignoreCase: false, negated: false },
+  StringNotLike: { kind: 'string', wildcards: true, ignoreCase: false, negated: true },
+  // ArnEquals and ArnLike both take wildcards; for the single-string keys of a web identity token they act as StringLike.
+  ArnEquals: { kind: 'string', wildcards: true, ignoreCase: false, negated: false },
+  ArnLike: { kind: 'string', wildcards: true, ignoreCase: false, negated: false },
+  ArnNotEquals: { kind: 'string', wildcards: true, ignoreCase: false, negated: true },
+  ArnNotLike: { kind: 'string', wildcards: true, ignoreCase: false, negated: true },
+  Bool: { kind: 'string', wildcards: false, ignoreCase: true, negated: false },
+  Null: { kind: 'null', wildcards: false, ignoreCase: false, negated: false },
+};
+
+const OPAQUE_BASES = [
+  'NumericEquals',
+  'NumericNotEquals',
+  'NumericLessThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThan',
+  'NumericGreaterThanEquals',
+  'DateEquals',
+  'DateNotEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'IpAddress',
+  'NotIpAddress',
+  'BinaryEquals',
+];
+
+export function operatorInfo(base: string): OperatorInfo | undefined {
+  const known = STRING_OPERATORS[base];
+  if (known) return known;
+  if (OPAQUE_BASES.includes(base)) {
+    const negated = base.includes('NotEquals') || base === 'NotIpAddress';
+    return { kind: 'opaque', wildcards: false, ignoreCase: false, negated };
+  }
+  return undefined;
+}
+
+/** Splits `ForAllValues:StringLikeIfExists` into its parts; undefined for an operator IAM does not know. */
+export function parseOperator(
+  operator: string,
+): Pick<ConditionClause, 'base' | 'setQualifier' | 'ifExists'> | undefined {
+  let rest = operator;
+  let setQualifier: ConditionClause['setQualifier'];
+  const colon = rest.indexOf(':');
+  if (colon >= 0) {
+    const qualifier = rest.slice(0, colon);
+    if (qualifier !== 'ForAnyValue' && qualifier !== 'ForAllValues') return undefined;
+    setQualifier = qualifier;
+    rest = rest.slice(colon + 1);
+  }
+  const ifExists = rest.endsWith('IfExists') && rest !== 'IfExists';
+  const base = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
+  if (!operatorInfo(base)) return undefined;
+  if (base === 'Null' && (ifExists || setQualifier)) return undefined;
+  return { base, setQualifier, ifExists };
+}
+
+export function clausePatterns(clause: ConditionClause, version: string | undefined): Pattern[] {
+  const info = operatorInfo(clause.base);
+  if (!info || info.kind !== 'string') return [];
+  const options = { wildcards: info.wildcards, ignoreCase: info.ignoreCase, variables: version === '2012-10-17' };
+  return clause.values.map((v) => compilePattern(v, options));
+}
+
+/** What a clause sees of its key: absent, or present with a test of each value against it. */
+export type KeyView = { present: false } | { present: true; valueMatches: (valueIndex: number) => boolean };
+
+/**
+ * IAM's truth value of one condition clause. One function for the concrete decision (admits) and for
+ * the symbolic search (compare), so the two can never disagree on semantics.
+ */
+export function clauseHolds(clause: ConditionClause, view: KeyView): boolean {
+  const info = operatorInfo(clause.base);
+  if (!info) return false;
+  if (info.kind === 'null') {
+    const wanted = clause.values.map((v) => v.toLowerCase());
+    return wanted.includes(view.present ? 'false' : 'true');
+  }
+  if (!view.present) {
+    if (clause.setQualifier === 'ForAllValues') return true;
+    if (clause.ifExists) return true;
+    if (clause.setQualifier === 'ForAnyValue') return false;
+    return info.negated;
+  }
+  let anyMatch = false;
+  for (let i = 0; i < clause.values.length && !anyMatch; i++) anyMatch = view.valueMatches(i);
+  return info.negated ? !anyMatch : anyMatch;
+}

@@ -1,0 +1,218 @@
+import { GITHUB_PROVIDER, isGitHubProvider, isStsGitHubClaim, OPTIONAL_CLAIMS } from '../github/claims.js';
+import { claimDomain, type Domain } from '../github/grammar.js';
+import { keyTarget, namedProviders, statementApplies } from './applies.js';
+import { type Cell, keyCells, OWNER_NONE } from './cells.js';
+import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
+import { clauseHolds, clausePatterns, type KeyView, operatorInfo } from './operators.js';
+import type { Pattern } from './pattern.js';
+
+/**
+ * The token space of one provider as seen by a set of policies: every condition key they mention,
+ * each split into cells, so that a policy's decision is a boolean function of one cell per key.
+ */
+export interface KeySpace {
+  /** Lower-cased condition key name without the provider prefix for claims (`sub`), full name otherwise. */
+  name: string;
+  kind: 'claim' | 'context';
+  patterns: Pattern[];
+  /** Opaque clauses (numbers, dates, IPs) on this key: their truth values are enumerated, not derived. */
+  opaque: ConditionClause[];
+  options: KeyOption[];
+}
+
+export type KeyOption =
+  | { absent: true; realistic: boolean }
+  | { absent: false; cell: Cell; realistic: boolean; opaqueTruth: boolean[] };
+
+export interface Space {
+  provider: string;
+  keys: KeySpace[];
+  /** Per policy: the statements that apply to this provider, with each clause bound to its key. */
+  policies: BoundStatement[][];
+  approximate: boolean;
+}
+
+interface BoundClause {
+  clause: ConditionClause;
+  /** Index in `keys`, or -1 for a key this provider never sends. */
+  key: number;
+  /** Offset of the clause's first pattern in the key's pattern list, or its index among opaque clauses. */
+  offset: number;
+}
+
+export interface BoundStatement {
+  statement: Statement;
+  clauses: BoundClause[];
+}
+
+/** Providers to analyse: every one named, and GitHub's when a wildcard principal lets any provider in. */
+export function providersOf(policies: PolicyDocument[]): string[] {
+  const named = new Set(policies.flatMap((p) => namedProviders(p.statements)));
+  const wildcard = policies.some((p) =>
+    p.statements.some((s) => s.principal === '*' || Object.values(s.principal ?? {}).some((v) => v.includes('*'))),
+  );
+  if (wildcard) named.add(GITHUB_PROVIDER);
+  return [...named].sort();
+}
+
+export interface SpaceOptions {
+  ownerCandidates?: string[];
+  /** Extra keys to include even when no policy mentions them (so witnesses show their value). */
+  extraClaims?: string[];
+  /** Narrower domains for some claims, to ask a question about part of the token space. */
+  domains?: Record<string, Domain>;
+}
+
+export function buildSpace(policies: PolicyDocument[], provider: string, options: SpaceOptions = {}): Space {
+  const keys: KeySpace[] = [];
+  const index = new Map<string, number>();
+  const github = isGitHubProvider(provider);
+  const keyFor = (name: string, kind: KeySpace['kind']): number => {
+    let k = index.get(name);
+    if (k === undefined) {
+      k = keys.length;
+      index.set(name, k);
+      keys.push({ name, kind, patterns: [], opaque: [], options: [] });
+    }
+    return k;
+  };
+  for (const claim of options.extraClaims ?? []) keyFor(claim, 'claim');
+  const bound = policies.map((policy) =>
+    policy.statements
+      .filter((s) => statementApplies(s, provider))
+      .map((statement) => ({
+        statement,
+        clauses: statement.conditions.map((clause): BoundClause => {
+          const target = keyTarget(clause.key, provider);
+          if (target.kind === 'foreign') return { clause, key: -1, offset: 0 };
+          if (target.kind === 'claim' && github && !isStsGitHubClaim(target.claim)) return { clause, key: -1, offset: 0 };
+          const k = target.kind === 'claim' ? keyFor(target.claim, 'claim') : keyFor(target.key, 'context');
+          const space = keys[k] as KeySpace;
+          if (operatorInfo(clause.base)?.kind === 'opaque') {
+            space.opaque.push(clause);
+            return { clause, key: k, offset: space.opaque.length - 1 };
+          }
+          const offset = space.patterns.length;
+          space.patterns.push(...clausePatterns(clause, policy.version));
+          return { clause, key: k, offset };
+        }),
+      })),
+  );
+  let approximate = false;
+  for (const key of keys) {
+    const domain =
+      (key.kind === 'claim' ? options.domains?.[key.name] : undefined) ??
+      claimDomain(key.kind === 'claim' && github ? key.name : undefined);
+    const tracksOwner = options.ownerCandidates && (key.name === 'sub' || key.name === 'repository');
+    const cells = keyCells(domain.dfa, key.patterns, tracksOwner ? { ownerCandidates: options.ownerCandidates } : {});
+    const canBeAbsent =
+      key.kind === 'context' || (github ? OPTIONAL_CLAIMS.includes(key.name) : !['sub', 'aud'].includes(key.name));
+    if (canBeAbsent) key.options.push({ absent: true, realistic: true });
+    if (key.opaque.length > 0) approximate = true;
+    const truthRows = truthTable(key.opaque.length);
+    for (const cell of cells.sort((a, b) => a.tier - b.tier)) {
+      for (const opaqueTruth of truthRows) {
+        key.options.push({ absent: false, cell, realistic: cell.tier < domain.realisticTiers, opaqueTruth });
+      }
+    }
+  }
+  return { provider, keys, policies: bound, approximate };
+}
+
+function truthTable(n: number): boolean[][] {
+  const rows: boolean[][] = [];
+  for (let m = 0; m < 1 << n; m++) rows.push(Array.from({ length: n }, (_, i) => ((m >> i) & 1) === 1));
+  return rows;
+}
+
+/** Three-valued decision of one policy under a partial choice of options (-1 = not chosen yet). */
+export function decide(space: Space, policy: number, choice: number[]): boolean | undefined {
+  let allowUnknown = false;
+  let allowed = false;
+  let denyUnknown = false;
+  for (const bound of space.policies[policy] ?? []) {
+    const value = statementValue(space, bound, choice);
+    if (bound.statement.effect === 'Deny') {
+      if (value === true) return false;
+      if (value === undefined) denyUnknown = true;
+    } else if (value === true) allowed = true;
+    else if (value === undefined) allowUnknown = true;
+  }
+  if (denyUnknown) return allowed || allowUnknown ? undefined : false;
+  if (allowed) return true;
+  return allowUnknown ? undefined : false;
+}
+
+function statementValue(space: Space, bound: BoundStatement, choice: number[]): boolean | undefined {
+  let unknown = false;
+  for (const c of bound.clauses) {
+    const value = clauseValue(space, c, choice);
+    if (value === false) return false;
+    if (value === undefined) unknown = true;
+  }
+  return unknown ? undefined : true;
+}
+
+function clauseValue(space: Space, bound: BoundClause, choice: number[]): boolean | undefined {
+  if (bound.key < 0) return clauseHolds(bound.clause, { present: false });
+  const picked = choice[bound.key] ?? -1;
+  if (picked < 0) return undefined;
+  const option = space.keys[bound.key]?.options[picked] as KeyOption;
+  let view: KeyView;
+  if (option.absent) view = { present: false };
+  else if (operatorInfo(bound.clause.base)?.kind === 'opaque') {
+    const truth = option.opaqueTruth[bound.offset] === true;
+    view = { present: true, valueMatches: () => truth };
+  } else {
+    const bits = option.cell.bits;
+    view = { present: true, valueMatches: (i) => bits[bound.offset + i] === true };
+  }
+  return clauseHolds(bound.clause, view);
+}
+
+/**
+ * Depth-first search over option choices for complete choices satisfying `want`, pruning a branch as
+ * soon as `want` is decided false. Options come tier-first, so the first solutions are the most typical.
+ */
+export function searchChoices(
+  space: Space,
+  want: (choice: number[]) => boolean | undefined,
+  visit: (choice: number[]) => boolean,
+): void {
+  const choice = space.keys.map(() => -1);
+  const go = (k: number): boolean => {
+    const verdict = want(choice);
+    if (verdict === false) return true;
+    if (k === space.keys.length) return verdict === true ? visit([...choice]) : true;
+    const options = space.keys[k]?.options ?? [];
+    for (let o = 0; o < options.length; o++) {
+      choice[k] = o;
+      if (!go(k + 1)) return false;
+    }
+    choice[k] = -1;
+    return true;
+  };
+  go(0);
+}
+
+export function choiceRealistic(space: Space, choice: number[]): boolean {
+  return choice.every((o, k) => space.keys[k]?.options[o]?.realistic !== false);
+}
+
+export function ownerFlags(space: Space, choice: number[]): number[] {
+  return choice
+    .map((o, k) => space.keys[k]?.options[o])
+    .map((opt) => (opt && !opt.absent ? opt.cell.owner : OWNER_NONE))
+    .filter((f) => f !== OWNER_NONE);
+}
+
+/** The token a complete choice stands for. */
+export function tokenOf(space: Space, choice: number[]): Token {
+  const claims: Record<string, string> = {};
+  choice.forEach((o, k) => {
+    const key = space.keys[k] as KeySpace;
+    const option = key.options[o];
+    if (option && !option.absent) claims[key.name] = option.cell.value;
+  });
+  return { provider: space.provider, claims };
+}

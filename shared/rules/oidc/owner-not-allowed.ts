@@ -1,0 +1,22 @@
+import type { PolicyRule } from '../rule.js';
+
+export const ownerNotAllowed: PolicyRule = {
+  id: 'oidc.owner-not-allowed',
+  severity: 'high',
+  title: 'Role admits an owner outside allowedOwners',
+  rationale: 'The configuration lists the GitHub owners whose workflows may reach this account; the role admits another one.',
+  remediation: 'Remove the subject values of the other owner, or add the owner to allowedOwners after review.',
+  references: [],
+  check(context) {
+    const allowed = context.allowedOwners;
+    if (!allowed) return [];
+    return context.owners().flatMap((analysis) =>
+      analysis.owners
+        .filter((o) => !allowed.includes(o))
+        .map((owner) => ({
+          message: `owner "${owner}" can assume the role but is not in allowedOwners (${allowed.join(', ')})`,
+          evidence: { provider: analysis.provider, owner, allowedOwners: allowed },
+        })),
+    );
+  },
+};

@@ -1,0 +1,37 @@
+import type { ParsedPolicy } from '../policy/model.js';
+import type { OwnerAnalysis } from '../policy/owners.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+/** What every rule carries, as Prowler's check metadata does. Ids are public: keep them stable. */
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  title: string;
+  rationale: string;
+  remediation: string;
+  /** CIS / AWS Security Hub ids and documentation where they exist. */
+  references: string[];
+}
+
+export interface RuleHit {
+  message: string;
+  evidence: Record<string, unknown>;
+}
+
+/** Everything a policy rule may ask, computed once per policy and only when a rule asks. */
+export interface PolicyContext {
+  parsed: ParsedPolicy;
+  githubProviders: string[];
+  owners(): OwnerAnalysis[];
+  allowedOwners?: string[];
+}
+
+export interface PolicyRule extends RuleMeta {
+  check(context: PolicyContext): RuleHit[];
+}
