@@ -1,4 +1,16 @@
-import { alt, chars, compile, type Dfa, layer, lit, plus, type Re, seq, star, tagged } from '../policy/regular.js';
+import {
+  alt,
+  chars,
+  compile,
+  type Dfa,
+  layer,
+  lit,
+  plus,
+  type Re,
+  seq,
+  star,
+  tagged,
+} from '../policy/regular.js';
 
 /**
  * The strings GitHub can put in each token claim, as regular languages. A claim's domain comes in tiers
@@ -22,11 +34,26 @@ const digits = plus(chars(DIGIT));
 const value = plus(chars(VALUE_CH));
 const anything = plus(chars(ANY));
 
-const repoId = alt(seq(owner, lit('/'), repo), seq(owner, lit('@'), digits, lit('/'), repo, lit('@'), digits));
-const ref = alt(seq(lit('refs/heads/'), value), seq(lit('refs/tags/'), value), seq(lit('refs/pull/'), digits, lit('/merge')));
+const repoId = alt(
+  seq(owner, lit('/'), repo),
+  seq(owner, lit('@'), digits, lit('/'), repo, lit('@'), digits),
+);
+const ref = alt(
+  seq(lit('refs/heads/'), value),
+  seq(lit('refs/tags/'), value),
+  seq(lit('refs/pull/'), digits, lit('/merge')),
+);
 const context = alt(seq(lit('environment:'), value), lit('pull_request'), seq(lit('ref:'), ref));
 /** `OWNER/REPO/PATH@REF` of the workflow file; its owner is the workflow's, not the caller's. */
-const workflowRef = seq(name, lit('/'), repo, lit('/'), plus(chars((c) => c !== '@' && c !== ':')), lit('@'), value);
+const workflowRef = seq(
+  name,
+  lit('/'),
+  repo,
+  lit('/'),
+  plus(chars((c) => c !== '@' && c !== ':')),
+  lit('@'),
+  value,
+);
 
 const words = (...w: string[]) => alt(...w.map(lit));
 /** One `claim:value` element of a customized subject (`include_claim_keys`). */
@@ -35,13 +62,37 @@ const subjectPair = alt(
   context,
   seq(lit('repository:'), owner, lit('/'), repo),
   seq(lit('repository_owner:'), owner),
-  seq(words('repository_id', 'repository_owner_id', 'actor_id', 'enterprise_id', 'run_id', 'run_number', 'run_attempt', 'check_run_id'), lit(':'), digits),
+  seq(
+    words(
+      'repository_id',
+      'repository_owner_id',
+      'actor_id',
+      'enterprise_id',
+      'run_id',
+      'run_number',
+      'run_attempt',
+      'check_run_id',
+    ),
+    lit(':'),
+    digits,
+  ),
   seq(words('job_workflow_ref', 'workflow_ref'), lit(':'), workflowRef),
   seq(lit('ref_type:'), words('branch', 'tag')),
   seq(lit('repository_visibility:'), words('public', 'private', 'internal')),
   seq(lit('runner_environment:'), words('github-hosted', 'self-hosted')),
   seq(
-    words('actor', 'workflow', 'event_name', 'head_ref', 'base_ref', 'sha', 'workflow_sha', 'job_workflow_sha', 'enterprise', 'ref_protected'),
+    words(
+      'actor',
+      'workflow',
+      'event_name',
+      'head_ref',
+      'base_ref',
+      'sha',
+      'workflow_sha',
+      'job_workflow_sha',
+      'enterprise',
+      'ref_protected',
+    ),
     lit(':'),
     value,
   ),

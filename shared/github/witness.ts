@@ -18,13 +18,13 @@ export function realisticWitness(token: Token, holds: (t: Token) => boolean): To
   if (best.claims.aud === undefined) attempt({ aud: DEFAULT_AUDIENCE });
   if (best.claims.sub === undefined) attempt({ sub: TYPICAL_SUBJECT });
   // Per part of the subject, the first rewrite that keeps the point wins.
-  const rewrites: ((p: SubjectParts) => void)[][] = [
-    [(p) => void (p.owner = 'some-other-org'), (p) => void (p.owner = `${p.owner}-other`)],
-    [(p) => void (p.repo = 'some-repo')],
+  const rewrites: ((p: SubjectParts) => SubjectParts)[][] = [
+    [(p) => ({ ...p, owner: 'some-other-org' }), (p) => ({ ...p, owner: `${p.owner}-other` })],
+    [(p) => ({ ...p, repo: 'some-repo' })],
     [
-      (p) => void (p.context = 'ref:refs/heads/main'),
-      (p) => void (p.context = p.context.replace(/^ref:refs\/tags\/.*$/, 'ref:refs/tags/v1.0.0')),
-      (p) => void (p.context = p.context.replace(/^environment:.*$/, 'environment:production')),
+      (p) => ({ ...p, context: 'ref:refs/heads/main' }),
+      (p) => ({ ...p, context: p.context.replace(/^ref:refs\/tags\/.*$/, 'ref:refs/tags/v1.0.0') }),
+      (p) => ({ ...p, context: p.context.replace(/^environment:.*$/, 'environment:production') }),
     ],
   ];
   for (const group of rewrites) {
@@ -32,8 +32,7 @@ export function realisticWitness(token: Token, holds: (t: Token) => boolean): To
       const parts = parseSubject(best.claims.sub ?? '');
       if (!parts) break;
       const before = best.claims.sub;
-      rewrite(parts);
-      attempt({ sub: formatSubject(parts) });
+      attempt({ sub: formatSubject(rewrite(parts)) });
       if (best.claims.sub !== before) break;
     }
   }
@@ -42,7 +41,9 @@ export function realisticWitness(token: Token, holds: (t: Token) => boolean): To
     // Make the other claims tell the same story as the subject where the policies allow it.
     if (best.claims.repository !== undefined) attempt({ repository: `${parts.owner}/${parts.repo}` });
     if (best.claims.job_workflow_ref !== undefined) {
-      attempt({ job_workflow_ref: `${parts.owner}/${parts.repo}/.github/workflows/deploy.yml@refs/heads/main` });
+      attempt({
+        job_workflow_ref: `${parts.owner}/${parts.repo}/.github/workflows/deploy.yml@refs/heads/main`,
+      });
     }
   }
   return best;

@@ -9,7 +9,8 @@ import { matchPattern } from './pattern.js';
 export function requestValue(token: Token, key: string): string | undefined {
   const target = keyTarget(key, token.provider.toLowerCase());
   if (target.kind === 'foreign') return undefined;
-  if (target.kind === 'claim' && isGitHubProvider(token.provider) && !isStsGitHubClaim(target.claim)) return undefined;
+  if (target.kind === 'claim' && isGitHubProvider(token.provider) && !isStsGitHubClaim(target.claim))
+    return undefined;
   const wanted = target.kind === 'claim' ? target.claim : target.key;
   for (const [name, value] of Object.entries(token.claims)) if (name.toLowerCase() === wanted) return value;
   return undefined;
@@ -23,10 +24,16 @@ export function clauseHoldsFor(clause: ConditionClause, token: Token, version: s
 function viewOf(clause: ConditionClause, value: string | undefined, version: string | undefined): KeyView {
   if (value === undefined) return { present: false };
   if (operatorInfo(clause.base)?.kind === 'opaque') {
-    return { present: true, valueMatches: (i) => compareOpaque(clause.base, value, clause.values[i] as string) };
+    return {
+      present: true,
+      valueMatches: (i) => compareOpaque(clause.base, value, clause.values[i] as string),
+    };
   }
   const patterns = clausePatterns(clause, version);
-  return { present: true, valueMatches: (i) => matchPattern(patterns[i] as (typeof patterns)[number], value) };
+  return {
+    present: true,
+    valueMatches: (i) => matchPattern(patterns[i] as (typeof patterns)[number], value),
+  };
 }
 
 export function statementMatches(statement: Statement, token: Token, version: string | undefined): boolean {

@@ -65,8 +65,14 @@ export function searchAlphabet(patterns: Pattern[], extra: string[] = []): strin
     if (rep !== undefined) rest.push(rep);
   }
   // Lower-case letters first, so that the first witness found reads like a name.
-  const rank = (c: string) => (/[a-z]/.test(c) ? 0 : /[0-9]/.test(c) ? 1 : /[A-Z]/.test(c) ? 2 : 3);
-  return [...rest, ...explicit].sort((a, b) => rank(a) - rank(b));
+  const byRank: string[][] = [[], [], [], []];
+  for (const c of [...rest, ...explicit]) (byRank[restRank(c)] as string[]).push(c);
+  return byRank.flat();
+}
+
+function restRank(c: string): number {
+  const category = restCategory(c);
+  return category === 'lower' ? 0 : category === 'digit' ? 1 : category === 'upper' ? 2 : 3;
 }
 
 function combineOwner(flag: number, result: number): number {
@@ -80,28 +86,76 @@ function combineOwner(flag: number, result: number): number {
  * pattern's outcome is settled the value is finished from a precomputed table instead of searching on.
  */
 export function keyCells(domain: Dfa, patterns: Pattern[], options: CellOptions = {}): Cell[] {
-  const alphabet = searchAlphabet(patterns, options.ownerCandidates?.flatMap((o) => [...o]) ?? []);
+  // Rules ask many questions of one policy: the same key with the same patterns recurs, so share the answer.
+  const cacheKey = `${patterns.map(patternKey).join('\u0000')}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}`;
+  let byKey = cellCache.get(domain);
+  if (!byKey) {
+    byKey = new Map();
+    cellCache.set(domain, byKey);
+  }
+  const cached = byKey.get(cacheKey);
+  if (cached) return cached;
+  const cells = searchCells(domain, patterns, options);
+  if (byKey.size >= CELL_CACHE_SIZE) byKey.delete(byKey.keys().next().value as string);
+  byKey.set(cacheKey, cells);
+  return cells;
+}
+
+const CELL_CACHE_SIZE = 256;
+
+/** Identifies a pattern by what it matches: its tokens, not the text it was written as. */
+function patternKey(p: Pattern): string {
+  if (!p.satisfiable) return '!';
+  let key = '';
+  for (const t of p.tokens)
+    key += t.k === 'star' ? '\u0002' : t.k === 'one' ? '\u0003' : t.ci ? `\u0004${t.ch}` : t.ch;
+  return key;
+}
+const cellCache = new WeakMap<Dfa, Map<string, Cell[]>>();
+
+function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Cell[] {
+  const candidateChars = options.ownerCandidates?.flatMap((o) => [...o]) ?? [];
+  const alphabet = searchAlphabet(patterns, candidateChars);
   const classes = alphabet.map((ch) => domain.classOf(ch));
+  const symbolsAt = distinctSymbols(
+    domain,
+    alphabet,
+    classes,
+    new Set([...patterns.flatMap(mentionedChars), ...candidateChars]),
+  );
   const runners = patterns.map((p) => new PatternRunner(p, alphabet));
   const trie = options.ownerCandidates ? buildTrie(options.ownerCandidates) : undefined;
   const found = new Map<string, Cell>();
   let budget = options.budget ?? 400_000;
   const n = runners.length;
-  const record = (bits: boolean[], owner: number, value: string, tier: number) => {
+  /** Records a cell unless a value at least as typical is known; the path is only built when kept. */
+  const record = (bits: boolean[], owner: number, tier: number, value: () => string) => {
     if (owner === OWNER_CONFLICT || tier < 0) return;
-    const signature = `${bits.map((b) => (b ? 1 : 0)).join('')}|${owner}`;
+    let signature = String(owner);
+    for (const b of bits) signature += b ? '1' : '0';
     const known = found.get(signature);
-    if (!known || known.tier > tier) found.set(signature, { bits, value, tier, owner });
+    if (!known || known.tier > tier) found.set(signature, { bits, value: value(), tier, owner });
   };
   const table = completionsOf(domain);
-  // Flat state records: [domain, cursor, owner flag, ...runner states]; keys pack them into a string.
+  // Flat state records: [domain, cursor, owner flag, ...runner states]; keys pack them into a number
+  // while they fit in 53 bits (the usual case), into a string otherwise.
   const width = n + 3;
   const states: number[] = [domain.start, -1, OWNER_NONE, ...runners.map((r) => r.start)];
-  const pack = (values: number[]) => String.fromCharCode(...values.map((v) => v + 8));
+  const pack = (values: number[]): number | string => {
+    let key = 0;
+    for (const v of values) {
+      const x = v + 8;
+      if (x >= 4096 || key >= 2 ** 41) return values.map((u) => String.fromCharCode(u + 8)).join('');
+      key = key * 4096 + x;
+    }
+    return key;
+  };
   const parent: number[] = [-1];
   const via: number[] = [-1];
-  const seen = new Set<string>([pack(states)]);
+  const seen = new Set<number | string>([pack(states)]);
   const next = new Array<number>(width).fill(0);
+  const bitsAt = (base: number, test: (r: PatternRunner, state: number) => boolean) =>
+    runners.map((r, k) => test(r, states[base + 3 + k] as number));
   for (let i = 0; i < parent.length; i++) {
     const base = i * width;
     const d = states[base] as number;
@@ -110,32 +164,44 @@ export function keyCells(domain: Dfa, patterns: Pattern[], options: CellOptions 
     if (!trie) {
       let allSettled = true;
       for (let k = 0; k < n && allSettled; k++) {
-        if ((runners[k] as PatternRunner).settled(states[base + 3 + k] as number) === undefined) allSettled = false;
+        if ((runners[k] as PatternRunner).settled(states[base + 3 + k] as number) === undefined)
+          allSettled = false;
       }
       if (allSettled) {
-        const bits = runners.map((r, k) => r.settled(states[base + 3 + k] as number) === true);
         const rest = table[d] as Completion;
-        record(bits, owner, pathTo(i, parent, via, alphabet) + rest.text, rest.tier);
+        record(
+          bitsAt(base, (r, st) => r.settled(st) === true),
+          owner,
+          rest.tier,
+          () => pathTo(i, parent, via, alphabet) + rest.text,
+        );
         continue;
       }
     }
     if (domain.accepting[d]) {
       const flag = cursor !== -1 && trie ? combineOwner(owner, ownerResult(trie, cursor)) : owner;
-      const bits = runners.map((r, k) => r.accepting(states[base + 3 + k] as number));
-      record(bits, flag, pathTo(i, parent, via, alphabet), domain.tier[d] as number);
+      record(
+        bitsAt(base, (r, st) => r.accepting(st)),
+        flag,
+        domain.tier[d] as number,
+        () => pathTo(i, parent, via, alphabet),
+      );
     }
-    for (let sym = 0; sym < alphabet.length; sym++) {
+    for (const sym of symbolsAt(d)) {
       const edge = d * domain.classCount + (classes[sym] as number);
       const nextDomain = domain.next[edge] as number;
       if (nextDomain === 0 || !domain.live[nextDomain]) continue;
       next[0] = nextDomain;
       next[1] = -1;
       next[2] = owner;
-      if (trie && !moveOwner(trie, domain.tags[edge] as number, cursor, owner, alphabet[sym] as string, next)) continue;
-      for (let k = 0; k < n; k++) next[3 + k] = (runners[k] as PatternRunner).step(states[base + 3 + k] as number, sym);
+      if (trie && !moveOwner(trie, domain.tags[edge] as number, cursor, owner, alphabet[sym] as string, next))
+        continue;
+      for (let k = 0; k < n; k++)
+        next[3 + k] = (runners[k] as PatternRunner).step(states[base + 3 + k] as number, sym);
       const key = pack(next);
       if (seen.has(key)) continue;
-      if (--budget < 0) throw new ComplexityError('the policy is too complex to analyse exactly (state budget exceeded)');
+      if (--budget < 0)
+        throw new ComplexityError('the policy is too complex to analyse exactly (state budget exceeded)');
       seen.add(key);
       parent.push(i);
       via.push(sym);
@@ -145,8 +211,47 @@ export function keyCells(domain: Dfa, patterns: Pattern[], options: CellOptions 
   return [...found.values()];
 }
 
+/**
+ * Per domain state, the symbols worth trying: every character a pattern or owner name mentions, and one
+ * of each group of the others that the domain sends to the same state (they are interchangeable there).
+ */
+function distinctSymbols(
+  domain: Dfa,
+  alphabet: string[],
+  classes: number[],
+  mentioned: Set<string>,
+): (d: number) => number[] {
+  const memo: number[][] = [];
+  return (d) => {
+    let symbols = memo[d];
+    if (!symbols) {
+      const groups = new Set<string>();
+      symbols = [];
+      for (let sym = 0; sym < alphabet.length; sym++) {
+        const edge = d * domain.classCount + (classes[sym] as number);
+        if (domain.next[edge] === 0) continue;
+        if (!mentioned.has(alphabet[sym] as string)) {
+          const group = `${domain.next[edge]}:${domain.tags[edge]}`;
+          if (groups.has(group)) continue;
+          groups.add(group);
+        }
+        symbols.push(sym);
+      }
+      memo[d] = symbols;
+    }
+    return symbols;
+  };
+}
+
 /** Tracks the owner field across one character; false when two owner fields disagree. */
-function moveOwner(trie: Trie, tag: number, cursor: number, owner: number, ch: string, out: number[]): boolean {
+function moveOwner(
+  trie: Trie,
+  tag: number,
+  cursor: number,
+  owner: number,
+  ch: string,
+  out: number[],
+): boolean {
   let nextCursor = cursor;
   let nextOwner = owner;
   if (tag === OWNER_TAG) {

@@ -13,13 +13,14 @@ export function compare(oldDoc: PolicyDocument, newDoc: PolicyDocument): Compari
   const newlyAdmitted: Token[] = [];
   const noLongerAdmitted: Token[] = [];
   const notes: string[] = [];
-  for (const provider of providersOf([oldDoc, newDoc])) {
+  for (const provider of providersOf([oldDoc, newDoc], { unnamed: true })) {
     const space = buildSpace([oldDoc, newDoc], provider);
     if (space.approximate) {
       notes.push(`${provider}: numeric, date or IP conditions are compared as independent yes/no conditions`);
     }
     const collect = (from: number, to: number, out: Token[]) => {
-      const holds = (t: Token) => admits(to === 1 ? newDoc : oldDoc, t) && !admits(from === 0 ? oldDoc : newDoc, t);
+      const holds = (t: Token) =>
+        admits(to === 1 ? newDoc : oldDoc, t) && !admits(from === 0 ? oldDoc : newDoc, t);
       let unrealistic: Token | undefined;
       let found = 0;
       searchChoices(

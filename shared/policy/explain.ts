@@ -60,7 +60,8 @@ export function explain(policy: PolicyDocument, token: Token): Explanation {
   const reasons: string[] = [];
   const byIndex = (e: StatementExplanation) => policy.statements[e.index] as Statement;
   if (denied.length > 0) {
-    for (const d of denied) reasons.push(`${label(byIndex(d))} denies this token, and an explicit Deny always wins`);
+    for (const d of denied)
+      reasons.push(`${label(byIndex(d))} denies this token, and an explicit Deny always wins`);
   } else if (allowed.length > 0) {
     for (const a of allowed) reasons.push(`${label(byIndex(a))} allows this token: every condition holds`);
   } else {
@@ -82,7 +83,11 @@ export function explain(policy: PolicyDocument, token: Token): Explanation {
 
 function whyNotApplicable(s: Statement, provider: string): string {
   const federated = s.principal && s.principal !== '*' ? (s.principal.Federated ?? []) : [];
-  if (s.principal && s.principal !== '*' && !statementApplies({ ...s, action: ['*'], notAction: undefined }, provider)) {
+  if (
+    s.principal &&
+    s.principal !== '*' &&
+    !statementApplies({ ...s, action: ['*'], notAction: undefined }, provider)
+  ) {
     return federated.length > 0
       ? `its principal trusts ${federated.join(', ')}, not the provider ${provider}`
       : `its principal (${Object.keys(s.principal).join(', ')}) is not a web identity provider`;
@@ -90,7 +95,11 @@ function whyNotApplicable(s: Statement, provider: string): string {
   return 'its Action does not include sts:AssumeRoleWithWebIdentity';
 }
 
-function explainClause(clause: ConditionClause, token: Token, version: string | undefined): ConditionExplanation {
+function explainClause(
+  clause: ConditionClause,
+  token: Token,
+  version: string | undefined,
+): ConditionExplanation {
   const value = requestValue(token, clause.key);
   const holds = clauseHoldsFor(clause, token, version);
   const out: ConditionExplanation = {
@@ -104,55 +113,81 @@ function explainClause(clause: ConditionClause, token: Token, version: string | 
   return out;
 }
 
-function diagnose(clause: ConditionClause, token: Token, value: string | undefined, version: string | undefined): string[] {
+function diagnose(
+  clause: ConditionClause,
+  token: Token,
+  value: string | undefined,
+  version: string | undefined,
+): string[] {
   const notes: string[] = [];
   const target = keyTarget(clause.key, token.provider.toLowerCase());
   const info = operatorInfo(clause.base);
   if (!info) return [`"${clause.operator}" is not an IAM condition operator`];
   if (value === undefined) {
     if (target.kind === 'claim' && isGitHubProvider(token.provider) && !isStsGitHubClaim(target.claim)) {
-      notes.push(`STS does not pass the claim "${target.claim}" as a condition key, so the key is always absent`);
+      notes.push(
+        `STS does not pass the claim "${target.claim}" as a condition key, so the key is always absent`,
+      );
     } else if (target.kind === 'foreign') {
-      notes.push(`the key belongs to another identity provider than ${token.provider}, so it is absent from this request`);
+      notes.push(
+        `the key belongs to another identity provider than ${token.provider}, so it is absent from this request`,
+      );
     } else notes.push(`the token carries no "${clause.key}" value`);
     if (clause.setQualifier === 'ForAnyValue') notes.push('ForAnyValue is false when the key is absent');
     return notes;
   }
   if (info.negated) {
-    const hit = clause.values.find((_, i) => matchPattern(clausePatterns(clause, version)[i] as never, value));
+    const hit = clause.values.find((_, i) =>
+      matchPattern(clausePatterns(clause, version)[i] as never, value),
+    );
     return [`${clause.base} refuses "${value}" because it matches "${hit}"`];
   }
   const patterns = clausePatterns(clause, version);
   for (const [i, pattern] of patterns.entries()) {
     const written = clause.values[i] as string;
-    const folded = compilePattern(written, { wildcards: info.wildcards, ignoreCase: true, variables: version === '2012-10-17' });
+    const folded = compilePattern(written, {
+      wildcards: info.wildcards,
+      ignoreCase: true,
+      variables: version === '2012-10-17',
+    });
     if (!info.ignoreCase && matchPattern(folded, value)) {
-      notes.push(`"${value}" differs from "${written}" only in letter case — ${clause.base} is case-sensitive`);
+      notes.push(
+        `"${value}" differs from "${written}" only in letter case — ${clause.base} is case-sensitive`,
+      );
       continue;
     }
     if (!info.wildcards && /[*?]/.test(written)) {
-      const glob = compilePattern(written, { wildcards: true, ignoreCase: info.ignoreCase, variables: false });
+      const glob = compilePattern(written, {
+        wildcards: true,
+        ignoreCase: info.ignoreCase,
+        variables: false,
+      });
       if (matchPattern(glob, value)) {
         notes.push(`"${written}" would match with StringLike, but ${clause.base} compares * and ? literally`);
         continue;
       }
     }
-    if (!pattern.satisfiable) notes.push(`"${written}" uses a policy variable that is not set for this request`);
+    if (!pattern.satisfiable)
+      notes.push(`"${written}" uses a policy variable that is not set for this request`);
   }
-  if (target.kind === 'claim' && target.claim === 'sub') notes.push(...subjectDiagnosis(clause.values, value));
+  if (target.kind === 'claim' && target.claim === 'sub')
+    notes.push(...subjectDiagnosis(clause.values, value));
   if (target.kind === 'claim' && target.claim === 'aud') {
     notes.push(
       `the token's audience is "${value}", the policy expects ${clause.values.map((v) => `"${v}"`).join(' or ')} — configure-aws-credentials requests "sts.amazonaws.com" unless its audience input says otherwise`,
     );
   }
-  return notes.length > 0 ? notes : [`"${value}" matches none of ${clause.values.map((v) => `"${v}"`).join(', ')}`];
+  return notes.length > 0
+    ? notes
+    : [`"${value}" matches none of ${clause.values.map((v) => `"${v}"`).join(', ')}`];
 }
 
 /** Explains the usual ways a GitHub subject differs from what a trust policy expects. */
 function subjectDiagnosis(values: string[], sub: string): string[] {
   const notes: string[] = [];
   const actual = parseSubject(sub);
-  if (!actual) return [`"${sub}" is a customized subject (include_claim_keys); the policy values expect another shape`];
+  if (!actual)
+    return [`"${sub}" is a customized subject (include_claim_keys); the policy values expect another shape`];
   const kind = contextKind(actual.context);
   for (const written of values) {
     const expected = parseSubject(written.replace(/\*/g, 'x'));
@@ -165,7 +200,9 @@ function subjectDiagnosis(values: string[], sub: string): string[] {
     } else if (kind === 'pull_request' && expectedKind === 'branch') {
       notes.push(`pull_request runs get the sub "…:pull_request", never "…:ref:refs/heads/…"`);
     } else if (kind === 'branch' && expectedKind === 'environment') {
-      notes.push(`the job has no environment, so the token's sub is "${sub}"; add "environment:" to the job or allow the ref`);
+      notes.push(
+        `the job has no environment, so the token's sub is "${sub}"; add "environment:" to the job or allow the ref`,
+      );
     }
     const actualImmutable = actual.ownerId !== undefined;
     const expectedImmutable = /^repo:[^/]*@/.test(written);
@@ -174,7 +211,9 @@ function subjectDiagnosis(values: string[], sub: string): string[] {
         `the repository uses immutable subjects ("${actual.owner}@${actual.ownerId}/${actual.repo}@${actual.repoId}"); name-only patterns like "${written}" no longer match`,
       );
     } else if (!actualImmutable && expectedImmutable) {
-      notes.push(`the policy expects the immutable OWNER@ID/REPO@ID form, but this repository sends "${sub}"`);
+      notes.push(
+        `the policy expects the immutable OWNER@ID/REPO@ID form, but this repository sends "${sub}"`,
+      );
     }
   }
   return [...new Set(notes)];

@@ -40,7 +40,9 @@ export function parseJsonText(text: string): { value: unknown; duplicates: Dupli
   const first = errors[0];
   if (first) {
     const { line, column } = position(text, first.offset);
-    throw new JsonTextError(`invalid JSON at line ${line} column ${column}: ${printParseErrorCode(first.error)}`);
+    throw new JsonTextError(
+      `invalid JSON at line ${line} column ${column}: ${printParseErrorCode(first.error)}`,
+    );
   }
   return { value: JSON.parse(text), duplicates };
 }

@@ -5,8 +5,10 @@ import { BlockList, isIP } from 'node:net';
  * matches this policy value"; negated operators (NotEquals, NotIpAddress) are inverted by the caller.
  */
 export function compareOpaque(base: string, requestValue: string, policyValue: string): boolean {
-  if (base.startsWith('Numeric')) return ordered(base.slice('Numeric'.length), Number(requestValue), Number(policyValue));
-  if (base.startsWith('Date')) return ordered(base.slice('Date'.length), toTime(requestValue), toTime(policyValue));
+  if (base.startsWith('Numeric'))
+    return ordered(base.slice('Numeric'.length), Number(requestValue), Number(policyValue));
+  if (base.startsWith('Date'))
+    return ordered(base.slice('Date'.length), toTime(requestValue), toTime(policyValue));
   if (base === 'IpAddress' || base === 'NotIpAddress') return inRange(requestValue, policyValue);
   if (base === 'BinaryEquals') return requestValue === policyValue;
   return false;

@@ -77,8 +77,12 @@ export function parseOperator(
 
 export function clausePatterns(clause: ConditionClause, version: string | undefined): Pattern[] {
   const info = operatorInfo(clause.base);
-  if (!info || info.kind !== 'string') return [];
-  const options = { wildcards: info.wildcards, ignoreCase: info.ignoreCase, variables: version === '2012-10-17' };
+  if (info?.kind !== 'string') return [];
+  const options = {
+    wildcards: info.wildcards,
+    ignoreCase: info.ignoreCase,
+    variables: version === '2012-10-17',
+  };
   return clause.values.map((v) => compilePattern(v, options));
 }
 

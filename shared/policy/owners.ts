@@ -2,9 +2,19 @@ import { isGitHubProvider } from '../github/claims.js';
 import { parseSubject } from '../github/subject.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
-import { keyTarget } from './applies.js';
+import { keyTarget, statementApplies } from './applies.js';
 import type { PolicyDocument, Token } from './model.js';
-import { buildSpace, choiceRealistic, decide, ownerFlags, providersOf, searchChoices, tokenOf } from './space.js';
+import { AdmittedTokens } from './query.js';
+import {
+  buildSpace,
+  choiceRealistic,
+  decide,
+  ownerFlags,
+  type Probe,
+  providersOf,
+  searchChoices,
+  tokenOf,
+} from './space.js';
 
 export interface OwnerAnalysis {
   provider: string;
@@ -24,7 +34,10 @@ export function ownerCandidates(policy: PolicyDocument): string[] {
       const lower = c.key.toLowerCase();
       for (const v of c.values) {
         const found = lower.endsWith(':sub')
-          ? [...v.matchAll(/(?:^|:)repo:([^/@:*?]+)[/@]/g), ...v.matchAll(/(?:^|:)repository_owner:([^:*?]+)(?::|$)/g)]
+          ? [
+              ...v.matchAll(/(?:^|:)repo:([^/@:*?]+)[/@]/g),
+              ...v.matchAll(/(?:^|:)repository_owner:([^:*?]+)(?::|$)/g),
+            ]
           : lower.endsWith(':repository')
             ? [...v.matchAll(/^([^/*?]+)\//g)]
             : [];
@@ -35,12 +48,56 @@ export function ownerCandidates(policy: PolicyDocument): string[] {
   return [...out].sort();
 }
 
-/** Which repository owners can assume the role through each GitHub provider the policy trusts. */
-export function owners(policy: PolicyDocument): OwnerAnalysis[] {
+/**
+ * The owners every applicable Allow pins with a literal `repo:OWNER/` or `repo:OWNER@` prefix on all
+ * values of a plain StringEquals/StringLike on sub, or undefined when some Allow does not. Such a policy
+ * cannot admit any other owner, since an owner name holds neither `/` nor `@`.
+ */
+function pinnedOwners(policy: PolicyDocument, provider: string): string[] | undefined {
+  const out = new Set<string>();
+  for (const s of policy.statements) {
+    if (s.effect !== 'Allow' || !statementApplies(s, provider)) continue;
+    const pin = s.conditions.find((c) => {
+      const target = keyTarget(c.key, provider);
+      return (
+        target.kind === 'claim' &&
+        target.claim === 'sub' &&
+        (c.base === 'StringEquals' || c.base === 'StringLike') &&
+        !c.ifExists &&
+        c.setQualifier !== 'ForAllValues' &&
+        c.values.every((v) => PINNED.test(v))
+      );
+    });
+    if (!pin) return undefined;
+    for (const v of pin.values) out.add(PINNED.exec(v)?.[1] as string);
+  }
+  return [...out].sort();
+}
+
+const PINNED = /^repo:([A-Za-z0-9-]+)[/@]/;
+
+/** Subjects of one owner's repositories, in the name and the immutable form. */
+export function ownerProbe(owner: string): Probe {
+  return { claim: 'sub', patterns: [`repo:${owner}/*`, `repo:${owner}@*`] };
+}
+
+/**
+ * Which repository owners can assume the role through each GitHub provider the policy trusts.
+ * `tokens` answers owner probes when the caller already built one for the policy.
+ */
+export function owners(policy: PolicyDocument, tokens?: AdmittedTokens): OwnerAnalysis[] {
   const candidates = ownerCandidates(policy);
+  let shared = tokens;
   return providersOf([policy])
     .filter(isGitHubProvider)
     .map((provider) => {
+      const pinned = pinnedOwners(policy, provider);
+      if (pinned) {
+        shared ??= new AdmittedTokens(policy, pinned.map(ownerProbe));
+        const within = shared;
+        const admitted = pinned.filter((o) => within.find([ownerProbe(o)], provider));
+        return { provider, any: false, owners: admitted };
+      }
       const space = buildSpace([policy], provider, { ownerCandidates: candidates });
       const listed = new Set<number>();
       let foreign: Token | undefined;

@@ -37,7 +37,11 @@ export function parsePolicy(input: string | unknown): ParsedPolicy {
   if (!isObject(value)) throw new PolicyParseError('a policy document must be a JSON object');
   for (const field of Object.keys(value)) {
     if (!['Version', 'Id', 'Statement'].includes(field)) {
-      issues.push({ code: 'unknown-field', path: field, message: `unknown top-level field "${field}" (kept, ignored)` });
+      issues.push({
+        code: 'unknown-field',
+        path: field,
+        message: `unknown top-level field "${field}" (kept, ignored)`,
+      });
     }
   }
   const version = value.Version === undefined ? undefined : String(value.Version);
@@ -68,16 +72,22 @@ function parseStatement(raw: unknown, index: number, issues: ParseIssue[]): Stat
   }
   for (const field of Object.keys(raw)) {
     if (!STATEMENT_FIELDS.has(field)) {
-      issues.push({ code: 'unknown-field', path: `${at}.${field}`, message: `unknown field "${field}" (kept, ignored)` });
+      issues.push({
+        code: 'unknown-field',
+        path: `${at}.${field}`,
+        message: `unknown field "${field}" (kept, ignored)`,
+      });
     }
   }
   const statement: Statement = { index, effect, conditions: [] };
   if (typeof raw.Sid === 'string') statement.sid = raw.Sid;
   if (raw.Principal !== undefined) statement.principal = parsePrincipal(raw.Principal, `${at}.Principal`);
-  if (raw.NotPrincipal !== undefined) statement.notPrincipal = parsePrincipal(raw.NotPrincipal, `${at}.NotPrincipal`);
+  if (raw.NotPrincipal !== undefined)
+    statement.notPrincipal = parsePrincipal(raw.NotPrincipal, `${at}.NotPrincipal`);
   if (raw.Action !== undefined) statement.action = stringList(raw.Action, `${at}.Action`);
   if (raw.NotAction !== undefined) statement.notAction = stringList(raw.NotAction, `${at}.NotAction`);
-  if (raw.Condition !== undefined) statement.conditions = parseConditions(raw.Condition, `${at}.Condition`, issues);
+  if (raw.Condition !== undefined)
+    statement.conditions = parseConditions(raw.Condition, `${at}.Condition`, issues);
   return statement;
 }
 

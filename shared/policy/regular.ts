@@ -142,7 +142,17 @@ export function compile(re: Re, representatives: string[], classOf: (ch: string)
   const accepting = sets.map((set) => set.includes(to));
   const tagArray = Uint8Array.from({ length: next.length }, (_, k) => tags[k] ?? 0);
   const tier = Int8Array.from(accepting, (a) => (a ? 0 : -1));
-  return minimize({ start, accepting, next, classCount, classOf, representatives, live: [], tags: tagArray, tier });
+  return minimize({
+    start,
+    accepting,
+    next,
+    classCount,
+    classOf,
+    representatives,
+    live: [],
+    tags: tagArray,
+    tier,
+  });
 }
 
 /** Moore's partition refinement; tags take part in the equivalence so field tracking survives. */
@@ -157,7 +167,8 @@ function minimize(dfa: Dfa): Dfa {
     const refined = block.map((b, s) => {
       if (s === 0) return 0;
       let key = String(b);
-      for (let c = 0; c < classCount; c++) key += `,${block[next[s * classCount + c] as number]}:${tags[s * classCount + c]}`;
+      for (let c = 0; c < classCount; c++)
+        key += `,${block[next[s * classCount + c] as number]}:${tags[s * classCount + c]}`;
       let id = ids.get(key);
       if (id === undefined) {
         id = ids.size;
@@ -225,10 +236,15 @@ export function layer(dfas: Dfa[]): Dfa {
       const targets = tuple.map((s, k) => (dfas[k] as Dfa).next[s * classCount + c] as number);
       next[i * classCount + c] = intern(targets);
       const tagFrom = tuple.findIndex((s, k) => (dfas[k] as Dfa).next[s * classCount + c] !== 0);
-      tags[i * classCount + c] = tagFrom < 0 ? 0 : ((dfas[tagFrom] as Dfa).tags[(tuple[tagFrom] as number) * classCount + c] as number);
+      tags[i * classCount + c] =
+        tagFrom < 0
+          ? 0
+          : ((dfas[tagFrom] as Dfa).tags[(tuple[tagFrom] as number) * classCount + c] as number);
     }
   }
-  const tier = Int8Array.from(tuples, (tuple) => tuple.findIndex((s, k) => (dfas[k] as Dfa).accepting[s] === true));
+  const tier = Int8Array.from(tuples, (tuple) =>
+    tuple.findIndex((s, k) => (dfas[k] as Dfa).accepting[s] === true),
+  );
   const accepting = Array.from(tier, (t) => t >= 0);
   const nextArray = Int32Array.from({ length: tuples.length * classCount }, (_, k) => next[k] ?? 0);
   const tagArray = Uint8Array.from({ length: nextArray.length }, (_, k) => tags[k] ?? 0);

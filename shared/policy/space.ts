@@ -4,7 +4,7 @@ import { keyTarget, namedProviders, statementApplies } from './applies.js';
 import { type Cell, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
 import { clauseHolds, clausePatterns, type KeyView, operatorInfo } from './operators.js';
-import type { Pattern } from './pattern.js';
+import { compilePattern, matchPattern, type Pattern } from './pattern.js';
 
 /**
  * The token space of one provider as seen by a set of policies: every condition key they mention,
@@ -30,6 +30,15 @@ export interface Space {
   /** Per policy: the statements that apply to this provider, with each clause bound to its key. */
   policies: BoundStatement[][];
   approximate: boolean;
+  /** Where each probe's patterns sit in its key's pattern list. */
+  probes: { key: number; offset: number; count: number }[];
+}
+
+/** Patterns on a claim that no statement uses, added to ask "is something admitted that matches them?". */
+export interface Probe {
+  claim: string;
+  /** StringLike patterns; the probe holds when any matches. */
+  patterns: string[];
 }
 
 interface BoundClause {
@@ -45,13 +54,33 @@ export interface BoundStatement {
   clauses: BoundClause[];
 }
 
-/** Providers to analyse: every one named, and GitHub's when a wildcard principal lets any provider in. */
-export function providersOf(policies: PolicyDocument[]): string[] {
+/** Stands for every provider no policy names, when a wildcard principal lets them all in. */
+export const UNNAMED_PROVIDER = `${GITHUB_PROVIDER}/any-other-enterprise`;
+
+/**
+ * Providers to analyse: every one named, and GitHub's when a wildcard principal lets any provider in.
+ * With `unnamed`, also one provider standing for all the others (GitHub Enterprise issuers included).
+ */
+export function providersOf(policies: PolicyDocument[], options: { unnamed?: boolean } = {}): string[] {
   const named = new Set(policies.flatMap((p) => namedProviders(p.statements)));
   const wildcard = policies.some((p) =>
-    p.statements.some((s) => s.principal === '*' || Object.values(s.principal ?? {}).some((v) => v.includes('*'))),
+    p.statements.some(
+      (s) => s.principal === '*' || Object.values(s.principal ?? {}).some((v) => v.includes('*')),
+    ),
   );
-  if (wildcard) named.add(GITHUB_PROVIDER);
+  if (wildcard) {
+    named.add(GITHUB_PROVIDER);
+    // A provider that only condition keys name is still let in by the wildcard.
+    for (const p of policies) {
+      for (const s of p.statements) {
+        for (const c of s.conditions) {
+          const prefix = c.key.slice(0, Math.max(0, c.key.indexOf(':'))).toLowerCase();
+          if (isGitHubProvider(prefix)) named.add(prefix);
+        }
+      }
+    }
+    if (options.unnamed && !named.has(UNNAMED_PROVIDER)) named.add(UNNAMED_PROVIDER);
+  }
   return [...named].sort();
 }
 
@@ -61,6 +90,9 @@ export interface SpaceOptions {
   extraClaims?: string[];
   /** Narrower domains for some claims, to ask a question about part of the token space. */
   domains?: Record<string, Domain>;
+  /** Claims held to one value: their patterns are matched directly, no search needed. */
+  fixed?: Record<string, string>;
+  probes?: Probe[];
 }
 
 export function buildSpace(policies: PolicyDocument[], provider: string, options: SpaceOptions = {}): Space {
@@ -85,7 +117,8 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
         clauses: statement.conditions.map((clause): BoundClause => {
           const target = keyTarget(clause.key, provider);
           if (target.kind === 'foreign') return { clause, key: -1, offset: 0 };
-          if (target.kind === 'claim' && github && !isStsGitHubClaim(target.claim)) return { clause, key: -1, offset: 0 };
+          if (target.kind === 'claim' && github && !isStsGitHubClaim(target.claim))
+            return { clause, key: -1, offset: 0 };
           const k = target.kind === 'claim' ? keyFor(target.claim, 'claim') : keyFor(target.key, 'context');
           const space = keys[k] as KeySpace;
           if (operatorInfo(clause.base)?.kind === 'opaque') {
@@ -98,15 +131,36 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
         }),
       })),
   );
+  const probes = (options.probes ?? []).map((probe) => {
+    const key = keyFor(probe.claim, 'claim');
+    const space = keys[key] as KeySpace;
+    const offset = space.patterns.length;
+    for (const v of probe.patterns)
+      space.patterns.push(compilePattern(v, { wildcards: true, ignoreCase: false, variables: false }));
+    return { key, offset, count: probe.patterns.length };
+  });
   let approximate = false;
   for (const key of keys) {
     const domain =
       (key.kind === 'claim' ? options.domains?.[key.name] : undefined) ??
       claimDomain(key.kind === 'claim' && github ? key.name : undefined);
     const tracksOwner = options.ownerCandidates && (key.name === 'sub' || key.name === 'repository');
-    const cells = keyCells(domain.dfa, key.patterns, tracksOwner ? { ownerCandidates: options.ownerCandidates } : {});
+    const fixedValue = key.kind === 'claim' ? options.fixed?.[key.name] : undefined;
+    const cells =
+      fixedValue !== undefined
+        ? [
+            {
+              bits: key.patterns.map((p) => matchPattern(p, fixedValue)),
+              value: fixedValue,
+              tier: 0,
+              owner: OWNER_NONE,
+            },
+          ]
+        : keyCells(domain.dfa, key.patterns, tracksOwner ? { ownerCandidates: options.ownerCandidates } : {});
     const canBeAbsent =
-      key.kind === 'context' || (github ? OPTIONAL_CLAIMS.includes(key.name) : !['sub', 'aud'].includes(key.name));
+      fixedValue === undefined &&
+      (key.kind === 'context' ||
+        (github ? OPTIONAL_CLAIMS.includes(key.name) : !['sub', 'aud'].includes(key.name)));
     if (canBeAbsent) key.options.push({ absent: true, realistic: true });
     if (key.opaque.length > 0) approximate = true;
     const truthRows = truthTable(key.opaque.length);
@@ -116,7 +170,7 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
       }
     }
   }
-  return { provider, keys, policies: bound, approximate };
+  return { provider, keys, policies: bound, approximate, probes };
 }
 
 function truthTable(n: number): boolean[][] {
@@ -215,4 +269,15 @@ export function tokenOf(space: Space, choice: number[]): Token {
     if (option && !option.absent) claims[key.name] = option.cell.value;
   });
   return { provider: space.provider, claims };
+}
+
+/** Whether the value chosen for the probe's key matches the probe (undefined while not chosen). */
+export function probeHolds(space: Space, probe: number, choice: number[]): boolean | undefined {
+  const at = space.probes[probe];
+  if (!at) return undefined;
+  const picked = choice[at.key] ?? -1;
+  if (picked < 0) return undefined;
+  const option = space.keys[at.key]?.options[picked] as KeyOption;
+  if (option.absent) return false;
+  return option.cell.bits.slice(at.offset, at.offset + at.count).some(Boolean);
 }

@@ -14,7 +14,9 @@ export interface GitHubClause {
 export function githubAllows(context: PolicyContext): { statement: Statement; provider: string }[] {
   return context.parsed.document.statements.flatMap((statement) =>
     statement.effect === 'Allow'
-      ? context.githubProviders.filter((p) => statementApplies(statement, p)).map((provider) => ({ statement, provider }))
+      ? context.githubProviders
+          .filter((p) => statementApplies(statement, p))
+          .map((provider) => ({ statement, provider }))
       : [],
   );
 }

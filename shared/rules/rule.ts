@@ -1,5 +1,6 @@
 import type { ParsedPolicy } from '../policy/model.js';
 import type { OwnerAnalysis } from '../policy/owners.js';
+import type { AdmittedTokens } from '../policy/query.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -29,6 +30,10 @@ export interface PolicyContext {
   parsed: ParsedPolicy;
   githubProviders: string[];
   owners(): OwnerAnalysis[];
+  /** Admitted tokens, with the owner and repository probes of the rules prepared in one search. */
+  tokens(): AdmittedTokens;
+  /** A name nobody wrote in the policy: it stands for every such name. */
+  freshName: string;
   allowedOwners?: string[];
 }
 

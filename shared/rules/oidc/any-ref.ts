@@ -1,4 +1,5 @@
-import { findAdmitted, freshName } from '../../policy/query.js';
+import type { Token } from '../../policy/model.js';
+import { findAdmitted } from '../../policy/query.js';
 import { githubClauses, isPositiveString } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
@@ -8,27 +9,30 @@ export const anyRef: PolicyRule = {
   title: 'Any branch, tag or environment of a repository can assume the role',
   rationale:
     'A pattern like repo:my-org/app:* admits every branch, tag and environment: anyone who can push a branch can run a workflow with the role, bypassing environment protection rules and branch protection.',
-  remediation: 'Pin the context: "repo:my-org/app:environment:production" or "repo:my-org/app:ref:refs/heads/main".',
-  references: ['https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment'],
+  remediation:
+    'Pin the context: "repo:my-org/app:environment:production" or "repo:my-org/app:ref:refs/heads/main".',
+  references: [
+    'https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment',
+  ],
   check(context) {
-    const fresh = freshName(context.parsed.document);
+    const fresh = context.freshName;
     const repos = new Set<string>();
-    let immutable = false;
     for (const { claim, clause } of githubClauses(context)) {
       if (claim !== 'sub' || !isPositiveString(clause)) continue;
       for (const v of clause.values) {
-        if (/^repo:[^/]*@/.test(v)) immutable = true;
-        const m = /^repo:([^/@:*?]+)(?:@[^/]*)?\/([^@:*?]+)/.exec(v);
+        // Owner and repository as written, immutable ids included.
+        const m = /^repo:([^/:*?]+)\/([^:*?]+):/.exec(v);
         if (m) repos.add(`${m[1]}/${m[2]}`);
       }
     }
     return [...repos].flatMap((repo) => {
       const [owner, name] = repo.split('/');
-      // The immutable form costs a search with inner wildcards: only asked when the policy uses it.
-      const prefixes = [`repo:${owner}/${name}`, ...(immutable ? [`repo:${owner}@*/${name}@*`] : [])];
-      const contexts = [`ref:refs/heads/${fresh}`, `ref:refs/tags/${fresh}`, `environment:${fresh}`];
-      const patterns = prefixes.flatMap((p) => contexts.map((c) => `${p}:${c}`));
-      const witness = findAdmitted(context.parsed.document, [{ claim: 'sub', patterns }]);
+      // A name nobody wrote down, in each kind of context: fully determined subjects, so no search over sub.
+      const subjects = [`ref:refs/heads/${fresh}`, `ref:refs/tags/${fresh}`, `environment:${fresh}`].map(
+        (c) => `repo:${owner}/${name}:${c}`,
+      );
+      let witness: Token | undefined;
+      for (const sub of subjects) witness ??= findAdmitted(context.parsed.document, [], { fixed: { sub } });
       return witness
         ? [
             {

@@ -6,9 +6,12 @@ export const literalWildcard: PolicyRule = {
   id: 'oidc.literal-wildcard',
   severity: 'medium',
   title: 'StringEquals value contains * or ?',
-  rationale: 'StringEquals compares * and ? literally: the value never matches as its author intended, so the role either fails or a second value is doing all the work.',
+  rationale:
+    'StringEquals compares * and ? literally: the value never matches as its author intended, so the role either fails or a second value is doing all the work.',
   remediation: 'Use StringLike for patterns, or remove the wildcard from the StringEquals value.',
-  references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String'],
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String',
+  ],
   check(context) {
     return githubClauses(context).flatMap(({ statement, clause }) => {
       const info = operatorInfo(clause.base);

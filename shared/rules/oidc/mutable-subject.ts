@@ -7,7 +7,8 @@ export const mutableSubject: PolicyRule = {
   title: 'Name-based subject instead of the immutable-id form',
   rationale:
     'Since July 2026 GitHub can issue immutable subjects (repo:OWNER@OWNER_ID/REPO@REPO_ID:…). A name-based pattern follows the name: after a rename or transfer, whoever takes the old name matches, and the renamed repository stops matching.',
-  remediation: 'Pin the owner and repository ids: "repo:my-org@123456/app@456789:ref:refs/heads/main" (ids from the GitHub API).',
+  remediation:
+    'Pin the owner and repository ids: "repo:my-org@123456/app@456789:ref:refs/heads/main" (ids from the GitHub API).',
   references: ['https://docs.github.com/en/actions/reference/security/oidc#immutable-subject-claims'],
   check(context) {
     return githubClauses(context)

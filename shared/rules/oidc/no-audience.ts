@@ -10,7 +10,11 @@ export const noAudience: PolicyRule = {
   remediation: 'Add "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}.',
   references: ['https://github.com/aws-actions/configure-aws-credentials#oidc-audience'],
   check(context) {
-    const withAud = new Set(githubClauses(context).filter((c) => c.claim === 'aud').map((c) => c.statement));
+    const withAud = new Set(
+      githubClauses(context)
+        .filter((c) => c.claim === 'aud')
+        .map((c) => c.statement),
+    );
     return githubAllows(context)
       .filter(({ statement }) => !withAud.has(statement))
       .map(({ statement, provider }) => ({

@@ -1,5 +1,5 @@
 import { SUBJECT_LIKE_CLAIMS } from '../../github/claims.js';
-import { admitsAny, restrictsClaim } from '../../policy/query.js';
+import { claimRestrictions } from '../../policy/query.js';
 import { githubAllows, where } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
@@ -19,12 +19,16 @@ export const noSubjectRestriction: PolicyRule = {
     const denies = context.parsed.document.statements.filter((s) => s.effect === 'Deny');
     return githubAllows(context).flatMap(({ statement, provider }) => {
       const alone = { ...context.parsed.document, statements: [statement, ...denies] };
-      if (!admitsAny(alone, provider)) return [];
-      if (SUBJECT_LIKE_CLAIMS.some((claim) => restrictsClaim(alone, provider, claim))) return [];
+      const { admitsAny, restricting } = claimRestrictions(alone, provider, SUBJECT_LIKE_CLAIMS);
+      if (!admitsAny || restricting.length > 0) return [];
       return [
         {
           message: `${where(statement)} admits tokens from ${provider} with any subject: no condition restricts sub, job_workflow_ref or repository`,
-          evidence: { statement: statement.index, provider, conditionKeys: statement.conditions.map((c) => c.key) },
+          evidence: {
+            statement: statement.index,
+            provider,
+            conditionKeys: statement.conditions.map((c) => c.key),
+          },
         },
       ];
     });

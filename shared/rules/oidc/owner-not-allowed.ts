@@ -4,8 +4,10 @@ export const ownerNotAllowed: PolicyRule = {
   id: 'oidc.owner-not-allowed',
   severity: 'high',
   title: 'Role admits an owner outside allowedOwners',
-  rationale: 'The configuration lists the GitHub owners whose workflows may reach this account; the role admits another one.',
-  remediation: 'Remove the subject values of the other owner, or add the owner to allowedOwners after review.',
+  rationale:
+    'The configuration lists the GitHub owners whose workflows may reach this account; the role admits another one.',
+  remediation:
+    'Remove the subject values of the other owner, or add the owner to allowedOwners after review.',
   references: [],
   check(context) {
     const allowed = context.allowedOwners;

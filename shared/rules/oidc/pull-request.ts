@@ -8,12 +8,18 @@ export const pullRequest: PolicyRule = {
   title: 'Pull-request workflows can assume the role',
   rationale:
     'A pull_request subject is issued for workflows running on code proposed in a pull request, which may not have been reviewed; with such a trust anyone able to open a pull request that runs workflows can act with the role.',
-  remediation: 'Do not admit "…:pull_request" subjects for roles that can change anything; use a separate read-only role for PR checks.',
+  remediation:
+    'Do not admit "…:pull_request" subjects for roles that can change anything; use a separate read-only role for PR checks.',
   references: ['https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/'],
   check(context) {
-    const witness = findAdmitted(context.parsed.document, [], { sub: pullRequestSubjects() });
+    const witness = findAdmitted(context.parsed.document, [], { domains: { sub: pullRequestSubjects() } });
     return witness
-      ? [{ message: `pull-request workflows can assume the role, e.g. sub "${witness.claims.sub}"`, evidence: { witness } }]
+      ? [
+          {
+            message: `pull-request workflows can assume the role, e.g. sub "${witness.claims.sub}"`,
+            evidence: { witness },
+          },
+        ]
       : [];
   },
 };

@@ -8,7 +8,8 @@ import type { PolicyRule } from '../rule.js';
 function hint(value: string): string {
   if (/refs\/head\//.test(value)) return 'branches are "refs/heads/…" (plural)';
   if (/^repo:[^:]*github\.com\//.test(value)) return 'the repository is "OWNER/REPO" without "github.com/"';
-  if (/:environment:[^:]*:pull_request/.test(value)) return 'a pull_request subject never names an environment';
+  if (/:environment:[^:]*:pull_request/.test(value))
+    return 'a pull_request subject never names an environment';
   if (/^repo:[^:]+:(?!ref:|environment:|pull_request|job_workflow_ref:)[^*]/.test(value)) {
     return 'after the repository comes "ref:refs/heads/…", "ref:refs/tags/…", "environment:…" or "pull_request"';
   }
@@ -22,7 +23,8 @@ export const unmatchableSubject: PolicyRule = {
   title: 'Subject value no GitHub token can carry',
   rationale:
     'A sub value that no GitHub subject can match never admits anything: the workflow it was written for fails, and someone may "fix" it by widening the pattern.',
-  remediation: 'Write the subject as GitHub issues it: "repo:OWNER/REPO:ref:refs/heads/BRANCH", "repo:OWNER/REPO:environment:NAME", "repo:OWNER/REPO:pull_request".',
+  remediation:
+    'Write the subject as GitHub issues it: "repo:OWNER/REPO:ref:refs/heads/BRANCH", "repo:OWNER/REPO:environment:NAME", "repo:OWNER/REPO:pull_request".',
   references: ['https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims'],
   check(context) {
     const domain = claimDomain('sub');
@@ -30,7 +32,10 @@ export const unmatchableSubject: PolicyRule = {
       .filter(({ claim, clause }) => claim === 'sub' && isPositiveString(clause))
       .flatMap(({ statement, clause }) =>
         clausePatterns(clause, context.parsed.document.version)
-          .filter((pattern) => !keyCells(domain.dfa, [pattern]).some((c) => c.bits[0] && c.tier < domain.realisticTiers))
+          .filter(
+            (pattern) =>
+              !keyCells(domain.dfa, [pattern]).some((c) => c.bits[0] && c.tier < domain.realisticTiers),
+          )
           .map((pattern) => ({
             message: `${where(statement)}: sub value "${pattern.source}" matches no subject GitHub can issue — ${hint(pattern.source)}`,
             evidence: { statement: statement.index, operator: clause.operator, value: pattern.source },

@@ -1,0 +1,33 @@
+// Bundles the CLI into one file, so `trustwatch` starts without resolving hundreds of modules.
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { build } from 'esbuild';
+
+const result = await build({
+  entryPoints: ['cli/trustwatch.ts'],
+  outfile: 'dist/cli/trustwatch.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" is plain ESM.
+  mainFields: ['module', 'main'],
+  banner: {
+    // commander is CommonJS: its require() of Node built-ins needs a real require inside an ES module.
+    // esbuild keeps the entry's #! line above this banner, so the file stays executable.
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
+  minify: false,
+  sourcemap: 'linked',
+  // Written below instead: test workers may build at the same time, and a half-written bundle must never run.
+  write: false,
+  logLevel: 'warning',
+});
+
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(temporary, file.contents);
+  if (file.path.endsWith('.js')) chmodSync(temporary, 0o755);
+  renameSync(temporary, file.path);
+}
