@@ -169,8 +169,13 @@ const cache = new Map<string, Domain>();
 export function pullRequestSubjects(): Domain {
   let domain = cache.get('#pull_request');
   if (!domain) {
-    const re = seq(star(seq(subjectPair, lit(':'))), lit('pull_request'), star(seq(lit(':'), subjectPair)));
-    domain = { dfa: layer([compileHere(re)]), realisticTiers: 1 };
+    const typical = seq(lit('repo:'), repoId, lit(':pull_request'));
+    const customized = seq(
+      star(seq(subjectPair, lit(':'))),
+      lit('pull_request'),
+      star(seq(lit(':'), subjectPair)),
+    );
+    domain = { dfa: layer([compileHere(typical), compileHere(customized)]), realisticTiers: 2 };
     cache.set('#pull_request', domain);
   }
   return domain;

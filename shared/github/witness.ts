@@ -31,9 +31,10 @@ export function realisticWitness(token: Token, holds: (t: Token) => boolean): To
     for (const rewrite of group) {
       const parts = parseSubject(best.claims.sub ?? '');
       if (!parts) break;
-      const before = best.claims.sub;
-      attempt({ sub: formatSubject(rewrite(parts)) });
-      if (best.claims.sub !== before) break;
+      const rewritten = formatSubject(rewrite(parts));
+      if (rewritten === best.claims.sub) break;
+      attempt({ sub: rewritten });
+      if (best.claims.sub === rewritten) break;
     }
   }
   const parts = parseSubject(best.claims.sub ?? '');

@@ -2,8 +2,8 @@ import { isGitHubProvider, isStsGitHubClaim } from '../github/claims.js';
 import { keyTarget, statementApplies } from './applies.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
 import { compareOpaque } from './opaque.js';
-import { clauseHolds, clausePatterns, type KeyView, operatorInfo } from './operators.js';
-import { matchPattern } from './pattern.js';
+import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
+import { matchPattern, resolveVariables } from './pattern.js';
 
 /** The value of a condition key in the request STS evaluates for this token, or undefined when absent. */
 export function requestValue(token: Token, key: string): string | undefined {
@@ -18,7 +18,12 @@ export function requestValue(token: Token, key: string): string | undefined {
 
 export function clauseHoldsFor(clause: ConditionClause, token: Token, version: string | undefined): boolean {
   const value = requestValue(token, clause.key);
-  return clauseHolds(clause, viewOf(clause, value, version));
+  if (!hasVariables(clause, version)) return clauseHolds(clause, viewOf(clause, value, version));
+  const values = clause.values.map((v) => resolveVariables(v, (key) => requestValue(token, key)));
+  // AWS treats a statement whose variable it cannot resolve as invalid: it matches nothing.
+  if (values.some((v) => v === undefined)) return false;
+  const resolved = { ...clause, values: values as string[] };
+  return clauseHolds(resolved, viewOf(resolved, value, version));
 }
 
 function viewOf(clause: ConditionClause, value: string | undefined, version: string | undefined): KeyView {

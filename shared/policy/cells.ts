@@ -1,6 +1,7 @@
 import { GRAMMAR_CHARS, OWNER_TAG, REST_CANDIDATES, restCategory } from '../github/grammar.js';
 import { mentionedChars, type Pattern, PatternRunner } from './pattern.js';
 import { type Completion, completionsOf, type Dfa } from './regular.js';
+import { StateTable } from './state-table.js';
 
 /** No owner field seen, an owner nobody listed, or two owner fields that disagree; k >= 0 is listed owner k. */
 export const OWNER_NONE = -1;
@@ -128,63 +129,57 @@ function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Ce
   const found = new Map<string, Cell>();
   let budget = options.budget ?? 400_000;
   const n = runners.length;
-  /** Records a cell unless a value at least as typical is known; the path is only built when kept. */
-  const record = (bits: boolean[], owner: number, tier: number, value: () => string) => {
-    if (owner === OWNER_CONFLICT || tier < 0) return;
-    let signature = String(owner);
-    for (const b of bits) signature += b ? '1' : '0';
-    const known = found.get(signature);
-    if (!known || known.tier > tier) found.set(signature, { bits, value: value(), tier, owner });
-  };
-  const table = completionsOf(domain);
-  // Flat state records: [domain, cursor, owner flag, ...runner states]; keys pack them into a number
-  // while they fit in 53 bits (the usual case), into a string otherwise.
+  const completions = completionsOf(domain);
+  // State records: [domain, cursor, owner flag, ...runner states], kept flat in the table.
   const width = n + 3;
-  const states: number[] = [domain.start, -1, OWNER_NONE, ...runners.map((r) => r.start)];
-  const pack = (values: number[]): number | string => {
-    let key = 0;
-    for (const v of values) {
-      const x = v + 8;
-      if (x >= 4096 || key >= 2 ** 41) return values.map((u) => String.fromCharCode(u + 8)).join('');
-      key = key * 4096 + x;
-    }
-    return key;
-  };
+  const table = new StateTable(width);
+  table.add([domain.start, -1, OWNER_NONE, ...runners.map((r) => r.start)]);
+  const states = table.data;
   const parent: number[] = [-1];
   const via: number[] = [-1];
-  const seen = new Set<number | string>([pack(states)]);
   const next = new Array<number>(width).fill(0);
-  const bitsAt = (base: number, test: (r: PatternRunner, state: number) => boolean) =>
-    runners.map((r, k) => test(r, states[base + 3 + k] as number));
+  /**
+   * Records the cell of the runner states in `record` (at `offset`) unless a value at least as typical
+   * is known; the bits and the value are only built when kept.
+   */
+  const record = (
+    source: ArrayLike<number>,
+    offset: number,
+    test: (r: PatternRunner, state: number) => boolean,
+    owner: number,
+    tier: number,
+    value: () => string,
+  ) => {
+    if (owner === OWNER_CONFLICT || tier < 0) return;
+    let signature = String(owner);
+    for (let k = 0; k < n; k++)
+      signature += test(runners[k] as PatternRunner, source[offset + k] as number) ? '1' : '0';
+    const known = found.get(signature);
+    if (known && known.tier <= tier) return;
+    const bits = runners.map((r, k) => test(r, source[offset + k] as number));
+    found.set(signature, { bits, value: value(), tier, owner });
+  };
+  const settledTrue = (r: PatternRunner, state: number) => r.settled(state) === true;
+  const accepting = (r: PatternRunner, state: number) => r.accepting(state);
+  const allSettled = (source: ArrayLike<number>, offset: number) => {
+    for (let k = 0; k < n; k++)
+      if ((runners[k] as PatternRunner).settled(source[offset + k] as number) === undefined) return false;
+    return true;
+  };
+  if (!trie && allSettled(states, 3)) {
+    const rest = completions[domain.start] as Completion;
+    record(states, 3, settledTrue, OWNER_NONE, rest.tier, () => rest.text);
+    return [...found.values()];
+  }
   for (let i = 0; i < parent.length; i++) {
     const base = i * width;
     const d = states[base] as number;
     const cursor = states[base + 1] as number;
     const owner = states[base + 2] as number;
-    if (!trie) {
-      let allSettled = true;
-      for (let k = 0; k < n && allSettled; k++) {
-        if ((runners[k] as PatternRunner).settled(states[base + 3 + k] as number) === undefined)
-          allSettled = false;
-      }
-      if (allSettled) {
-        const rest = table[d] as Completion;
-        record(
-          bitsAt(base, (r, st) => r.settled(st) === true),
-          owner,
-          rest.tier,
-          () => pathTo(i, parent, via, alphabet) + rest.text,
-        );
-        continue;
-      }
-    }
     if (domain.accepting[d]) {
       const flag = cursor !== -1 && trie ? combineOwner(owner, ownerResult(trie, cursor)) : owner;
-      record(
-        bitsAt(base, (r, st) => r.accepting(st)),
-        flag,
-        domain.tier[d] as number,
-        () => pathTo(i, parent, via, alphabet),
+      record(states, base + 3, accepting, flag, domain.tier[d] as number, () =>
+        pathTo(i, parent, via, alphabet),
       );
     }
     for (const sym of symbolsAt(d)) {
@@ -198,14 +193,25 @@ function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Ce
         continue;
       for (let k = 0; k < n; k++)
         next[3 + k] = (runners[k] as PatternRunner).step(states[base + 3 + k] as number, sym);
-      const key = pack(next);
-      if (seen.has(key)) continue;
+      if (!trie && allSettled(next, 3)) {
+        // No pattern can change its answer any more: finish the value from the table, search no further.
+        const rest = completions[nextDomain] as Completion;
+        const ch = alphabet[sym] as string;
+        record(
+          next,
+          3,
+          settledTrue,
+          owner,
+          rest.tier,
+          () => pathTo(i, parent, via, alphabet) + ch + rest.text,
+        );
+        continue;
+      }
+      if (!table.add(next).added) continue;
       if (--budget < 0)
         throw new ComplexityError('the policy is too complex to analyse exactly (state budget exceeded)');
-      seen.add(key);
       parent.push(i);
       via.push(sym);
-      for (const v of next) states.push(v);
     }
   }
   return [...found.values()];
@@ -222,16 +228,19 @@ function distinctSymbols(
   mentioned: Set<string>,
 ): (d: number) => number[] {
   const memo: number[][] = [];
+  const isMentioned = alphabet.map((c) => mentioned.has(c));
+  const groups = new Set<number>();
   return (d) => {
     let symbols = memo[d];
     if (!symbols) {
-      const groups = new Set<string>();
+      groups.clear();
       symbols = [];
       for (let sym = 0; sym < alphabet.length; sym++) {
         const edge = d * domain.classCount + (classes[sym] as number);
-        if (domain.next[edge] === 0) continue;
-        if (!mentioned.has(alphabet[sym] as string)) {
-          const group = `${domain.next[edge]}:${domain.tags[edge]}`;
+        const target = domain.next[edge] as number;
+        if (target === 0) continue;
+        if (!isMentioned[sym]) {
+          const group = target * 256 + (domain.tags[edge] as number);
           if (groups.has(group)) continue;
           groups.add(group);
         }

@@ -16,7 +16,9 @@ export function compare(oldDoc: PolicyDocument, newDoc: PolicyDocument): Compari
   for (const provider of providersOf([oldDoc, newDoc], { unnamed: true })) {
     const space = buildSpace([oldDoc, newDoc], provider);
     if (space.approximate) {
-      notes.push(`${provider}: numeric, date or IP conditions are compared as independent yes/no conditions`);
+      notes.push(
+        `${provider}: numeric, date, IP and ARN conditions and values with policy variables are compared as independent yes/no conditions, so the verdict may be wider than the truth`,
+      );
     }
     const collect = (from: number, to: number, out: Token[]) => {
       const holds = (t: Token) =>

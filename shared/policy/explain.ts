@@ -167,8 +167,14 @@ function diagnose(
         continue;
       }
     }
-    if (!pattern.satisfiable)
-      notes.push(`"${written}" uses a policy variable that is not set for this request`);
+    if (!pattern.satisfiable) {
+      const missing = pattern.variables.filter((key) => requestValue(token, key) === undefined);
+      notes.push(
+        missing.length > 0
+          ? `"${written}" uses the policy variable \${${missing[0]}}, which this request does not carry, so AWS ignores the statement`
+          : `"${written}" uses policy variables; with their values filled in it still does not match`,
+      );
+    }
   }
   if (target.kind === 'claim' && target.claim === 'sub')
     notes.push(...subjectDiagnosis(clause.values, value));

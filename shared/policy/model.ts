@@ -35,7 +35,7 @@ export interface PolicyDocument {
 
 /** Something in the document that IAM would read differently from what its author probably meant. */
 export interface ParseIssue {
-  code: 'duplicate-key' | 'unknown-field' | 'unknown-operator' | 'bad-value';
+  code: 'duplicate-key' | 'unknown-field' | 'unknown-operator';
   message: string;
   /** JSON path of the offending member, e.g. `Statement[0].Condition.StringEquals`. */
   path: string;

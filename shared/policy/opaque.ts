@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { compilePattern, matchPattern } from './pattern.js';
 
 /**
  * Concrete comparison for the operators that are not string patterns. `true` means "the request value
@@ -11,7 +12,21 @@ export function compareOpaque(base: string, requestValue: string, policyValue: s
     return ordered(base.slice('Date'.length), toTime(requestValue), toTime(policyValue));
   if (base === 'IpAddress' || base === 'NotIpAddress') return inRange(requestValue, policyValue);
   if (base === 'BinaryEquals') return requestValue === policyValue;
+  if (base.startsWith('Arn')) return arnMatches(requestValue, policyValue);
   return false;
+}
+
+/** ARN matching: `arn:partition:service:region:account:resource`, each part a glob of its own. */
+function arnMatches(value: string, pattern: string): boolean {
+  const parts = (text: string) => {
+    const split = text.split(':');
+    return split.length < 6 ? undefined : [...split.slice(0, 5), split.slice(5).join(':')];
+  };
+  const v = parts(value);
+  const p = parts(pattern);
+  if (!v || !p || v[0] !== 'arn') return false;
+  const options = { wildcards: true, ignoreCase: false, variables: false };
+  return p.every((part, i) => matchPattern(compilePattern(part, options), v[i] as string));
 }
 
 function ordered(relation: string, a: number, b: number): boolean {

@@ -18,11 +18,6 @@ const STRING_OPERATORS: Record<string, OperatorInfo> = {
   StringNotEqualsIgnoreCase: { kind: 'string', wildcards: false, ignoreCase: true, negated: true },
   StringLike: { kind: 'string', wildcards: true, ignoreCase: false, negated: false },
   StringNotLike: { kind: 'string', wildcards: true, ignoreCase: false, negated: true },
-  // ArnEquals and ArnLike both take wildcards; for the single-string keys of a web identity token they act as StringLike.
-  ArnEquals: { kind: 'string', wildcards: true, ignoreCase: false, negated: false },
-  ArnLike: { kind: 'string', wildcards: true, ignoreCase: false, negated: false },
-  ArnNotEquals: { kind: 'string', wildcards: true, ignoreCase: false, negated: true },
-  ArnNotLike: { kind: 'string', wildcards: true, ignoreCase: false, negated: true },
   Bool: { kind: 'string', wildcards: false, ignoreCase: true, negated: false },
   Null: { kind: 'null', wildcards: false, ignoreCase: false, negated: false },
 };
@@ -43,13 +38,18 @@ const OPAQUE_BASES = [
   'IpAddress',
   'NotIpAddress',
   'BinaryEquals',
+  // ARN operators compare the six colon-separated parts one by one: not a plain string language.
+  'ArnEquals',
+  'ArnLike',
+  'ArnNotEquals',
+  'ArnNotLike',
 ];
 
 export function operatorInfo(base: string): OperatorInfo | undefined {
   const known = STRING_OPERATORS[base];
   if (known) return known;
   if (OPAQUE_BASES.includes(base)) {
-    const negated = base.includes('NotEquals') || base === 'NotIpAddress';
+    const negated = base.includes('NotEquals') || base === 'NotIpAddress' || base === 'ArnNotLike';
     return { kind: 'opaque', wildcards: false, ignoreCase: false, negated };
   }
   return undefined;
@@ -73,6 +73,11 @@ export function parseOperator(
   if (!operatorInfo(base)) return undefined;
   if (base === 'Null' && (ifExists || setQualifier)) return undefined;
   return { base, setQualifier, ifExists };
+}
+
+/** Whether a clause's values name request keys as policy variables (only read with Version 2012-10-17). */
+export function hasVariables(clause: ConditionClause, version: string | undefined): boolean {
+  return clausePatterns(clause, version).some((p) => p.variables.length > 0);
 }
 
 export function clausePatterns(clause: ConditionClause, version: string | undefined): Pattern[] {

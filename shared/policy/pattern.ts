@@ -8,7 +8,9 @@ export interface Pattern {
   /** The value as written in the policy. */
   source: string;
   tokens: PatternToken[];
-  /** False when the value can never match (an unresolved policy variable). */
+  /** Request keys named by policy variables (`${aws:username}`), lower-cased; the pattern is then a template. */
+  variables: string[];
+  /** False while variables are unresolved: the value then matches nothing. */
   satisfiable: boolean;
 }
 
@@ -24,7 +26,7 @@ export interface PatternOptions {
 
 export function compilePattern(source: string, options: PatternOptions): Pattern {
   const tokens: PatternToken[] = [];
-  let satisfiable = true;
+  const variables: string[] = [];
   const chars = [...source];
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i] as string;
@@ -33,8 +35,7 @@ export function compilePattern(source: string, options: PatternOptions): Pattern
       if (end > 0) {
         const variable = chars.slice(i, end + 1).join('');
         const escaped = ESCAPES[variable];
-        // Any other variable refers to a request value a GitHub token does not supply here.
-        if (escaped === undefined) satisfiable = false;
+        if (escaped === undefined) variables.push(variable.slice(2, -1).toLowerCase());
         else tokens.push(charToken(escaped, options.ignoreCase));
         i = end;
         continue;
@@ -45,7 +46,26 @@ export function compilePattern(source: string, options: PatternOptions): Pattern
     } else if (options.wildcards && ch === '?') tokens.push({ k: 'one' });
     else tokens.push(charToken(ch, options.ignoreCase));
   }
-  return { source, tokens, satisfiable };
+  return { source, tokens, variables, satisfiable: variables.length === 0 };
+}
+
+/**
+ * Replaces the policy variables of `source` with request values, leaving the `${*}` escapes for
+ * `compilePattern`. Undefined when a variable's key is absent: AWS then treats the statement as invalid.
+ */
+export function resolveVariables(
+  source: string,
+  lookup: (key: string) => string | undefined,
+): string | undefined {
+  let unresolved = false;
+  const resolved = source.replace(/\$\{([^}]*)\}/g, (whole, key: string) => {
+    if (ESCAPES[whole] !== undefined) return whole;
+    const value = lookup(key);
+    if (value === undefined) unresolved = true;
+    // A resolved value is compared as text: its own * and ? are not wildcards.
+    return (value ?? '').replace(/[*?$]/g, (c) => `\${${c}}`);
+  });
+  return unresolved ? undefined : resolved;
 }
 
 function charToken(ch: string, ignoreCase: boolean): PatternToken {

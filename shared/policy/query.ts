@@ -1,8 +1,10 @@
 import { isGitHubProvider } from '../github/claims.js';
+import type { Domain } from '../github/grammar.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import type { PolicyDocument, Token } from './model.js';
 import { compilePattern, matchPattern } from './pattern.js';
+import { tierOf } from './regular.js';
 import {
   buildSpace,
   choiceRealistic,
@@ -65,12 +67,20 @@ export class AdmittedTokens {
   /** The point a witness must keep while it is made to look typical. */
   private admitsWithin(token: Token, probes: Probe[]): boolean {
     const fixed = Object.entries(this.narrower.fixed ?? {});
+    const domains = Object.entries(this.narrower.domains ?? {});
     return (
       admits(this.policy, token) &&
       fixed.every(([claim, value]) => token.claims[claim] === value) &&
+      domains.every(([claim, domain]) => inRealisticTier(domain, token.claims[claim])) &&
       probes.every((p) => probeMatches(p, token))
     );
   }
+}
+
+function inRealisticTier(domain: Domain, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const tier = tierOf(domain.dfa, value);
+  return tier >= 0 && tier < domain.realisticTiers;
 }
 
 function probeKey(probe: Probe): string {

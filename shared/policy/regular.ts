@@ -284,13 +284,14 @@ export function step(dfa: Dfa, state: number, ch: string): number {
   return dfa.next[state * dfa.classCount + dfa.classOf(ch)] as number;
 }
 
-export function accepts(dfa: Dfa, text: string): boolean {
+/** The tier of the layer that accepts `text`, -1 when none does. */
+export function tierOf(dfa: Dfa, text: string): number {
   let s = dfa.start;
   for (const ch of text) {
     s = step(dfa, s, ch);
-    if (s === 0) return false;
+    if (s === 0) return -1;
   }
-  return dfa.accepting[s] === true;
+  return dfa.tier[s] as number;
 }
 
 export interface Completion {

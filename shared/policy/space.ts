@@ -3,7 +3,7 @@ import { claimDomain, type Domain } from '../github/grammar.js';
 import { keyTarget, namedProviders, statementApplies } from './applies.js';
 import { type Cell, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
-import { clauseHolds, clausePatterns, type KeyView, operatorInfo } from './operators.js';
+import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
 import { compilePattern, matchPattern, type Pattern } from './pattern.js';
 
 /**
@@ -47,6 +47,8 @@ interface BoundClause {
   key: number;
   /** Offset of the clause's first pattern in the key's pattern list, or its index among opaque clauses. */
   offset: number;
+  /** Decided by an enumerated truth value rather than by patterns. */
+  opaque: boolean;
 }
 
 export interface BoundStatement {
@@ -116,18 +118,19 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
         statement,
         clauses: statement.conditions.map((clause): BoundClause => {
           const target = keyTarget(clause.key, provider);
-          if (target.kind === 'foreign') return { clause, key: -1, offset: 0 };
+          if (target.kind === 'foreign') return { clause, key: -1, offset: 0, opaque: false };
           if (target.kind === 'claim' && github && !isStsGitHubClaim(target.claim))
-            return { clause, key: -1, offset: 0 };
+            return { clause, key: -1, offset: 0, opaque: false };
           const k = target.kind === 'claim' ? keyFor(target.claim, 'claim') : keyFor(target.key, 'context');
           const space = keys[k] as KeySpace;
-          if (operatorInfo(clause.base)?.kind === 'opaque') {
+          // Values that depend on other request values are not a language of this key alone.
+          if (operatorInfo(clause.base)?.kind === 'opaque' || hasVariables(clause, policy.version)) {
             space.opaque.push(clause);
-            return { clause, key: k, offset: space.opaque.length - 1 };
+            return { clause, key: k, offset: space.opaque.length - 1, opaque: true };
           }
           const offset = space.patterns.length;
           space.patterns.push(...clausePatterns(clause, policy.version));
-          return { clause, key: k, offset };
+          return { clause, key: k, offset, opaque: false };
         }),
       })),
   );

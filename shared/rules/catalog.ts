@@ -10,6 +10,7 @@ import { ownerNotAllowed } from './oidc/owner-not-allowed.js';
 import { pullRequest } from './oidc/pull-request.js';
 import { unmatchableSubject } from './oidc/unmatchable-subject.js';
 import { duplicateKey } from './policy/duplicate-key.js';
+import { unknownElement } from './policy/unknown-element.js';
 import type { PolicyRule } from './rule.js';
 
 /** The rules a trust policy alone decides, in catalog order. */
@@ -26,4 +27,5 @@ export const POLICY_RULES: PolicyRule[] = [
   unmatchableSubject,
   mutableSubject,
   duplicateKey,
+  unknownElement,
 ];

@@ -45,6 +45,34 @@ describe('admits: IAM condition semantics', () => {
     expect(admits(subLike('repo:acme/${*}'), token('repo:acme/*'))).toBe(true);
     expect(admits(subLike('repo:acme/${*}'), token('repo:acme/app'))).toBe(false);
   });
+  it('reads ${*} escapes only with Version 2012-10-17; without it the text is literal', () => {
+    const old = parsePolicy({
+      Statement: [statement({ StringLike: { [`${P}:sub`]: 'repo:acme/${*}' } })],
+    }).document;
+    expect(admits(old, token('repo:acme/${*}'))).toBe(true);
+    expect(admits(old, token('repo:acme/*'))).toBe(false);
+  });
+  it('fills policy variables from the request; an unresolvable one makes the statement match nothing', () => {
+    const byActor = subLike(`repo:\${${P}:actor}/*`);
+    expect(admits(byActor, token('repo:octocat/app:pull_request', { actor: 'octocat' }))).toBe(true);
+    expect(admits(byActor, token('repo:other/app:pull_request', { actor: 'octocat' }))).toBe(false);
+    expect(admits(byActor, token('repo:octocat/app:pull_request'))).toBe(false);
+    const denyUnresolved = doc(
+      statement({ StringEquals: { [`${P}:aud`]: 'sts.amazonaws.com' } }),
+      statement({ StringNotLike: { [`${P}:sub`]: 'repo:${aws:username}/*' } }, 'Deny'),
+    );
+    expect(admits(denyUnresolved, token('repo:acme/app:pull_request'))).toBe(true);
+  });
+  it('ARN operators compare ARNs part by part and match no other string', () => {
+    expect(admits(subLike('repo:acme/*', 'ArnLike'), token('repo:acme/app:pull_request'))).toBe(false);
+    const arn = doc(statement({ ArnLike: { 'aws:SourceArn': 'arn:aws:iam::*:role/ci-*' } }));
+    expect(admits(arn, token('x', { 'aws:SourceArn': 'arn:aws:iam::123456789012:role/ci-deploy' }))).toBe(
+      true,
+    );
+    expect(admits(arn, token('x', { 'aws:SourceArn': 'arn:aws:iam::123456789012:user/ci-deploy' }))).toBe(
+      false,
+    );
+  });
   it('negated operators, IfExists, ForAllValues are true when the key is absent; ForAnyValue is false', () => {
     const absent: Token = { provider: P, claims: { aud: 'sts.amazonaws.com' } };
     expect(admits(subLike('repo:evil/*', 'StringNotLike'), absent)).toBe(true);
@@ -142,6 +170,12 @@ describe('compare', () => {
     expect(result.verdict).toBe('incomparable');
     expect(result.newlyAdmitted[0]?.claims.sub).toMatch(/^repo:Acme\/app:/);
     expect(result.noLongerAdmitted[0]?.claims.sub).toMatch(/^repo:acme\/app:/);
+  });
+  it('says when a verdict rests on conditions it compares as yes/no (variables, ARNs)', () => {
+    const byActor = subLike(`repo:\${${P}:actor}/*`);
+    const result = compare(byActor, subLike('repo:acme/*'));
+    expect(result.notes.join(' ')).toMatch(/independent yes\/no conditions/);
+    expect(compare(byActor, byActor).verdict).toBe('equal');
   });
   it('notes, but does not alert on, differences only non-GitHub strings show', () => {
     const result = compare(

@@ -12,9 +12,11 @@ export const ownerNotAllowed: PolicyRule = {
   check(context) {
     const allowed = context.allowedOwners;
     if (!allowed) return [];
+    // GitHub owner names are case-insensitive: My-Org and my-org are one account.
+    const lower = new Set(allowed.map((o) => o.toLowerCase()));
     return context.owners().flatMap((analysis) =>
       analysis.owners
-        .filter((o) => !allowed.includes(o))
+        .filter((o) => !lower.has(o.toLowerCase()))
         .map((owner) => ({
           message: `owner "${owner}" can assume the role but is not in allowedOwners (${allowed.join(', ')})`,
           evidence: { provider: analysis.provider, owner, allowedOwners: allowed },

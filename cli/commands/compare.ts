@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { compare } from '../../shared/policy/compare.js';
+import { EXIT } from '../exit.js';
+import { toJson } from '../format/json.js';
+import { compareMarkdown } from '../format/markdown.js';
+import { compareTable } from '../format/table.js';
+import { readOnePolicy } from '../input.js';
+import { formatOption, useColor } from '../options.js';
+
+const FORMATS = ['table', 'json', 'markdown'] as const;
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description(
+      'compare the GitHub tokens two trust policies admit, with example tokens for every difference',
+    )
+    .argument('<old>', 'the reviewed trust policy')
+    .argument('<new>', 'the proposed trust policy')
+    .addOption(formatOption(FORMATS))
+    .action((oldPath: string, newPath: string, options: { format: (typeof FORMATS)[number] }) => {
+      const comparison = compare(
+        readOnePolicy(oldPath).parsed.document,
+        readOnePolicy(newPath).parsed.document,
+      );
+      const render = {
+        table: () => compareTable(comparison, { color: useColor() }),
+        json: () => toJson(comparison),
+        markdown: () => compareMarkdown(comparison, oldPath, newPath),
+      }[options.format];
+      process.stdout.write(render());
+      // A widening is the finding this command exists for; incomparable includes one.
+      const widens = comparison.verdict === 'wider' || comparison.verdict === 'incomparable';
+      process.exitCode = widens ? EXIT.findings : EXIT.clean;
+    });
+}

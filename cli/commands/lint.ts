@@ -1,0 +1,79 @@
+import { type Command, Option } from 'commander';
+import { type LintFinding, lintPolicy } from '../../shared/rules/lint.js';
+import { SEVERITIES, type Severity, severityRank } from '../../shared/rules/rule.js';
+import { atOrAbove, EXIT } from '../exit.js';
+import { lintJson } from '../format/json.js';
+import { lintMarkdown } from '../format/markdown.js';
+import { lintSarif } from '../format/sarif.js';
+import { lintTable } from '../format/table.js';
+import { InputError, readPolicies } from '../input.js';
+import { isFileError, type LintResult } from '../model.js';
+import { collectList, formatOption, useColor } from '../options.js';
+
+const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+
+interface LintOptions {
+  format: (typeof FORMATS)[number];
+  failOn: Severity;
+  allowedOwner: string[];
+}
+
+/** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
+export function lintFiles(paths: string[], allowedOwners: string[] = []): LintResult[] {
+  const options = allowedOwners.length > 0 ? { allowedOwners } : {};
+  return paths.flatMap((path): LintResult[] => {
+    try {
+      return readPolicies(path).map((p) => ({
+        file: p.file,
+        path,
+        ...(p.name ? { role: p.name } : {}),
+        findings: bySeverity(lintPolicy(p.parsed, options)),
+      }));
+    } catch (error) {
+      if (error instanceof InputError) return [{ file: path, path, error: error.reason }];
+      throw error;
+    }
+  });
+}
+
+function bySeverity(findings: LintFinding[]): LintFinding[] {
+  return [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+}
+
+export function lintExitCode(results: LintResult[], failOn: Severity): number {
+  if (results.some(isFileError)) return EXIT.usage;
+  const failing = results.some(
+    (r) => !isFileError(r) && r.findings.some((f) => atOrAbove(f.severity, failOn)),
+  );
+  return failing ? EXIT.findings : EXIT.clean;
+}
+
+export function registerLint(program: Command, version: string): void {
+  program
+    .command('lint')
+    .description('check trust policies for risky trust (policy JSON, aws iam get-role or list-roles output)')
+    .argument('<file...>', 'files to check; - reads standard input')
+    .addOption(formatOption(FORMATS))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+        .choices(SEVERITIES)
+        .default('high'),
+    )
+    .option(
+      '--allowed-owner <owner>',
+      'GitHub owner allowed to assume roles (repeat, or comma-separate)',
+      collectList,
+      [],
+    )
+    .action((files: string[], options: LintOptions) => {
+      const results = lintFiles(files, options.allowedOwner);
+      const render = {
+        table: () => lintTable(results, { color: useColor() }),
+        json: () => lintJson(results),
+        markdown: () => lintMarkdown(results),
+        sarif: () => lintSarif(results, version),
+      }[options.format];
+      process.stdout.write(render());
+      process.exitCode = lintExitCode(results, options.failOn);
+    });
+}

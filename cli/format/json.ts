@@ -1,0 +1,15 @@
+import type { LintResult } from '../model.js';
+import { isFileError } from '../model.js';
+
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** The public JSON shape: `{results: [{file, findings} | {file, error}]}`; internal fields stay out. */
+export function lintJson(results: LintResult[]): string {
+  return toJson({
+    results: results.map((r) =>
+      isFileError(r) ? { file: r.file, error: r.error } : { file: r.file, findings: r.findings },
+    ),
+  });
+}

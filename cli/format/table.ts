@@ -1,0 +1,73 @@
+import { DEFAULT_AUDIENCE, GITHUB_PROVIDER } from '../../shared/github/claims.js';
+import type { Explanation } from '../../shared/policy/explain.js';
+import type { Comparison, Token, Verdict } from '../../shared/policy/model.js';
+import type { LintResult } from '../model.js';
+import { isFileError } from '../model.js';
+import { painter, severityLabel } from './style.js';
+import { lintSummary } from './summary.js';
+
+export interface TableOptions {
+  color: boolean;
+}
+
+/** Findings grouped by policy, one line each, severity first so the eye finds the worst at once. */
+export function lintTable(results: LintResult[], { color }: TableOptions): string {
+  const paint = painter(color);
+  const ruleWidth = Math.max(
+    0,
+    ...results.flatMap((r) => (isFileError(r) ? [] : r.findings.map((f) => f.ruleId.length))),
+  );
+  const blocks = results.map((r) => {
+    const head = paint('bold', r.file);
+    if (isFileError(r)) return `${head}\n  ${paint(['bold', 'red'], 'ERROR'.padEnd(8))}  ${r.error}`;
+    if (r.findings.length === 0) return `${head}\n  ${paint('green', 'no findings')}`;
+    const lines = r.findings.map(
+      (f) => `  ${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(ruleWidth)}  ${f.message}`,
+    );
+    return [head, ...lines].join('\n');
+  });
+  return `${[...blocks, lintSummary(results)].join('\n\n')}\n`;
+}
+
+const VERDICT_TEXT: Record<Verdict, string> = {
+  equal: 'the two policies admit the same GitHub tokens',
+  narrower: 'the new policy admits only tokens the old one admitted',
+  wider: 'the new policy admits tokens the old one refused',
+  incomparable: 'each policy admits tokens the other refuses',
+};
+
+export function compareTable(comparison: Comparison, { color }: TableOptions): string {
+  const paint = painter(color);
+  const alarming = comparison.verdict === 'wider' || comparison.verdict === 'incomparable';
+  const lines = [
+    `${paint(alarming ? ['bold', 'red'] : 'bold', comparison.verdict.toUpperCase())}  ${VERDICT_TEXT[comparison.verdict]}`,
+  ];
+  if (comparison.newlyAdmitted.length > 0)
+    lines.push('newly admitted:', ...comparison.newlyAdmitted.map((t) => `  + ${tokenLine(t)}`));
+  if (comparison.noLongerAdmitted.length > 0) {
+    lines.push('no longer admitted:', ...comparison.noLongerAdmitted.map((t) => `  - ${tokenLine(t)}`));
+  }
+  for (const note of comparison.notes) lines.push(`note: ${note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The subject first, then only what differs from an ordinary configure-aws-credentials token, so a
+ * witness that differs in its audience or provider is not mistaken for a subject change.
+ */
+export function tokenLine(token: Token): string {
+  const { sub, ...rest } = token.claims;
+  const extras = Object.entries(rest)
+    .filter(([key, value]) => !(key === 'aud' && value === DEFAULT_AUDIENCE))
+    .map(([key, value]) => `${key}=${value}`);
+  if (token.provider !== GITHUB_PROVIDER) extras.push(`provider=${token.provider}`);
+  return [sub ?? '(no sub)', ...extras].join('  ');
+}
+
+export function explainTable(explanation: Explanation, { color }: TableOptions): string {
+  const paint = painter(color);
+  const verdict = explanation.admitted
+    ? paint(['bold', 'green'], 'ADMITTED')
+    : paint(['bold', 'red'], 'REFUSED');
+  return `${[verdict, ...explanation.reasons.map((r) => `  - ${r}`)].join('\n')}\n`;
+}

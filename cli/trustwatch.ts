@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import { registerCompare } from './commands/compare.js';
+import { registerDemo } from './commands/demo.js';
+import { registerExplain } from './commands/explain.js';
+import { registerLint } from './commands/lint.js';
+import { EXIT, UsageError } from './exit.js';
+
+const program = new Command('trustwatch')
+  .description(pkg.description)
+  .version(pkg.version)
+  // Commander exits 1 on bad usage, which CI would read as "findings": throw instead and exit 2.
+  .exitOverride()
+  .showHelpAfterError('(run trustwatch --help for usage)');
+registerLint(program, pkg.version);
+registerCompare(program);
+registerExplain(program);
+registerDemo(program);
+
+try {
+  program.parse();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? EXIT.clean : EXIT.usage;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`trustwatch: ${error.message}\n`);
+    process.exitCode = EXIT.usage;
+  } else {
+    // A bug, not a verdict on the input: never let it pass for "clean" or "findings".
+    process.stderr.write(
+      `trustwatch: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exitCode = EXIT.usage;
+  }
+}

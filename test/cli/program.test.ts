@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ensureBuilt, ROOT, trustwatch } from './run.js';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+beforeAll(ensureBuilt);
+
+describe('trustwatch', () => {
+  it('prints the package version, and how long starting up takes', () => {
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const start = performance.now();
+      const run = trustwatch(['--version']);
+      times.push(performance.now() - start);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe(`${pkg.version}\n`);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `trustwatch --version: median ${(((times[4] ?? 0) + (times[5] ?? 0)) / 2).toFixed(0)} ms of 10 runs`,
+    );
+  });
+
+  it('is an executable file that runs without node on the command line', () => {
+    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const run = spawnSync(CLI, ['--version'], { encoding: 'utf8' });
+    expect(run.stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('exits 2 on bad usage and 0 for help', () => {
+    expect(trustwatch([]).status).toBe(2);
+    const unknown = trustwatch(['audti']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'audti'");
+    expect(trustwatch(['lint']).status).toBe(2);
+    expect(trustwatch(['lint', 'x.json', '--no-such-option']).status).toBe(2);
+    const help = trustwatch(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/lint .*\n[\s\S]*compare .*\n[\s\S]*explain /);
+  });
+
+  it('runs the demo on the bundled examples and exits 0, as npm start does', () => {
+    const run = trustwatch(['demo']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(
+      /ecr-push-any-repo\.json\n {4}CRITICAL oidc\.any-owner: .*e\.g\. sub "repo:some-other-org\//,
+    );
+    expect(run.stdout).toContain(
+      'terraform-duplicate-condition.json\n    CRITICAL oidc.no-subject-restriction',
+    );
+    expect(run.stdout).toContain('HIGH     policy.duplicate-key');
+    expect(run.stdout).toContain('deploy-production.json\n    nothing critical or high (1 low)');
+    expect(run.stdout).toMatch(
+      /compare deploy-production\.json → deploy-production-widened\.json: WIDER\n {2}newly admitted: repo:my-org\//,
+    );
+    expect(run.stdout).toContain(
+      'explain deploy-production.json for sub repo:my-org/payments-api:ref:refs/heads/main: REFUSED',
+    );
+  });
+});

@@ -1,0 +1,75 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(ROOT, 'dist/cli/trustwatch.js');
+
+function newestSource(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestSource(join(path, name))));
+}
+
+/** The tests run the bundle users get; (re)build it when it is missing or older than its sources. */
+export function ensureBuilt(): void {
+  const sources = ['cli', 'shared', 'scripts/build.mjs', 'package.json'].map((p) =>
+    newestSource(join(ROOT, p)),
+  );
+  if (existsSync(CLI) && statSync(CLI).mtimeMs >= Math.max(...sources)) return;
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function trustwatch(args: string[], options: { cwd?: string; input?: string } = {}): Run {
+  const { status, stdout, stderr } = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    input: options.input ?? '',
+    encoding: 'utf8',
+  });
+  return { status, stdout, stderr };
+}
+
+/** A fresh directory holding the given files; the caller removes it with `cleanup`. */
+export function tempFiles(files: Record<string, string>): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'trustwatch-cli-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const FEDERATED = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+
+/** A GitHub trust policy document pinning aud (and `equals` claims) and restricting sub with the given operator. */
+export function trustPolicy(
+  sub: string | string[],
+  operator = 'StringEquals',
+  equals: Record<string, string> = {},
+): Record<string, unknown> {
+  const condition: Record<string, Record<string, unknown>> = {
+    StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', ...equals },
+  };
+  condition[operator] = { ...condition[operator], 'token.actions.githubusercontent.com:sub': sub };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: FEDERATED },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: condition,
+      },
+    ],
+  };
+}
+
+export const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** Subjects in the immutable OWNER@ID/REPO@ID form draw no finding at all, which makes exact assertions possible. */
+export const CLEAN_SUB = 'repo:my-org@1234567/app@7654321:environment:production';
