@@ -85,49 +85,71 @@ function compareRealistic(): string[] {
   ];
 }
 
-/** Patterns with many wildcards and many values: the shapes that blow up naive automata. */
-function adversarial(wildcards: number, values: number): [PolicyDocument, PolicyDocument] {
-  const letters = 'abcdefghijklmnop';
-  const pattern = (shift: number) =>
-    `repo:${Array.from({ length: wildcards }, (_, i) => `*${letters[(i + shift) % letters.length]}`).join('')}*`;
-  const sub = (n: number, shift: number) => Array.from({ length: n }, (_, i) => pattern(i + shift));
-  const policy = (subs: string[]) =>
-    doc({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${P}` },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringLike: { [`${P}:sub`]: subs } },
-        },
-      ],
-    });
-  return [policy(sub(values, 0)), policy(sub(values, 1))];
+function subPolicy(subs: string[]): PolicyDocument {
+  return doc(trustPolicy(subs));
 }
 
+/** Families of hard inputs, each at growing sizes, with the old and new policy of each comparison. */
+const ADVERSARIAL: { family: string; sizes: number[]; pair: (n: number) => [string[], string[]] }[] = [
+  {
+    family: 'many values (`repo:org/app-N:*`, one value changed)',
+    sizes: [10, 50, 200],
+    pair: (n) => {
+      const values = Array.from({ length: n }, (_, i) => `repo:org/app-${i}:*`);
+      return [values, [...values.slice(1), 'repo:org/*-x:*']];
+    },
+  },
+  {
+    family: 'many wildcards in one value (`repo:*-*-…:*`)',
+    sizes: [4, 8, 16, 32],
+    pair: (n) => [
+      [`repo:${Array(n).fill('*').join('-')}:*`],
+      [
+        `repo:${Array(n + 1)
+          .fill('*')
+          .join('-')}:*`,
+      ],
+    ],
+  },
+  {
+    family: 'many values with inner wildcards (`repo:org/*-N:ref:refs/heads/*`)',
+    sizes: [8, 32, 64],
+    pair: (n) => {
+      const values = Array.from({ length: n }, (_, i) => `repo:org/*-${i}:ref:refs/heads/*`);
+      return [values, [...values, 'repo:org/*:environment:*']];
+    },
+  },
+  {
+    // Unions of subsequence patterns need exponentially many DFA states: the budget must stop them.
+    family: 'pathological: unions of subsequence patterns (`repo:*a*b*`, `repo:*b*c*`, …)',
+    sizes: [4, 8, 16],
+    pair: (n) => {
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const value = (i: number, shift: number) =>
+        `repo:*${letters[(i + shift) % 26]}*${letters[(i + shift + 1) % 26]}*`;
+      return [
+        Array.from({ length: n }, (_, i) => value(i, 0)),
+        Array.from({ length: n }, (_, i) => value(i, 1)),
+      ];
+    },
+  },
+];
+
 function compareAdversarial(): string[] {
-  const lines = ['| wildcards per value | values | `compare` time |', '|---|---|---|'];
-  for (const [w, v] of [
-    [2, 1],
-    [4, 1],
-    [8, 1],
-    [12, 1],
-    [2, 8],
-    [4, 8],
-    [2, 32],
-    [4, 16],
-  ] as const) {
-    const [a, b] = adversarial(w, v);
-    let result = '';
-    const t = timeAll(() => {
-      try {
-        result = compare(a, b).verdict;
-      } catch (e) {
-        result = (e as Error).message;
-      }
-    });
-    lines.push(`| ${w} | ${v} | ${ms(t)} (${result}) |`);
+  const lines = ['| family | size | `compare` time | result |', '|---|---|---|---|'];
+  for (const { family, sizes, pair } of ADVERSARIAL) {
+    for (const n of sizes) {
+      const [a, b] = pair(n).map(subPolicy) as [PolicyDocument, PolicyDocument];
+      let result = '';
+      const t = timeAll(() => {
+        try {
+          result = compare(a, b).verdict;
+        } catch (e) {
+          result = `refused: ${(e as Error).message}`;
+        }
+      });
+      lines.push(`| ${family} | ${n} | ${ms(t)} | ${result} |`);
+    }
   }
   return lines;
 }

@@ -32,14 +32,18 @@ function principalNames(principal: Principal, provider: string): boolean {
   return false;
 }
 
+const actionPatterns = new Map<string, RegExp>();
+
+/** Action names match case-insensitively, with `*` and `?` wildcards. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('')
+  let re = actionPatterns.get(pattern);
+  if (!re) {
+    const source = [...pattern]
       .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-      .join('')}$`,
-    'is',
-  );
+      .join('');
+    re = new RegExp(`^${source}$`, 'is');
+    actionPatterns.set(pattern, re);
+  }
   return re.test(action);
 }
 

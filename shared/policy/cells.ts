@@ -1,5 +1,5 @@
 import { GRAMMAR_CHARS, OWNER_TAG, REST_CANDIDATES, restCategory } from '../github/grammar.js';
-import { mentionedChars, type Pattern, PatternRunner } from './pattern.js';
+import { mentionedChars, type Pattern, PatternRunner, patternKey } from './pattern.js';
 import { type Completion, completionsOf, type Dfa } from './regular.js';
 import { StateTable } from './state-table.js';
 
@@ -13,7 +13,7 @@ export const OWNER_CONFLICT = -3;
  * the same way. Values of one cell are interchangeable for every condition on that key.
  */
 export interface Cell {
-  /** Whether each pattern matches the values of this cell. */
+  /** Whether each atom (a union of patterns: one condition's values) matches the values of this cell. */
   bits: boolean[];
   /** The shortest value of the cell in the most typical tier that has one. */
   value: string;
@@ -83,12 +83,12 @@ function combineOwner(flag: number, result: number): number {
 
 /**
  * Enumerates the non-empty cells of one key by breadth-first search over the product of the key's
- * domain automaton and one lazily built automaton per pattern. Without owner tracking, once every
- * pattern's outcome is settled the value is finished from a precomputed table instead of searching on.
+ * domain automaton and one lazily built automaton per atom. Without owner tracking, once every
+ * atom's outcome is settled the value is finished from a precomputed table instead of searching on.
  */
-export function keyCells(domain: Dfa, patterns: Pattern[], options: CellOptions = {}): Cell[] {
+export function keyCells(domain: Dfa, atoms: Pattern[][], options: CellOptions = {}): Cell[] {
   // Rules ask many questions of one policy: the same key with the same patterns recurs, so share the answer.
-  const cacheKey = `${patterns.map(patternKey).join('\u0000')}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}`;
+  const cacheKey = `${atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000')}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}`;
   let byKey = cellCache.get(domain);
   if (!byKey) {
     byKey = new Map();
@@ -96,7 +96,7 @@ export function keyCells(domain: Dfa, patterns: Pattern[], options: CellOptions 
   }
   const cached = byKey.get(cacheKey);
   if (cached) return cached;
-  const cells = searchCells(domain, patterns, options);
+  const cells = searchCells(domain, atoms, options);
   if (byKey.size >= CELL_CACHE_SIZE) byKey.delete(byKey.keys().next().value as string);
   byKey.set(cacheKey, cells);
   return cells;
@@ -104,29 +104,20 @@ export function keyCells(domain: Dfa, patterns: Pattern[], options: CellOptions 
 
 const CELL_CACHE_SIZE = 256;
 
-/** Identifies a pattern by what it matches: its tokens, not the text it was written as. */
-function patternKey(p: Pattern): string {
-  if (!p.satisfiable) return '!';
-  let key = '';
-  for (const t of p.tokens)
-    key += t.k === 'star' ? '\u0002' : t.k === 'one' ? '\u0003' : t.ci ? `\u0004${t.ch}` : t.ch;
-  return key;
-}
 const cellCache = new WeakMap<Dfa, Map<string, Cell[]>>();
 
-function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Cell[] {
+function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cell[] {
   const candidateChars = options.ownerCandidates?.flatMap((o) => [...o]) ?? [];
+  const patterns = atoms.flat();
   const alphabet = searchAlphabet(patterns, candidateChars);
   const classes = alphabet.map((ch) => domain.classOf(ch));
-  const symbolsAt = distinctSymbols(
-    domain,
-    alphabet,
-    classes,
-    new Set([...patterns.flatMap(mentionedChars), ...candidateChars]),
-  );
-  const runners = patterns.map((p) => new PatternRunner(p, alphabet));
+  const groupsAt = symbolGroups(domain, alphabet, classes);
+  const candidateSymbols = alphabet.flatMap((c, sym) => (candidateChars.includes(c) ? [sym] : []));
+  const isRelevant = new Uint8Array(alphabet.length);
+  const tries: number[] = [];
+  const runners = atoms.map((atom) => new PatternRunner(atom, alphabet));
   const trie = options.ownerCandidates ? buildTrie(options.ownerCandidates) : undefined;
-  const found = new Map<string, Cell>();
+  const found = new Map<number | string, Cell>();
   let budget = options.budget ?? 400_000;
   const n = runners.length;
   const completions = completionsOf(domain);
@@ -148,16 +139,23 @@ function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Ce
     test: (r: PatternRunner, state: number) => boolean,
     owner: number,
     tier: number,
-    value: () => string,
+    /** The value is the path to state `at`, then `symbol` (unless -1), then `suffix`: built only when kept. */
+    at: number,
+    symbol: number,
+    suffix: string,
   ) => {
     if (owner === OWNER_CONFLICT || tier < 0) return;
-    let signature = String(owner);
-    for (let k = 0; k < n; k++)
-      signature += test(runners[k] as PatternRunner, source[offset + k] as number) ? '1' : '0';
+    // A number when the bits fit (the usual case): this runs for every character tried.
+    let signature: number | string = n <= 40 ? owner + 4 : `${owner}:`;
+    for (let k = 0; k < n; k++) {
+      const bit = test(runners[k] as PatternRunner, source[offset + k] as number) ? 1 : 0;
+      signature = typeof signature === 'number' ? signature * 2 + bit : `${signature}${bit}`;
+    }
     const known = found.get(signature);
     if (known && known.tier <= tier) return;
     const bits = runners.map((r, k) => test(r, source[offset + k] as number));
-    found.set(signature, { bits, value: value(), tier, owner });
+    const value = pathTo(at, parent, via, alphabet) + (symbol >= 0 ? alphabet[symbol] : '') + suffix;
+    found.set(signature, { bits, value, tier, owner });
   };
   const settledTrue = (r: PatternRunner, state: number) => r.settled(state) === true;
   const accepting = (r: PatternRunner, state: number) => r.accepting(state);
@@ -168,7 +166,7 @@ function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Ce
   };
   if (!trie && allSettled(states, 3)) {
     const rest = completions[domain.start] as Completion;
-    record(states, 3, settledTrue, OWNER_NONE, rest.tier, () => rest.text);
+    record(states, 3, settledTrue, OWNER_NONE, rest.tier, 0, -1, rest.text);
     return [...found.values()];
   }
   for (let i = 0; i < parent.length; i++) {
@@ -178,11 +176,27 @@ function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Ce
     const owner = states[base + 2] as number;
     if (domain.accepting[d]) {
       const flag = cursor !== -1 && trie ? combineOwner(owner, ownerResult(trie, cursor)) : owner;
-      record(states, base + 3, accepting, flag, domain.tier[d] as number, () =>
-        pathTo(i, parent, via, alphabet),
-      );
+      record(states, base + 3, accepting, flag, domain.tier[d] as number, i, -1, '');
     }
-    for (const sym of symbolsAt(d)) {
+    // Only symbols some runner (or the owner trie) tells apart need a try of their own; of the rest,
+    // one per group the domain sends to the same state stands for all.
+    for (let k = 0; k < n; k++)
+      for (const sym of (runners[k] as PatternRunner).relevant(states[base + 3 + k] as number))
+        isRelevant[sym] = 1;
+    if (trie) for (const sym of candidateSymbols) isRelevant[sym] = 1;
+    tries.length = 0;
+    for (const group of groupsAt(d)) {
+      let represented = false;
+      for (const sym of group) {
+        if (isRelevant[sym]) tries.push(sym);
+        else if (!represented) {
+          tries.push(sym);
+          represented = true;
+        }
+      }
+    }
+    isRelevant.fill(0);
+    for (const sym of tries) {
       const edge = d * domain.classCount + (classes[sym] as number);
       const nextDomain = domain.next[edge] as number;
       if (nextDomain === 0 || !domain.live[nextDomain]) continue;
@@ -196,15 +210,7 @@ function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Ce
       if (!trie && allSettled(next, 3)) {
         // No pattern can change its answer any more: finish the value from the table, search no further.
         const rest = completions[nextDomain] as Completion;
-        const ch = alphabet[sym] as string;
-        record(
-          next,
-          3,
-          settledTrue,
-          owner,
-          rest.tier,
-          () => pathTo(i, parent, via, alphabet) + ch + rest.text,
-        );
+        record(next, 3, settledTrue, owner, rest.tier, i, sym, rest.text);
         continue;
       }
       if (!table.add(next).added) continue;
@@ -217,38 +223,26 @@ function searchCells(domain: Dfa, patterns: Pattern[], options: CellOptions): Ce
   return [...found.values()];
 }
 
-/**
- * Per domain state, the symbols worth trying: every character a pattern or owner name mentions, and one
- * of each group of the others that the domain sends to the same state (they are interchangeable there).
- */
-function distinctSymbols(
-  domain: Dfa,
-  alphabet: string[],
-  classes: number[],
-  mentioned: Set<string>,
-): (d: number) => number[] {
-  const memo: number[][] = [];
-  const isMentioned = alphabet.map((c) => mentioned.has(c));
-  const groups = new Set<number>();
+/** Per domain state, the live symbols grouped by the state and field tag they lead to. */
+function symbolGroups(domain: Dfa, alphabet: string[], classes: number[]): (d: number) => number[][] {
+  const memo: number[][][] = [];
   return (d) => {
-    let symbols = memo[d];
-    if (!symbols) {
-      groups.clear();
-      symbols = [];
+    let groups = memo[d];
+    if (!groups) {
+      const byTarget = new Map<number, number[]>();
       for (let sym = 0; sym < alphabet.length; sym++) {
         const edge = d * domain.classCount + (classes[sym] as number);
         const target = domain.next[edge] as number;
-        if (target === 0) continue;
-        if (!isMentioned[sym]) {
-          const group = target * 256 + (domain.tags[edge] as number);
-          if (groups.has(group)) continue;
-          groups.add(group);
-        }
-        symbols.push(sym);
+        if (target === 0 || !domain.live[target]) continue;
+        const key = target * 256 + (domain.tags[edge] as number);
+        const group = byTarget.get(key);
+        if (group) group.push(sym);
+        else byTarget.set(key, [sym]);
       }
-      memo[d] = symbols;
+      groups = [...byTarget.values()];
+      memo[d] = groups;
     }
-    return symbols;
+    return groups;
   };
 }
 

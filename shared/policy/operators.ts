@@ -80,15 +80,27 @@ export function hasVariables(clause: ConditionClause, version: string | undefine
   return clausePatterns(clause, version).some((p) => p.variables.length > 0);
 }
 
+const compiled = new WeakMap<ConditionClause, Map<string | undefined, Pattern[]>>();
+
+/** The clause's values as patterns, compiled once per clause (admits runs them for every token). */
 export function clausePatterns(clause: ConditionClause, version: string | undefined): Pattern[] {
-  const info = operatorInfo(clause.base);
-  if (info?.kind !== 'string') return [];
-  const options = {
-    wildcards: info.wildcards,
-    ignoreCase: info.ignoreCase,
-    variables: version === '2012-10-17',
-  };
-  return clause.values.map((v) => compilePattern(v, options));
+  let byVersion = compiled.get(clause);
+  if (!byVersion) {
+    byVersion = new Map();
+    compiled.set(clause, byVersion);
+  }
+  let patterns = byVersion.get(version);
+  if (!patterns) {
+    const info = operatorInfo(clause.base);
+    const options = info && {
+      wildcards: info.wildcards,
+      ignoreCase: info.ignoreCase,
+      variables: version === '2012-10-17',
+    };
+    patterns = info?.kind === 'string' && options ? clause.values.map((v) => compilePattern(v, options)) : [];
+    byVersion.set(version, patterns);
+  }
+  return patterns;
 }
 
 /** What a clause sees of its key: absent, or present with a test of each value against it. */

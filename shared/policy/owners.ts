@@ -9,6 +9,7 @@ import {
   buildSpace,
   choiceRealistic,
   decide,
+  globProbe,
   ownerFlags,
   type Probe,
   providersOf,
@@ -78,7 +79,7 @@ const PINNED = /^repo:([A-Za-z0-9-]+)[/@]/;
 
 /** Subjects of one owner's repositories, in the name and the immutable form. */
 export function ownerProbe(owner: string): Probe {
-  return { claim: 'sub', patterns: [`repo:${owner}/*`, `repo:${owner}@*`] };
+  return globProbe('sub', [`repo:${owner}/*`, `repo:${owner}@*`]);
 }
 
 /**
@@ -93,9 +94,9 @@ export function owners(policy: PolicyDocument, tokens?: AdmittedTokens): OwnerAn
     .map((provider) => {
       const pinned = pinnedOwners(policy, provider);
       if (pinned) {
-        shared ??= new AdmittedTokens(policy, pinned.map(ownerProbe));
+        shared ??= new AdmittedTokens(policy, { probes: pinned.map(ownerProbe) });
         const within = shared;
-        const admitted = pinned.filter((o) => within.find([ownerProbe(o)], provider));
+        const admitted = pinned.filter((o) => within.find([ownerProbe(o)], { provider }));
         return { provider, any: false, owners: admitted };
       }
       const space = buildSpace([policy], provider, { ownerCandidates: candidates });

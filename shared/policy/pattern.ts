@@ -73,6 +73,15 @@ function charToken(ch: string, ignoreCase: boolean): PatternToken {
   return { k: 'char', ch: ci ? ch.toLowerCase() : ch, ci };
 }
 
+/** Identifies a pattern by what it matches: its tokens, not the text it was written as. */
+export function patternKey(p: Pattern): string {
+  if (!p.satisfiable) return '!';
+  let key = '';
+  for (const t of p.tokens)
+    key += t.k === 'star' ? '\u0002' : t.k === 'one' ? '\u0003' : t.ci ? `\u0004${t.ch}` : t.ch;
+  return key;
+}
+
 export function tokenMatches(token: PatternToken, ch: string): boolean {
   if (token.k !== 'char') return true;
   return token.ci ? ch.toLowerCase() === token.ch : ch === token.ch;
@@ -89,82 +98,132 @@ export function mentionedChars(pattern: Pattern): string[] {
   return out;
 }
 
-/** Positions reachable without consuming a character: a star can match the empty run. */
-function close(tokens: PatternToken[], positions: number[]): number[] {
-  const out = new Set<number>();
-  for (let p of positions) {
-    out.add(p);
-    while (tokens[p]?.k === 'star') out.add(++p);
-  }
-  return [...out].sort((a, b) => a - b);
-}
-
 /**
- * A lazily built DFA of one pattern over a fixed alphabet: states are interned position sets,
- * transitions memoised per symbol, so a search over many strings costs what a DFA costs.
+ * A lazily built DFA of a union of patterns over a fixed alphabet (one condition's values, which OR).
+ * Positions of all patterns share one numbering; states are interned position sets and transitions
+ * are memoised per symbol, so a search over many strings costs what a DFA costs.
  */
 export class PatternRunner {
+  private readonly tokens: (PatternToken | undefined)[] = [];
+  /** For each position: the index of its pattern's end, where that pattern accepts. */
+  private readonly ends: number[] = [];
+  /** Positions of trailing stars: once one is reached, the union accepts whatever follows. */
+  private readonly tails = new Set<number>();
   private readonly states: number[][] = [];
-  private readonly ids = new Map<string, number>();
-  private readonly memo: Int32Array[] = [];
-  /** Index of a trailing star: once reached, the pattern accepts whatever follows. */
-  private readonly tail: number;
+  private readonly ids = new Map<number | string, number>();
+  /** Transitions per state and symbol, -1 while not computed; allocated on a state's first step. */
+  private readonly memo: (Int32Array | undefined)[] = [];
   readonly start: number;
+  private universal = -1;
 
   constructor(
-    readonly pattern: Pattern,
+    patterns: Pattern[],
     private readonly alphabet: string[],
   ) {
-    const tokens = pattern.tokens;
-    this.tail = tokens.at(-1)?.k === 'star' ? tokens.length - 1 : -1;
-    this.start = pattern.satisfiable ? this.intern(close(tokens, [0])) : this.intern([]);
+    const starts: number[] = [];
+    for (const pattern of patterns) {
+      if (!pattern.satisfiable) continue;
+      const base = this.tokens.length;
+      const end = base + pattern.tokens.length;
+      starts.push(base);
+      for (const t of pattern.tokens) {
+        this.tokens.push(t);
+        this.ends.push(end);
+      }
+      // The end position holds no token: reaching it means this pattern matched.
+      this.tokens.push(undefined);
+      this.ends.push(end);
+      if (pattern.tokens.at(-1)?.k === 'star') this.tails.add(end - 1);
+    }
+    this.start = this.intern(this.close(starts));
+  }
+
+  /** Positions reachable without consuming a character: a star can match the empty run. */
+  private close(positions: number[]): number[] {
+    const out = new Set<number>();
+    for (let p of positions) {
+      out.add(p);
+      while (this.tokens[p]?.k === 'star') out.add(++p);
+    }
+    return [...out].sort((a, b) => a - b);
   }
 
   private intern(raw: number[]): number {
-    // Past a trailing star nothing else matters: merging such sets keeps product searches small.
-    const set = this.tail >= 0 && raw.includes(this.tail) ? [this.tail, this.tail + 1] : raw;
-    const key = set.join(',');
+    const tail = raw.find((p) => this.tails.has(p));
+    if (tail === undefined) return this.add(raw);
+    // Past a trailing star the union accepts whatever follows: one state stands for all such sets.
+    if (this.universal < 0) this.universal = this.add([tail, tail + 1]);
+    return this.universal;
+  }
+
+  private add(set: number[]): number {
+    // Most sets hold one position before the first star: a number key spares a string per state.
+    const key = set.length === 1 ? (set[0] as number) : set.join(',');
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.states.length;
       this.ids.set(key, id);
       this.states.push(set);
-      this.memo.push(new Int32Array(this.alphabet.length).fill(-1));
     }
     return id;
   }
 
   /** The state after reading `alphabet[symbol]`. */
   step(state: number, symbol: number): number {
-    const memo = this.memo[state] as Int32Array;
+    let memo = this.memo[state];
+    if (!memo) {
+      memo = new Int32Array(this.alphabet.length).fill(-1);
+      this.memo[state] = memo;
+    }
     const known = memo[symbol] as number;
     if (known >= 0) return known;
     const ch = this.alphabet[symbol] as string;
-    const tokens = this.pattern.tokens;
     const next: number[] = [];
     for (const p of this.states[state] as number[]) {
-      const t = tokens[p];
+      const t = this.tokens[p];
       if (t === undefined) continue;
       if (t.k === 'star') next.push(p);
       else if (tokenMatches(t, ch)) next.push(p + 1);
     }
-    const id = this.intern(close(tokens, next));
-    (this.memo[state] as Int32Array)[symbol] = id;
+    const id = this.intern(this.close(next));
+    memo[symbol] = id;
     return id;
   }
 
+  private readonly relevantMemo: (number[] | undefined)[] = [];
+
+  /**
+   * The symbols this state tells apart from all others: those a character token at one of its positions
+   * matches. Every other symbol leads to the same next state.
+   */
+  relevant(state: number): number[] {
+    let symbols = this.relevantMemo[state];
+    if (!symbols) {
+      const out = new Set<number>();
+      for (const p of this.states[state] as number[]) {
+        const t = this.tokens[p];
+        if (t?.k !== 'char') continue;
+        this.alphabet.forEach((c, sym) => {
+          if (tokenMatches(t, c)) out.add(sym);
+        });
+      }
+      symbols = [...out];
+      this.relevantMemo[state] = symbols;
+    }
+    return symbols;
+  }
+
   accepting(state: number): boolean {
-    return (this.states[state] as number[]).includes(this.pattern.tokens.length);
+    return (this.states[state] as number[]).some((p) => this.ends[p] === p);
   }
 
   /**
    * The fixed outcome of a state whose future no character can change: false when nothing can match
-   * any more, true once the trailing star is reached; undefined otherwise.
+   * any more, true once a trailing star is reached; undefined otherwise.
    */
   settled(state: number): boolean | undefined {
-    const set = this.states[state] as number[];
-    if (set.length === 0) return false;
-    return this.tail >= 0 && set[0] === this.tail ? true : undefined;
+    if (state === this.universal) return true;
+    return (this.states[state] as number[]).length === 0 ? false : undefined;
   }
 }
 

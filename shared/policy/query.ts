@@ -3,7 +3,7 @@ import type { Domain } from '../github/grammar.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import type { PolicyDocument, Token } from './model.js';
-import { compilePattern, matchPattern } from './pattern.js';
+import { matchPattern, patternKey } from './pattern.js';
 import { tierOf } from './regular.js';
 import {
   buildSpace,
@@ -18,40 +18,71 @@ import {
   tokenOf,
 } from './space.js';
 
+export interface QuestionSetup {
+  /** Probes to prepare: asking about them then costs a walk over cells, not a new search. */
+  probes?: Probe[];
+  /** Other policies decided over the same cells, e.g. one statement with the policy's Denies. */
+  views?: PolicyDocument[];
+  /** Claims to include even when no condition names them. */
+  extraClaims?: string[];
+  narrower?: Pick<SpaceOptions, 'domains' | 'fixed'>;
+}
+
+export interface FindOptions {
+  provider?: string;
+  /** 0 for the policy, 1 + i for `views[i]`. */
+  view?: number;
+}
+
 /**
  * Questions asked of one policy's token space, answered from one search of each key: "is a realistic
- * token admitted whose sub matches these patterns?" costs a walk over cells once the probes it names
- * were given to the constructor; any other probe gets a search of its own.
+ * token admitted whose sub matches these patterns?" costs a walk over cells when the probes were
+ * prepared; any other probe gets a search of its own.
  */
 export class AdmittedTokens {
   private readonly spaces: Space[];
   private readonly index = new Map<string, number>();
+  private readonly documents: PolicyDocument[];
 
   constructor(
-    private readonly policy: PolicyDocument,
-    probes: Probe[] = [],
-    private readonly narrower: Pick<SpaceOptions, 'domains' | 'fixed'> = {},
+    policy: PolicyDocument,
+    private readonly setup: QuestionSetup = {},
   ) {
+    const probes = setup.probes ?? [];
     for (const [i, p] of probes.entries()) this.index.set(probeKey(p), i);
-    const extraClaims = [...Object.keys(narrower.domains ?? {}), ...Object.keys(narrower.fixed ?? {})];
+    this.documents = [policy, ...(setup.views ?? [])];
+    const narrower = setup.narrower ?? {};
+    const extraClaims = [
+      ...(setup.extraClaims ?? []),
+      ...Object.keys(narrower.domains ?? {}),
+      ...Object.keys(narrower.fixed ?? {}),
+    ];
     this.spaces = providersOf([policy])
       .filter(isGitHubProvider)
-      .map((provider) => buildSpace([policy], provider, { ...narrower, extraClaims, probes }));
+      .map((provider) => buildSpace(this.documents, provider, { ...narrower, extraClaims, probes }));
   }
 
-  /** A realistic admitted token whose claims match every probe, or undefined. */
-  find(probes: Probe[] = [], provider?: string): Token | undefined {
+  /** A realistic token the policy (or view) admits whose claims match every probe, or undefined. */
+  find(probes: Probe[] = [], options: FindOptions = {}): Token | undefined {
     const indices = probes.map((p) => this.index.get(probeKey(p)));
-    if (indices.some((i) => i === undefined))
-      return new AdmittedTokens(this.policy, probes, this.narrower).find(probes, provider);
+    if (indices.some((i) => i === undefined)) {
+      const view = options.view ?? 0;
+      const fresh = new AdmittedTokens(this.documents[view] as PolicyDocument, {
+        ...this.setup,
+        probes,
+        views: [],
+      });
+      return fresh.find(probes, { ...options, view: 0 });
+    }
+    const view = options.view ?? 0;
     for (const space of this.spaces) {
-      if (provider !== undefined && space.provider !== provider) continue;
+      if (options.provider !== undefined && space.provider !== options.provider) continue;
       let found: Token | undefined;
       searchChoices(
         space,
         (choice) => {
           for (const i of indices) if (probeHolds(space, i as number, choice) === false) return false;
-          return decide(space, 0, choice);
+          return decide(space, view, choice);
         },
         (choice) => {
           if (!choiceRealistic(space, choice)) return true;
@@ -59,17 +90,64 @@ export class AdmittedTokens {
           return false;
         },
       );
-      if (found) return realisticWitness(found, (t) => this.admitsWithin(t, probes));
+      if (found) return realisticWitness(found, (t) => this.admitsWithin(view, t, probes));
     }
     return undefined;
   }
 
+  /**
+   * Whether the view admits any realistic token, and which of `claims` restrict who gets in: a claim
+   * restricts when some value a GitHub token can carry in it is never admitted, whatever the others.
+   * The claims must be among the setup's `extraClaims` or named by a condition.
+   */
+  restrictions(
+    view: number,
+    provider: string,
+    claims: string[],
+  ): { admitsAny: boolean; restricting: string[] } {
+    const space = this.spaces.find((s) => s.provider === provider);
+    if (!space) return { admitsAny: false, restricting: [] };
+    let admitsAny = false;
+    const restricting = claims.filter((claim) => {
+      const k = space.keys.findIndex((key) => key.kind === 'claim' && key.name === claim);
+      if (k < 0) throw new Error(`claim ${claim} is not in the prepared space`);
+      const admitted = new Set<number>();
+      searchChoices(
+        space,
+        // Once one token with this value of the claim is admitted, the others with it need not be found.
+        (choice) => (admitted.has(choice[k] as number) ? false : decide(space, view, choice)),
+        (choice) => {
+          if (choiceRealistic(space, choice)) {
+            admitted.add(choice[k] as number);
+            admitsAny = true;
+          }
+          return true;
+        },
+      );
+      return (space.keys[k]?.options ?? []).some((option, o) => option.realistic && !admitted.has(o));
+    });
+    return { admitsAny, restricting };
+  }
+
+  /** Whether some value a GitHub token can carry matches the probe, admitted or not. */
+  carriable(probe: Probe): boolean {
+    const i = this.index.get(probeKey(probe));
+    if (i === undefined)
+      return new AdmittedTokens(this.documents[0] as PolicyDocument, { probes: [probe] }).carriable(probe);
+    return this.spaces.some((space) => {
+      const at = space.probes[i];
+      return (space.keys[at?.key ?? -1]?.options ?? []).some(
+        (o) => !o.absent && o.realistic && o.cell.bits[at?.atom ?? -1],
+      );
+    });
+  }
+
   /** The point a witness must keep while it is made to look typical. */
-  private admitsWithin(token: Token, probes: Probe[]): boolean {
-    const fixed = Object.entries(this.narrower.fixed ?? {});
-    const domains = Object.entries(this.narrower.domains ?? {});
+  private admitsWithin(view: number, token: Token, probes: Probe[]): boolean {
+    const fixed = Object.entries(this.setup.narrower?.fixed ?? {});
+    const domains = Object.entries(this.setup.narrower?.domains ?? {});
     return (
-      admits(this.policy, token) &&
+      admits(this.documents[view] as PolicyDocument, token) &&
       fixed.every(([claim, value]) => token.claims[claim] === value) &&
       domains.every(([claim, domain]) => inRealisticTier(domain, token.claims[claim])) &&
       probes.every((p) => probeMatches(p, token))
@@ -84,13 +162,12 @@ function inRealisticTier(domain: Domain, value: string | undefined): boolean {
 }
 
 function probeKey(probe: Probe): string {
-  return JSON.stringify([probe.claim, probe.patterns]);
+  return `${probe.claim}\u0001${probe.patterns.map(patternKey).join('\u0000')}`;
 }
 
 function probeMatches(probe: Probe, token: Token): boolean {
   const value = token.claims[probe.claim];
-  const options = { wildcards: true, ignoreCase: false, variables: false };
-  return value !== undefined && probe.patterns.some((p) => matchPattern(compilePattern(p, options), value));
+  return value !== undefined && probe.patterns.some((p) => matchPattern(p, value));
 }
 
 /** A realistic GitHub token the policy admits whose claims match every probe, or undefined. */
@@ -99,45 +176,14 @@ export function findAdmitted(
   probes: Probe[] = [],
   narrower: Pick<SpaceOptions, 'domains' | 'fixed'> = {},
 ): Token | undefined {
-  return new AdmittedTokens(policy, probes, narrower).find(probes);
+  return new AdmittedTokens(policy, { probes, narrower }).find(probes);
 }
 
-/** A name made of characters no value in the policy mentions: it stands for every name nobody wrote down. */
+/** A name made of characters no value in the policy mentions: it stands for every such name. */
 export function freshName(policy: PolicyDocument): string {
   const used = new Set(policy.statements.flatMap((s) => s.conditions.flatMap((c) => [...c.values.join('')])));
   const pool = [...'zqxjkvwybfghmpdlucntrsoaie0123456789'].filter(
     (c) => !used.has(c) && !used.has(c.toUpperCase()),
   );
   return pool.slice(0, 6).join('') || 'fresh';
-}
-
-/**
- * Whether the policy admits any realistic token, and which of `claims` restrict who gets in: a claim
- * restricts when some value a GitHub token can carry in it is never admitted, whatever the other claims.
- */
-export function claimRestrictions(
-  policy: PolicyDocument,
-  provider: string,
-  claims: string[],
-): { admitsAny: boolean; restricting: string[] } {
-  const space = buildSpace([policy], provider, { extraClaims: claims });
-  let admitsAny = false;
-  const restricting = claims.filter((claim) => {
-    const k = space.keys.findIndex((key) => key.kind === 'claim' && key.name === claim);
-    const admitted = new Set<number>();
-    searchChoices(
-      space,
-      // Once one token with this value of the claim is admitted, the others with it need not be found.
-      (choice) => (admitted.has(choice[k] as number) ? false : decide(space, 0, choice)),
-      (choice) => {
-        if (choiceRealistic(space, choice)) {
-          admitted.add(choice[k] as number);
-          admitsAny = true;
-        }
-        return true;
-      },
-    );
-    return (space.keys[k]?.options ?? []).some((option, o) => option.realistic && !admitted.has(o));
-  });
-  return { admitsAny, restricting };
 }

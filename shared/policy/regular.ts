@@ -280,20 +280,6 @@ function liveStates(next: Int32Array, accepting: boolean[], classCount: number):
   return live;
 }
 
-export function step(dfa: Dfa, state: number, ch: string): number {
-  return dfa.next[state * dfa.classCount + dfa.classOf(ch)] as number;
-}
-
-/** The tier of the layer that accepts `text`, -1 when none does. */
-export function tierOf(dfa: Dfa, text: string): number {
-  let s = dfa.start;
-  for (const ch of text) {
-    s = step(dfa, s, ch);
-    if (s === 0) return -1;
-  }
-  return dfa.tier[s] as number;
-}
-
 export interface Completion {
   /** The most typical tier reachable from the state, -1 if none. */
   tier: number;
@@ -343,4 +329,14 @@ export function completionsOf(dfa: Dfa): Completion[] {
   }
   completionCache.set(dfa, best);
   return best;
+}
+
+/** The tier of the layer that accepts `text`, -1 when none does. */
+export function tierOf(dfa: Dfa, text: string): number {
+  let s = dfa.start;
+  for (const ch of text) {
+    s = dfa.next[s * dfa.classCount + dfa.classOf(ch)] as number;
+    if (s === 0) return -1;
+  }
+  return dfa.tier[s] as number;
 }

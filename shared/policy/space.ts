@@ -4,7 +4,7 @@ import { keyTarget, namedProviders, statementApplies } from './applies.js';
 import { type Cell, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
 import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
-import { compilePattern, matchPattern, type Pattern } from './pattern.js';
+import { compilePattern, matchPattern, type Pattern, patternKey } from './pattern.js';
 
 /**
  * The token space of one provider as seen by a set of policies: every condition key they mention,
@@ -14,7 +14,9 @@ export interface KeySpace {
   /** Lower-cased condition key name without the provider prefix for claims (`sub`), full name otherwise. */
   name: string;
   kind: 'claim' | 'context';
-  patterns: Pattern[];
+  /** Each condition's values (and each probe) as one union of patterns; equal unions are shared. */
+  atoms: Pattern[][];
+  atomIndex: Map<string, number>;
   /** Opaque clauses (numbers, dates, IPs) on this key: their truth values are enumerated, not derived. */
   opaque: ConditionClause[];
   options: KeyOption[];
@@ -30,22 +32,28 @@ export interface Space {
   /** Per policy: the statements that apply to this provider, with each clause bound to its key. */
   policies: BoundStatement[][];
   approximate: boolean;
-  /** Where each probe's patterns sit in its key's pattern list. */
-  probes: { key: number; offset: number; count: number }[];
+  /** Each probe's key and atom. */
+  probes: { key: number; atom: number }[];
 }
 
 /** Patterns on a claim that no statement uses, added to ask "is something admitted that matches them?". */
 export interface Probe {
   claim: string;
-  /** StringLike patterns; the probe holds when any matches. */
-  patterns: string[];
+  /** The probe holds when any matches. */
+  patterns: Pattern[];
+}
+
+/** A probe from StringLike values. */
+export function globProbe(claim: string, values: string[]): Probe {
+  const glob = { wildcards: true, ignoreCase: false, variables: false };
+  return { claim, patterns: values.map((v) => compilePattern(v, glob)) };
 }
 
 interface BoundClause {
   clause: ConditionClause;
   /** Index in `keys`, or -1 for a key this provider never sends. */
   key: number;
-  /** Offset of the clause's first pattern in the key's pattern list, or its index among opaque clauses. */
+  /** Index of the clause's atom in its key, or its index among the key's opaque clauses. */
   offset: number;
   /** Decided by an enumerated truth value rather than by patterns. */
   opaque: boolean;
@@ -106,7 +114,7 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
     if (k === undefined) {
       k = keys.length;
       index.set(name, k);
-      keys.push({ name, kind, patterns: [], opaque: [], options: [] });
+      keys.push({ name, kind, atoms: [], atomIndex: new Map(), opaque: [], options: [] });
     }
     return k;
   };
@@ -128,19 +136,18 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
             space.opaque.push(clause);
             return { clause, key: k, offset: space.opaque.length - 1, opaque: true };
           }
-          const offset = space.patterns.length;
-          space.patterns.push(...clausePatterns(clause, policy.version));
-          return { clause, key: k, offset, opaque: false };
+          return {
+            clause,
+            key: k,
+            offset: atomFor(space, clausePatterns(clause, policy.version)),
+            opaque: false,
+          };
         }),
       })),
   );
   const probes = (options.probes ?? []).map((probe) => {
     const key = keyFor(probe.claim, 'claim');
-    const space = keys[key] as KeySpace;
-    const offset = space.patterns.length;
-    for (const v of probe.patterns)
-      space.patterns.push(compilePattern(v, { wildcards: true, ignoreCase: false, variables: false }));
-    return { key, offset, count: probe.patterns.length };
+    return { key, atom: atomFor(keys[key] as KeySpace, probe.patterns) };
   });
   let approximate = false;
   for (const key of keys) {
@@ -153,13 +160,13 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
       fixedValue !== undefined
         ? [
             {
-              bits: key.patterns.map((p) => matchPattern(p, fixedValue)),
+              bits: key.atoms.map((atom) => atom.some((p) => matchPattern(p, fixedValue))),
               value: fixedValue,
               tier: 0,
               owner: OWNER_NONE,
             },
           ]
-        : keyCells(domain.dfa, key.patterns, tracksOwner ? { ownerCandidates: options.ownerCandidates } : {});
+        : keyCells(domain.dfa, key.atoms, tracksOwner ? { ownerCandidates: options.ownerCandidates } : {});
     const canBeAbsent =
       fixedValue === undefined &&
       (key.kind === 'context' ||
@@ -174,6 +181,18 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
     }
   }
   return { provider, keys, policies: bound, approximate, probes };
+}
+
+/** The index of the atom for this union of patterns, added unless an equal one exists. */
+function atomFor(key: KeySpace, patterns: Pattern[]): number {
+  const id = patterns.map(patternKey).sort().join('\u0000');
+  let at = key.atomIndex.get(id);
+  if (at === undefined) {
+    at = key.atoms.length;
+    key.atoms.push(patterns);
+    key.atomIndex.set(id, at);
+  }
+  return at;
 }
 
 function truthTable(n: number): boolean[][] {
@@ -221,8 +240,9 @@ function clauseValue(space: Space, bound: BoundClause, choice: number[]): boolea
     const truth = option.opaqueTruth[bound.offset] === true;
     view = { present: true, valueMatches: () => truth };
   } else {
-    const bits = option.cell.bits;
-    view = { present: true, valueMatches: (i) => bits[bound.offset + i] === true };
+    // The atom is the union of the clause's values: any value matching is all a clause asks.
+    const matches = option.cell.bits[bound.offset] === true;
+    view = { present: true, valueMatches: () => matches };
   }
   return clauseHolds(bound.clause, view);
 }
@@ -282,5 +302,5 @@ export function probeHolds(space: Space, probe: number, choice: number[]): boole
   if (picked < 0) return undefined;
   const option = space.keys[at.key]?.options[picked] as KeyOption;
   if (option.absent) return false;
-  return option.cell.bits.slice(at.offset, at.offset + at.count).some(Boolean);
+  return option.cell.bits[at.atom] === true;
 }

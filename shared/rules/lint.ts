@@ -1,10 +1,10 @@
 import { isGitHubProvider } from '../github/claims.js';
 import type { ParsedPolicy } from '../policy/model.js';
-import { type OwnerAnalysis, ownerCandidates, ownerProbe, owners } from '../policy/owners.js';
-import { AdmittedTokens, freshName } from '../policy/query.js';
+import { type OwnerAnalysis, owners } from '../policy/owners.js';
+import { freshName } from '../policy/query.js';
 import { providersOf } from '../policy/space.js';
 import { POLICY_RULES } from './catalog.js';
-import { repositoryProbe } from './oidc/any-repo.js';
+import { prepareQuestions } from './questions.js';
 import type { PolicyContext, Severity } from './rule.js';
 
 export interface LintFinding {
@@ -21,20 +21,18 @@ export interface LintOptions {
 /** Runs every policy rule on one trust policy. */
 export function lintPolicy(parsed: ParsedPolicy, options: LintOptions = {}): LintFinding[] {
   let ownerAnalysis: OwnerAnalysis[] | undefined;
-  let tokens: AdmittedTokens | undefined;
+  let questions: ReturnType<typeof prepareQuestions> | undefined;
   const fresh = freshName(parsed.document);
+  const prepared = () => {
+    questions ??= prepareQuestions(parsed.document, fresh);
+    return questions;
+  };
   const context: PolicyContext = {
     parsed,
     githubProviders: providersOf([parsed.document]).filter(isGitHubProvider),
     freshName: fresh,
-    tokens: () => {
-      const candidates = ownerCandidates(parsed.document);
-      tokens ??= new AdmittedTokens(parsed.document, [
-        ...candidates.map(ownerProbe),
-        ...candidates.map((o) => repositoryProbe(parsed.document, o, fresh)),
-      ]);
-      return tokens;
-    },
+    tokens: () => prepared().tokens,
+    viewOf: (statement) => prepared().viewOf(statement),
     owners: () => {
       ownerAnalysis ??= owners(parsed.document, context.tokens());
       return ownerAnalysis;

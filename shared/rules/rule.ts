@@ -1,4 +1,4 @@
-import type { ParsedPolicy } from '../policy/model.js';
+import type { ParsedPolicy, Statement } from '../policy/model.js';
 import type { OwnerAnalysis } from '../policy/owners.js';
 import type { AdmittedTokens } from '../policy/query.js';
 
@@ -30,8 +30,10 @@ export interface PolicyContext {
   parsed: ParsedPolicy;
   githubProviders: string[];
   owners(): OwnerAnalysis[];
-  /** Admitted tokens, with the owner and repository probes of the rules prepared in one search. */
+  /** Admitted tokens, with the questions of the rules prepared in one search (see questions.ts). */
   tokens(): AdmittedTokens;
+  /** The view of `tokens()` that decides with one Allow statement and the policy's Denies. */
+  viewOf(statement: Statement): number;
   /** A name nobody wrote in the policy: it stands for every such name. */
   freshName: string;
   allowedOwners?: string[];

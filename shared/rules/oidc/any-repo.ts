@@ -1,18 +1,5 @@
-import type { PolicyDocument } from '../../policy/model.js';
-import type { Probe } from '../../policy/space.js';
+import { repositoryProbe } from '../questions.js';
 import type { PolicyRule } from '../rule.js';
-
-/** Subjects of a repository of `owner` that nobody named (`fresh`), immutable form too where the policy uses it. */
-export function repositoryProbe(policy: PolicyDocument, owner: string, fresh: string): Probe {
-  const immutable = policy.statements.some((s) =>
-    s.conditions.some((c) => c.values.some((v) => /^repo:[^/]*@/.test(v))),
-  );
-  // The immutable form costs a search with inner wildcards: only asked when the policy uses it.
-  return {
-    claim: 'sub',
-    patterns: [`repo:${owner}/${fresh}:*`, ...(immutable ? [`repo:${owner}@*/${fresh}@*:*`] : [])],
-  };
-}
 
 export const anyRepo: PolicyRule = {
   id: 'oidc.any-repo',
@@ -26,7 +13,7 @@ export const anyRepo: PolicyRule = {
     return context.owners().flatMap((analysis) =>
       analysis.owners.flatMap((owner) => {
         const probe = repositoryProbe(context.parsed.document, owner, context.freshName);
-        const witness = context.tokens().find([probe], analysis.provider);
+        const witness = context.tokens().find([probe], { provider: analysis.provider });
         return witness
           ? [
               {

@@ -1,5 +1,4 @@
 import { SUBJECT_LIKE_CLAIMS } from '../../github/claims.js';
-import { claimRestrictions } from '../../policy/query.js';
 import { githubAllows, where } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
@@ -16,10 +15,9 @@ export const noSubjectRestriction: PolicyRule = {
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub',
   ],
   check(context) {
-    const denies = context.parsed.document.statements.filter((s) => s.effect === 'Deny');
     return githubAllows(context).flatMap(({ statement, provider }) => {
-      const alone = { ...context.parsed.document, statements: [statement, ...denies] };
-      const { admitsAny, restricting } = claimRestrictions(alone, provider, SUBJECT_LIKE_CLAIMS);
+      const view = context.viewOf(statement);
+      const { admitsAny, restricting } = context.tokens().restrictions(view, provider, SUBJECT_LIKE_CLAIMS);
       if (!admitsAny || restricting.length > 0) return [];
       return [
         {

@@ -1,7 +1,5 @@
-import { claimDomain } from '../../github/grammar.js';
-import { keyCells } from '../../policy/cells.js';
-import { clausePatterns } from '../../policy/operators.js';
 import { githubClauses, isPositiveString, where } from '../helpers.js';
+import { valueProbe } from '../questions.js';
 import type { PolicyRule } from '../rule.js';
 
 /** The usual reason a subject value cannot match, for the message. */
@@ -27,18 +25,15 @@ export const unmatchableSubject: PolicyRule = {
     'Write the subject as GitHub issues it: "repo:OWNER/REPO:ref:refs/heads/BRANCH", "repo:OWNER/REPO:environment:NAME", "repo:OWNER/REPO:pull_request".',
   references: ['https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims'],
   check(context) {
-    const domain = claimDomain('sub');
+    const version = context.parsed.document.version;
     return githubClauses(context)
       .filter(({ claim, clause }) => claim === 'sub' && isPositiveString(clause))
       .flatMap(({ statement, clause }) =>
-        clausePatterns(clause, context.parsed.document.version)
-          .filter(
-            (pattern) =>
-              !keyCells(domain.dfa, [pattern]).some((c) => c.bits[0] && c.tier < domain.realisticTiers),
-          )
-          .map((pattern) => ({
-            message: `${where(statement)}: sub value "${pattern.source}" matches no subject GitHub can issue — ${hint(pattern.source)}`,
-            evidence: { statement: statement.index, operator: clause.operator, value: pattern.source },
+        clause.values
+          .filter((_, i) => !context.tokens().carriable(valueProbe(clause, i, version)))
+          .map((value) => ({
+            message: `${where(statement)}: sub value "${value}" matches no subject GitHub can issue — ${hint(value)}`,
+            evidence: { statement: statement.index, operator: clause.operator, value },
           })),
       );
   },
