@@ -10,6 +10,7 @@ import {
   seq,
   star,
   tagged,
+  tagsAlong,
 } from '../policy/regular.js';
 
 /**
@@ -18,6 +19,8 @@ import {
  * like a real token (`repo:some-org/app:ref:refs/heads/main`) whenever one exists.
  */
 export const OWNER_TAG = 1;
+/** Marks the `pull_request` context, so that a search can tell pull-request subjects apart. */
+export const PULL_REQUEST_TAG = 2;
 
 const isAlnum = (c: string) => /^[A-Za-z0-9]$/.test(c);
 const NAME_CH = (c: string) => isAlnum(c) || c === '-';
@@ -43,7 +46,11 @@ const ref = alt(
   seq(lit('refs/tags/'), value),
   seq(lit('refs/pull/'), digits, lit('/merge')),
 );
-const context = alt(seq(lit('environment:'), value), lit('pull_request'), seq(lit('ref:'), ref));
+const pullRequest = seq(
+  tagged(PULL_REQUEST_TAG, (c) => c === 'p'),
+  lit('ull_request'),
+);
+const context = alt(seq(lit('environment:'), value), pullRequest, seq(lit('ref:'), ref));
 /** `OWNER/REPO/PATH@REF` of the workflow file; its owner is the workflow's, not the caller's. */
 const workflowRef = seq(
   name,
@@ -165,21 +172,6 @@ export interface Domain {
 
 const cache = new Map<string, Domain>();
 
-/** Subjects of pull-request runs, default or customized: the domain that asks "can a PR get in?". */
-export function pullRequestSubjects(): Domain {
-  let domain = cache.get('#pull_request');
-  if (!domain) {
-    const typical = seq(lit('repo:'), repoId, lit(':pull_request'));
-    const customized = seq(
-      star(seq(subjectPair, lit(':'))),
-      lit('pull_request'),
-      star(seq(lit(':'), subjectPair)),
-    );
-    domain = { dfa: layer([compileHere(typical), compileHere(customized)]), realisticTiers: 2 };
-    cache.set('#pull_request', domain);
-  }
-  return domain;
-}
 const compileHere = (re: Re) => compile(re, grammarClasses.reps, grammarClasses.classOf);
 
 /**
@@ -197,4 +189,9 @@ export function claimDomain(claim: string | undefined): Domain {
     cache.set(key, domain);
   }
   return domain;
+}
+
+/** Whether GitHub issues `sub` for a pull-request run (default or customized subject). */
+export function isPullRequestSubject(sub: string): boolean {
+  return tagsAlong(claimDomain('sub').dfa, sub)?.has(PULL_REQUEST_TAG) === true;
 }

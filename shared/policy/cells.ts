@@ -20,6 +20,8 @@ export interface Cell {
   /** Index of the domain tier the value comes from; `realisticTiers` and beyond means no real token carries it. */
   tier: number;
   owner: number;
+  /** Whether the values pass a transition carrying `CellOptions.mark` (e.g. the pull_request context). */
+  marked: boolean;
 }
 
 export interface CellOptions {
@@ -27,6 +29,8 @@ export interface CellOptions {
   ownerCandidates?: string[];
   /** Upper bound on product states explored, so an adversarial policy fails loudly instead of hanging. */
   budget?: number;
+  /** A field tag of the domain to tell cells apart by (`Cell.marked`). */
+  mark?: number;
 }
 
 export class ComplexityError extends Error {}
@@ -88,7 +92,7 @@ function combineOwner(flag: number, result: number): number {
  */
 export function keyCells(domain: Dfa, atoms: Pattern[][], options: CellOptions = {}): Cell[] {
   // Rules ask many questions of one policy: the same key with the same patterns recurs, so share the answer.
-  const cacheKey = `${atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000')}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}`;
+  const cacheKey = `${atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000')}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}`;
   let byKey = cellCache.get(domain);
   if (!byKey) {
     byKey = new Map();
@@ -117,36 +121,40 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
   const tries: number[] = [];
   const runners = atoms.map((atom) => new PatternRunner(atom, alphabet));
   const trie = options.ownerCandidates ? buildTrie(options.ownerCandidates) : undefined;
+  const mark = options.mark;
   const found = new Map<number | string, Cell>();
   let budget = options.budget ?? 400_000;
   const n = runners.length;
-  const completions = completionsOf(domain);
-  // State records: [domain, cursor, owner flag, ...runner states], kept flat in the table.
-  const width = n + 3;
+  const any = completionsOf(domain);
+  const avoiding = mark === undefined ? any : completionsOf(domain, { kind: 'avoid', tag: mark });
+  const through = mark === undefined ? any : completionsOf(domain, { kind: 'through', tag: mark });
+  // State records: [domain, owner-field cursor, owner flag, marked, ...runner states], flat in the table.
+  const META = 4;
+  const width = n + META;
   const table = new StateTable(width);
-  table.add([domain.start, -1, OWNER_NONE, ...runners.map((r) => r.start)]);
+  table.add([domain.start, -1, OWNER_NONE, 0, ...runners.map((r) => r.start)]);
   const states = table.data;
   const parent: number[] = [-1];
   const via: number[] = [-1];
   const next = new Array<number>(width).fill(0);
   /**
-   * Records the cell of the runner states in `record` (at `offset`) unless a value at least as typical
-   * is known; the bits and the value are only built when kept.
+   * Records the cell of the runner states in `source` (from `offset`) unless a value at least as typical
+   * is known. The value is the path to state `at`, then `symbol` (unless -1), then `suffix`: built only
+   * when kept, as are the bits.
    */
   const record = (
     source: ArrayLike<number>,
     offset: number,
     test: (r: PatternRunner, state: number) => boolean,
-    owner: number,
-    tier: number,
-    /** The value is the path to state `at`, then `symbol` (unless -1), then `suffix`: built only when kept. */
+    flags: { owner: number; marked: number; tier: number },
     at: number,
     symbol: number,
     suffix: string,
   ) => {
+    const { owner, marked, tier } = flags;
     if (owner === OWNER_CONFLICT || tier < 0) return;
     // A number when the bits fit (the usual case): this runs for every character tried.
-    let signature: number | string = n <= 40 ? owner + 4 : `${owner}:`;
+    let signature: number | string = n <= 40 ? (owner + 4) * 2 + marked : `${owner}:${marked}:`;
     for (let k = 0; k < n; k++) {
       const bit = test(runners[k] as PatternRunner, source[offset + k] as number) ? 1 : 0;
       signature = typeof signature === 'number' ? signature * 2 + bit : `${signature}${bit}`;
@@ -155,7 +163,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
     if (known && known.tier <= tier) return;
     const bits = runners.map((r, k) => test(r, source[offset + k] as number));
     const value = pathTo(at, parent, via, alphabet) + (symbol >= 0 ? alphabet[symbol] : '') + suffix;
-    found.set(signature, { bits, value, tier, owner });
+    found.set(signature, { bits, value, tier, owner, marked: marked === 1 });
   };
   const settledTrue = (r: PatternRunner, state: number) => r.settled(state) === true;
   const accepting = (r: PatternRunner, state: number) => r.accepting(state);
@@ -164,9 +172,27 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       if ((runners[k] as PatternRunner).settled(source[offset + k] as number) === undefined) return false;
     return true;
   };
-  if (!trie && allSettled(states, 3)) {
-    const rest = completions[domain.start] as Completion;
-    record(states, 3, settledTrue, OWNER_NONE, rest.tier, 0, -1, rest.text);
+  /** No pattern can change its answer any more: finish the value from the tables, search no further. */
+  const finish = (
+    source: ArrayLike<number>,
+    d: number,
+    owner: number,
+    marked: number,
+    at: number,
+    symbol: number,
+  ) => {
+    if (marked === 1 || mark === undefined) {
+      const rest = any[d] as Completion;
+      record(source, META, settledTrue, { owner, marked, tier: rest.tier }, at, symbol, rest.text);
+      return;
+    }
+    const plain = avoiding[d] as Completion;
+    record(source, META, settledTrue, { owner, marked: 0, tier: plain.tier }, at, symbol, plain.text);
+    const tagged = through[d] as Completion;
+    record(source, META, settledTrue, { owner, marked: 1, tier: tagged.tier }, at, symbol, tagged.text);
+  };
+  if (!trie && allSettled(states, META)) {
+    finish(states, domain.start, OWNER_NONE, 0, 0, -1);
     return [...found.values()];
   }
   for (let i = 0; i < parent.length; i++) {
@@ -174,14 +200,16 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
     const d = states[base] as number;
     const cursor = states[base + 1] as number;
     const owner = states[base + 2] as number;
+    const marked = states[base + 3] as number;
     if (domain.accepting[d]) {
       const flag = cursor !== -1 && trie ? combineOwner(owner, ownerResult(trie, cursor)) : owner;
-      record(states, base + 3, accepting, flag, domain.tier[d] as number, i, -1, '');
+      const flags = { owner: flag, marked, tier: domain.tier[d] as number };
+      record(states, base + META, accepting, flags, i, -1, '');
     }
     // Only symbols some runner (or the owner trie) tells apart need a try of their own; of the rest,
     // one per group the domain sends to the same state stands for all.
     for (let k = 0; k < n; k++)
-      for (const sym of (runners[k] as PatternRunner).relevant(states[base + 3 + k] as number))
+      for (const sym of (runners[k] as PatternRunner).relevant(states[base + META + k] as number))
         isRelevant[sym] = 1;
     if (trie) for (const sym of candidateSymbols) isRelevant[sym] = 1;
     tries.length = 0;
@@ -203,14 +231,13 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       next[0] = nextDomain;
       next[1] = -1;
       next[2] = owner;
+      next[3] = mark !== undefined && domain.tags[edge] === mark ? 1 : marked;
       if (trie && !moveOwner(trie, domain.tags[edge] as number, cursor, owner, alphabet[sym] as string, next))
         continue;
       for (let k = 0; k < n; k++)
-        next[3 + k] = (runners[k] as PatternRunner).step(states[base + 3 + k] as number, sym);
-      if (!trie && allSettled(next, 3)) {
-        // No pattern can change its answer any more: finish the value from the table, search no further.
-        const rest = completions[nextDomain] as Completion;
-        record(next, 3, settledTrue, owner, rest.tier, i, sym, rest.text);
+        next[META + k] = (runners[k] as PatternRunner).step(states[base + META + k] as number, sym);
+      if (!trie && allSettled(next, META)) {
+        finish(next, nextDomain, owner, next[3] as number, i, sym);
         continue;
       }
       if (!table.add(next).added) continue;

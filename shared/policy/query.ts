@@ -1,10 +1,9 @@
 import { isGitHubProvider } from '../github/claims.js';
-import type { Domain } from '../github/grammar.js';
+import { isPullRequestSubject } from '../github/grammar.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import type { PolicyDocument, Token } from './model.js';
 import { matchPattern, patternKey } from './pattern.js';
-import { tierOf } from './regular.js';
 import {
   buildSpace,
   choiceRealistic,
@@ -25,19 +24,23 @@ export interface QuestionSetup {
   views?: PolicyDocument[];
   /** Claims to include even when no condition names them. */
   extraClaims?: string[];
-  narrower?: Pick<SpaceOptions, 'domains' | 'fixed'>;
+  /** Prepare the question "is a pull-request run admitted?" (`FindOptions.pullRequest`). */
+  pullRequests?: boolean;
+  narrower?: Pick<SpaceOptions, 'fixed'>;
 }
 
 export interface FindOptions {
   provider?: string;
   /** 0 for the policy, 1 + i for `views[i]`. */
   view?: number;
+  /** Only tokens of pull-request runs. */
+  pullRequest?: boolean;
 }
 
 /**
  * Questions asked of one policy's token space, answered from one search of each key: "is a realistic
- * token admitted whose sub matches these patterns?" costs a walk over cells when the probes were
- * prepared; any other probe gets a search of its own.
+ * token admitted whose sub matches these patterns?" costs a walk over cells when the question was
+ * prepared; any other question gets a search of its own.
  */
 export class AdmittedTokens {
   private readonly spaces: Space[];
@@ -54,34 +57,44 @@ export class AdmittedTokens {
     const narrower = setup.narrower ?? {};
     const extraClaims = [
       ...(setup.extraClaims ?? []),
-      ...Object.keys(narrower.domains ?? {}),
+      ...(setup.pullRequests ? ['sub'] : []),
       ...Object.keys(narrower.fixed ?? {}),
     ];
+    const options = { ...narrower, extraClaims, probes, markPullRequests: setup.pullRequests === true };
     this.spaces = providersOf([policy])
       .filter(isGitHubProvider)
-      .map((provider) => buildSpace(this.documents, provider, { ...narrower, extraClaims, probes }));
+      .map((provider) => buildSpace(this.documents, provider, options));
   }
 
   /** A realistic token the policy (or view) admits whose claims match every probe, or undefined. */
   find(probes: Probe[] = [], options: FindOptions = {}): Token | undefined {
+    const view = options.view ?? 0;
     const indices = probes.map((p) => this.index.get(probeKey(p)));
-    if (indices.some((i) => i === undefined)) {
-      const view = options.view ?? 0;
-      const fresh = new AdmittedTokens(this.documents[view] as PolicyDocument, {
+    const pullRequest = options.pullRequest === true;
+    if (indices.some((i) => i === undefined) || (pullRequest && !this.setup.pullRequests)) {
+      const setup = {
         ...this.setup,
         probes,
         views: [],
+        pullRequests: pullRequest || this.setup.pullRequests,
+      };
+      return new AdmittedTokens(this.documents[view] as PolicyDocument, setup).find(probes, {
+        ...options,
+        view: 0,
       });
-      return fresh.find(probes, { ...options, view: 0 });
     }
-    const view = options.view ?? 0;
     for (const space of this.spaces) {
       if (options.provider !== undefined && space.provider !== options.provider) continue;
+      const sub = pullRequest ? space.keys.findIndex((k) => k.kind === 'claim' && k.name === 'sub') : -1;
       let found: Token | undefined;
       searchChoices(
         space,
         (choice) => {
           for (const i of indices) if (probeHolds(space, i as number, choice) === false) return false;
+          if (sub >= 0 && choice[sub] !== -1) {
+            const option = space.keys[sub]?.options[choice[sub] as number];
+            if (option?.absent !== false || !option.cell.marked) return false;
+          }
           return decide(space, view, choice);
         },
         (choice) => {
@@ -90,7 +103,13 @@ export class AdmittedTokens {
           return false;
         },
       );
-      if (found) return realisticWitness(found, (t) => this.admitsWithin(view, t, probes));
+      if (found) {
+        return realisticWitness(
+          found,
+          (t) =>
+            this.admitsWithin(view, t, probes) && (!pullRequest || isPullRequestSubject(t.claims.sub ?? '')),
+        );
+      }
     }
     return undefined;
   }
@@ -132,33 +151,25 @@ export class AdmittedTokens {
   /** Whether some value a GitHub token can carry matches the probe, admitted or not. */
   carriable(probe: Probe): boolean {
     const i = this.index.get(probeKey(probe));
-    if (i === undefined)
+    if (i === undefined) {
       return new AdmittedTokens(this.documents[0] as PolicyDocument, { probes: [probe] }).carriable(probe);
+    }
     return this.spaces.some((space) => {
       const at = space.probes[i];
-      return (space.keys[at?.key ?? -1]?.options ?? []).some(
-        (o) => !o.absent && o.realistic && o.cell.bits[at?.atom ?? -1],
-      );
+      const options = space.keys[at?.key ?? -1]?.options ?? [];
+      return options.some((o) => !o.absent && o.realistic && o.cell.bits[at?.atom ?? -1]);
     });
   }
 
   /** The point a witness must keep while it is made to look typical. */
   private admitsWithin(view: number, token: Token, probes: Probe[]): boolean {
     const fixed = Object.entries(this.setup.narrower?.fixed ?? {});
-    const domains = Object.entries(this.setup.narrower?.domains ?? {});
     return (
       admits(this.documents[view] as PolicyDocument, token) &&
       fixed.every(([claim, value]) => token.claims[claim] === value) &&
-      domains.every(([claim, domain]) => inRealisticTier(domain, token.claims[claim])) &&
       probes.every((p) => probeMatches(p, token))
     );
   }
-}
-
-function inRealisticTier(domain: Domain, value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const tier = tierOf(domain.dfa, value);
-  return tier >= 0 && tier < domain.realisticTiers;
 }
 
 function probeKey(probe: Probe): string {
@@ -174,7 +185,7 @@ function probeMatches(probe: Probe, token: Token): boolean {
 export function findAdmitted(
   policy: PolicyDocument,
   probes: Probe[] = [],
-  narrower: Pick<SpaceOptions, 'domains' | 'fixed'> = {},
+  narrower: Pick<SpaceOptions, 'fixed'> = {},
 ): Token | undefined {
   return new AdmittedTokens(policy, { probes, narrower }).find(probes);
 }

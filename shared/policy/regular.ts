@@ -286,38 +286,65 @@ export interface Completion {
   text: string;
 }
 
-const completionCache = new WeakMap<Dfa, Completion[]>();
+/** Which paths a completion may take with respect to one field tag. */
+export type CompletionMode =
+  | { kind: 'any' }
+  | { kind: 'avoid'; tag: number }
+  | { kind: 'through'; tag: number };
 
-/** For every state: the shortest way to end in the most typical tier still reachable from it. */
-export function completionsOf(dfa: Dfa): Completion[] {
-  const cached = completionCache.get(dfa);
+const completionCache = new WeakMap<Dfa, Map<string, Completion[]>>();
+
+/**
+ * For every state: the shortest way to end in the most typical tier still reachable from it, taking
+ * any path, only paths without a `tag` transition, or only paths through one.
+ */
+export function completionsOf(dfa: Dfa, mode: CompletionMode = { kind: 'any' }): Completion[] {
+  const modeKey = mode.kind === 'any' ? 'any' : `${mode.kind}:${mode.tag}`;
+  let byMode = completionCache.get(dfa);
+  if (!byMode) {
+    byMode = new Map();
+    completionCache.set(dfa, byMode);
+  }
+  const cached = byMode.get(modeKey);
   if (cached) return cached;
   const count = dfa.accepting.length;
+  const phases = mode.kind === 'through' ? 2 : 1;
+  // Nodes are (state, phase); phase 1 means the tag was passed. Edges are listed backwards for the search.
+  const into: { from: number; symbol: string }[][] = Array.from({ length: count * phases }, () => []);
+  for (let s = 1; s < count; s++) {
+    for (let c = 0; c < dfa.classCount; c++) {
+      const t = dfa.next[s * dfa.classCount + c] as number;
+      if (t === 0) continue;
+      const isTag = mode.kind !== 'any' && dfa.tags[s * dfa.classCount + c] === mode.tag;
+      const symbol = dfa.representatives[c] as string;
+      if (mode.kind === 'avoid' && isTag) continue;
+      if (mode.kind === 'through') {
+        into[count + t]?.push({ from: count + s, symbol });
+        into[(isTag ? count : 0) + t]?.push({ from: s, symbol });
+      } else into[t]?.push({ from: s, symbol });
+    }
+  }
+  const finalPhase = (phases - 1) * count;
   const best: Completion[] = Array.from({ length: count }, () => ({ tier: -1, text: '' }));
   const tiers = [...new Set(dfa.tier)].filter((t) => t >= 0).sort((a, b) => b - a);
   // Least typical first, so that a more typical tier overwrites it.
   for (const t of tiers) {
-    const step = new Int32Array(count).fill(-2);
-    const via = new Array<string>(count).fill('');
+    const step = new Int32Array(count * phases).fill(-2);
+    const via = new Array<string>(count * phases).fill('');
     const queue: number[] = [];
     for (let s = 1; s < count; s++) {
       if (dfa.tier[s] === t) {
-        step[s] = -1;
-        queue.push(s);
+        step[finalPhase + s] = -1;
+        queue.push(finalPhase + s);
       }
     }
     for (let i = 0; i < queue.length; i++) {
       const target = queue[i] as number;
-      for (let s = 1; s < count; s++) {
-        if (step[s] !== -2) continue;
-        for (let c = 0; c < dfa.classCount; c++) {
-          if (dfa.next[s * dfa.classCount + c] === target) {
-            step[s] = target;
-            via[s] = dfa.representatives[c] as string;
-            queue.push(s);
-            break;
-          }
-        }
+      for (const { from, symbol } of into[target] ?? []) {
+        if (step[from] !== -2) continue;
+        step[from] = target;
+        via[from] = symbol;
+        queue.push(from);
       }
     }
     for (let s = 1; s < count; s++) {
@@ -327,16 +354,19 @@ export function completionsOf(dfa: Dfa): Completion[] {
       best[s] = { tier: t, text };
     }
   }
-  completionCache.set(dfa, best);
+  byMode.set(modeKey, best);
   return best;
 }
 
-/** The tier of the layer that accepts `text`, -1 when none does. */
-export function tierOf(dfa: Dfa, text: string): number {
+/** The field tags on the path that reads `text`, or undefined when the automaton rejects it. */
+export function tagsAlong(dfa: Dfa, text: string): Set<number> | undefined {
+  const tags = new Set<number>();
   let s = dfa.start;
   for (const ch of text) {
-    s = dfa.next[s * dfa.classCount + dfa.classOf(ch)] as number;
-    if (s === 0) return -1;
+    const edge = s * dfa.classCount + dfa.classOf(ch);
+    tags.add(dfa.tags[edge] as number);
+    s = dfa.next[edge] as number;
+    if (s === 0) return undefined;
   }
-  return dfa.tier[s] as number;
+  return dfa.accepting[s] ? tags : undefined;
 }

@@ -1,5 +1,5 @@
 import { GITHUB_PROVIDER, isGitHubProvider, isStsGitHubClaim, OPTIONAL_CLAIMS } from '../github/claims.js';
-import { claimDomain, type Domain } from '../github/grammar.js';
+import { claimDomain, isPullRequestSubject, PULL_REQUEST_TAG } from '../github/grammar.js';
 import { keyTarget, namedProviders, statementApplies } from './applies.js';
 import { type Cell, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
@@ -98,8 +98,8 @@ export interface SpaceOptions {
   ownerCandidates?: string[];
   /** Extra keys to include even when no policy mentions them (so witnesses show their value). */
   extraClaims?: string[];
-  /** Narrower domains for some claims, to ask a question about part of the token space. */
-  domains?: Record<string, Domain>;
+  /** Tell pull-request subjects apart in the cells of sub (`Cell.marked`). */
+  markPullRequests?: boolean;
   /** Claims held to one value: their patterns are matched directly, no search needed. */
   fixed?: Record<string, string>;
   probes?: Probe[];
@@ -151,10 +151,9 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
   });
   let approximate = false;
   for (const key of keys) {
-    const domain =
-      (key.kind === 'claim' ? options.domains?.[key.name] : undefined) ??
-      claimDomain(key.kind === 'claim' && github ? key.name : undefined);
+    const domain = claimDomain(key.kind === 'claim' && github ? key.name : undefined);
     const tracksOwner = options.ownerCandidates && (key.name === 'sub' || key.name === 'repository');
+    const mark = options.markPullRequests && github && key.name === 'sub' ? PULL_REQUEST_TAG : undefined;
     const fixedValue = key.kind === 'claim' ? options.fixed?.[key.name] : undefined;
     const cells =
       fixedValue !== undefined
@@ -164,9 +163,13 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
               value: fixedValue,
               tier: 0,
               owner: OWNER_NONE,
+              marked: mark !== undefined && isPullRequestSubject(fixedValue),
             },
           ]
-        : keyCells(domain.dfa, key.atoms, tracksOwner ? { ownerCandidates: options.ownerCandidates } : {});
+        : keyCells(domain.dfa, key.atoms, {
+            ...(tracksOwner ? { ownerCandidates: options.ownerCandidates } : {}),
+            ...(mark !== undefined ? { mark } : {}),
+          });
     const canBeAbsent =
       fixedValue === undefined &&
       (key.kind === 'context' ||

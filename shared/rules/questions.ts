@@ -50,6 +50,7 @@ export function prepareQuestions(
     ],
     views: allows.map((s) => statementAlone(policy, s)),
     extraClaims: SUBJECT_LIKE_CLAIMS,
+    pullRequests: true,
   });
   return { tokens, viewOf: (s) => 1 + allows.indexOf(s) };
 }

@@ -1,5 +1,3 @@
-import { pullRequestSubjects } from '../../github/grammar.js';
-import { findAdmitted } from '../../policy/query.js';
 import type { PolicyRule } from '../rule.js';
 
 export const pullRequest: PolicyRule = {
@@ -12,8 +10,7 @@ export const pullRequest: PolicyRule = {
     'Do not admit "…:pull_request" subjects for roles that can change anything; use a separate read-only role for PR checks.',
   references: ['https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/'],
   check(context) {
-    // A narrower grammar, not a probe: "…:pull_request" patterns never settle and would slow every question.
-    const witness = findAdmitted(context.parsed.document, [], { domains: { sub: pullRequestSubjects() } });
+    const witness = context.tokens().find([], { pullRequest: true });
     return witness
       ? [
           {
