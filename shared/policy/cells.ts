@@ -62,8 +62,24 @@ function buildTrie(words: string[]): Trie {
 
 /** The characters worth telling apart: grammar literals, pattern literals, and one of each other kind. */
 export function searchAlphabet(patterns: Pattern[], extra: string[] = []): string[] {
-  const explicit = new Set<string>([...GRAMMAR_CHARS, ...extra]);
-  for (const p of patterns) for (const c of mentionedChars(p)) explicit.add(c);
+  const beyond = new Set<string>();
+  for (const c of extra) if (!GRAMMAR_CHARS.has(c)) beyond.add(c);
+  for (const p of patterns) for (const c of mentionedChars(p)) if (!GRAMMAR_CHARS.has(c)) beyond.add(c);
+  // Policies mention much the same characters: the alphabet recurs.
+  const key = [...beyond].sort().join('');
+  let alphabet = alphabets.get(key);
+  if (!alphabet) {
+    alphabet = buildAlphabet(beyond);
+    if (alphabets.size >= 64) alphabets.delete(alphabets.keys().next().value as string);
+    alphabets.set(key, alphabet);
+  }
+  return alphabet;
+}
+
+const alphabets = new Map<string, string[]>();
+
+function buildAlphabet(beyond: Set<string>): string[] {
+  const explicit = new Set<string>([...GRAMMAR_CHARS, ...beyond]);
   const rest: string[] = [];
   for (const [category, pool] of Object.entries(REST_CANDIDATES)) {
     const rep = [...pool].find((c) => !explicit.has(c) && restCategory(c) === category);

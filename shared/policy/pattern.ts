@@ -111,8 +111,8 @@ export class PatternRunner {
   private readonly tails = new Set<number>();
   private readonly states: number[][] = [];
   private readonly ids = new Map<number | string, number>();
-  /** Transitions per state and symbol, -1 while not computed; allocated on a state's first step. */
-  private readonly memo: (Int32Array | undefined)[] = [];
+  /** Transitions per state and symbol, undefined while not computed (plain arrays: cheap to allocate). */
+  private readonly memo: (number | undefined)[][] = [];
   readonly start: number;
   private universal = -1;
 
@@ -140,12 +140,13 @@ export class PatternRunner {
 
   /** Positions reachable without consuming a character: a star can match the empty run. */
   private close(positions: number[]): number[] {
-    const out = new Set<number>();
+    const out: number[] = [];
     for (let p of positions) {
-      out.add(p);
-      while (this.tokens[p]?.k === 'star') out.add(++p);
+      if (!out.includes(p)) out.push(p);
+      while (this.tokens[p]?.k === 'star') if (!out.includes(++p)) out.push(p);
     }
-    return [...out].sort((a, b) => a - b);
+    // Sets are few and small: sorting keeps one key per set.
+    return out.length > 1 ? out.sort((a, b) => a - b) : out;
   }
 
   private intern(raw: number[]): number {
@@ -164,19 +165,16 @@ export class PatternRunner {
       id = this.states.length;
       this.ids.set(key, id);
       this.states.push(set);
+      this.memo.push([]);
     }
     return id;
   }
 
   /** The state after reading `alphabet[symbol]`. */
   step(state: number, symbol: number): number {
-    let memo = this.memo[state];
-    if (!memo) {
-      memo = new Int32Array(this.alphabet.length).fill(-1);
-      this.memo[state] = memo;
-    }
-    const known = memo[symbol] as number;
-    if (known >= 0) return known;
+    const memo = this.memo[state] as (number | undefined)[];
+    const known = memo[symbol];
+    if (known !== undefined) return known;
     const ch = this.alphabet[symbol] as string;
     const next: number[] = [];
     for (const p of this.states[state] as number[]) {

@@ -192,7 +192,9 @@ export function findAdmitted(
 
 /** A name made of characters no value in the policy mentions: it stands for every such name. */
 export function freshName(policy: PolicyDocument): string {
-  const used = new Set(policy.statements.flatMap((s) => s.conditions.flatMap((c) => [...c.values.join('')])));
+  const used = new Set<string>();
+  for (const s of policy.statements)
+    for (const c of s.conditions) for (const v of c.values) for (const ch of v) used.add(ch);
   const pool = [...'zqxjkvwybfghmpdlucntrsoaie0123456789'].filter(
     (c) => !used.has(c) && !used.has(c.toUpperCase()),
   );

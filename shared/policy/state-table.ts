@@ -5,7 +5,7 @@
 export class StateTable {
   /** The vectors, `width` numbers each, in insertion order. */
   readonly data: number[] = [];
-  private slots = new Int32Array(1024);
+  private slots = new Int32Array(64);
   private count = 0;
 
   constructor(readonly width: number) {}
