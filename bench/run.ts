@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { machine } from './measure.js';
+import { cliSuites } from './suites/cli.js';
 import { engineSuites } from './suites/engine.js';
 
 // Runs every benchmark suite and writes BENCHMARKS.md. Run on an otherwise idle machine.
-const suites = engineSuites();
+const suites = [...engineSuites(), ...cliSuites()];
 const out = [
   '# Benchmarks',
   '',
