@@ -1,6 +1,6 @@
 import { GRAMMAR_CHARS, OWNER_TAG, REST_CANDIDATES, restCategory } from '../github/grammar.js';
 import { mentionedChars, type Pattern, PatternRunner, patternKey } from './pattern.js';
-import { type Completion, completionsOf, type Dfa } from './regular.js';
+import { type Completion, completionsOf, type Dfa, PerDfaCache } from './regular.js';
 import { StateTable } from './state-table.js';
 
 /** No owner field seen, an owner nobody listed, or two owner fields that disagree; k >= 0 is listed owner k. */
@@ -108,23 +108,12 @@ function combineOwner(flag: number, result: number): number {
  */
 export function keyCells(domain: Dfa, atoms: Pattern[][], options: CellOptions = {}): Cell[] {
   // Rules ask many questions of one policy: the same key with the same patterns recurs, so share the answer.
-  const cacheKey = `${atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000')}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}`;
-  let byKey = cellCache.get(domain);
-  if (!byKey) {
-    byKey = new Map();
-    cellCache.set(domain, byKey);
-  }
-  const cached = byKey.get(cacheKey);
-  if (cached) return cached;
-  const cells = searchCells(domain, atoms, options);
-  if (byKey.size >= CELL_CACHE_SIZE) byKey.delete(byKey.keys().next().value as string);
-  byKey.set(cacheKey, cells);
-  return cells;
+  const atomKeys = atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000');
+  const cacheKey = `${atomKeys}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}`;
+  return cellCache.get(domain, cacheKey, () => searchCells(domain, atoms, options));
 }
 
-const CELL_CACHE_SIZE = 256;
-
-const cellCache = new WeakMap<Dfa, Map<string, Cell[]>>();
+const cellCache = new PerDfaCache<Cell[]>(256);
 
 function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cell[] {
   const candidateChars = options.ownerCandidates?.flatMap((o) => [...o]) ?? [];

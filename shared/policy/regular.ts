@@ -138,21 +138,22 @@ export function compile(re: Re, representatives: string[], classOf: (ch: string)
       tags[i * classCount + c] = edgeTags.size > 1 ? MIXED : ([...edgeTags][0] ?? 0);
     });
   }
-  const next = Int32Array.from({ length: sets.length * classCount }, (_, k) => transitions[k] ?? 0);
-  const accepting = sets.map((set) => set.includes(to));
-  const tagArray = Uint8Array.from({ length: next.length }, (_, k) => tags[k] ?? 0);
-  const tier = Int8Array.from(accepting, (a) => (a ? 0 : -1));
-  return minimize({
-    start,
-    accepting,
-    next,
-    classCount,
-    classOf,
-    representatives,
-    live: [],
-    tags: tagArray,
-    tier,
-  });
+  const tier = Int8Array.from(sets, (set) => (set.includes(to) ? 0 : -1));
+  return minimized({ start, next: transitions, tags, tier, classCount, classOf, representatives });
+}
+
+/** Packs transition lists into a DFA and minimizes it. */
+function minimized(
+  parts: Pick<Dfa, 'start' | 'tier' | 'classCount' | 'classOf' | 'representatives'> & {
+    next: number[];
+    tags: number[];
+  },
+): Dfa {
+  const { start, tier, classCount, classOf, representatives } = parts;
+  const next = Int32Array.from({ length: tier.length * classCount }, (_, k) => parts.next[k] ?? 0);
+  const tags = Uint8Array.from({ length: next.length }, (_, k) => parts.tags[k] ?? 0);
+  const accepting = Array.from(tier, (t) => t >= 0);
+  return minimize({ start, accepting, next, classCount, classOf, representatives, live: [], tags, tier });
 }
 
 /** Moore's partition refinement; tags take part in the equivalence so field tracking survives. */
@@ -245,20 +246,7 @@ export function layer(dfas: Dfa[]): Dfa {
   const tier = Int8Array.from(tuples, (tuple) =>
     tuple.findIndex((s, k) => (dfas[k] as Dfa).accepting[s] === true),
   );
-  const accepting = Array.from(tier, (t) => t >= 0);
-  const nextArray = Int32Array.from({ length: tuples.length * classCount }, (_, k) => next[k] ?? 0);
-  const tagArray = Uint8Array.from({ length: nextArray.length }, (_, k) => tags[k] ?? 0);
-  return minimize({
-    start,
-    accepting,
-    next: nextArray,
-    classCount,
-    classOf,
-    representatives,
-    live: [],
-    tags: tagArray,
-    tier,
-  });
+  return minimized({ start, next, tags, tier, classCount, classOf, representatives });
 }
 
 function liveStates(next: Int32Array, accepting: boolean[], classCount: number): boolean[] {
@@ -292,7 +280,29 @@ export type CompletionMode =
   | { kind: 'avoid'; tag: number }
   | { kind: 'through'; tag: number };
 
-const completionCache = new WeakMap<Dfa, Map<string, Completion[]>>();
+/** Values computed per automaton and key, dropped with the automaton; the oldest go past `limit`. */
+export class PerDfaCache<T> {
+  private readonly maps = new WeakMap<Dfa, Map<string, T>>();
+
+  constructor(private readonly limit = Number.POSITIVE_INFINITY) {}
+
+  get(dfa: Dfa, key: string, make: () => T): T {
+    let byKey = this.maps.get(dfa);
+    if (!byKey) {
+      byKey = new Map();
+      this.maps.set(dfa, byKey);
+    }
+    let value = byKey.get(key);
+    if (value === undefined) {
+      value = make();
+      if (byKey.size >= this.limit) byKey.delete(byKey.keys().next().value as string);
+      byKey.set(key, value);
+    }
+    return value;
+  }
+}
+
+const completionCache = new PerDfaCache<Completion[]>();
 
 /**
  * For every state: the shortest way to end in the most typical tier still reachable from it, taking
@@ -300,13 +310,10 @@ const completionCache = new WeakMap<Dfa, Map<string, Completion[]>>();
  */
 export function completionsOf(dfa: Dfa, mode: CompletionMode = { kind: 'any' }): Completion[] {
   const modeKey = mode.kind === 'any' ? 'any' : `${mode.kind}:${mode.tag}`;
-  let byMode = completionCache.get(dfa);
-  if (!byMode) {
-    byMode = new Map();
-    completionCache.set(dfa, byMode);
-  }
-  const cached = byMode.get(modeKey);
-  if (cached) return cached;
+  return completionCache.get(dfa, modeKey, () => searchCompletions(dfa, mode));
+}
+
+function searchCompletions(dfa: Dfa, mode: CompletionMode): Completion[] {
   const count = dfa.accepting.length;
   const phases = mode.kind === 'through' ? 2 : 1;
   // Nodes are (state, phase); phase 1 means the tag was passed. Edges are listed backwards for the search.
@@ -354,7 +361,6 @@ export function completionsOf(dfa: Dfa, mode: CompletionMode = { kind: 'any' }):
       best[s] = { tier: t, text };
     }
   }
-  byMode.set(modeKey, best);
   return best;
 }
 
