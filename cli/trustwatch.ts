@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import { ComplexityError } from '../shared/policy/cells.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
@@ -23,7 +24,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? EXIT.clean : EXIT.usage;
-  } else if (error instanceof UsageError) {
+  } else if (error instanceof UsageError || error instanceof ComplexityError) {
     process.stderr.write(`trustwatch: ${error.message}\n`);
     process.exitCode = EXIT.usage;
   } else {

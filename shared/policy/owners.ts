@@ -129,13 +129,3 @@ export function owners(policy: PolicyDocument, tokens?: AdmittedTokens): OwnerAn
       return analysis;
     });
 }
-
-/** Whether any statement that applies to `provider` has a condition on one of `claims`. */
-export function conditionsOn(policy: PolicyDocument, provider: string, claims: string[]): boolean {
-  return policy.statements.some((s) =>
-    s.conditions.some((c) => {
-      const target = keyTarget(c.key, provider);
-      return target.kind === 'claim' && claims.includes(target.claim);
-    }),
-  );
-}
