@@ -286,13 +286,17 @@ export function ownerFlags(space: Space, choice: number[]): number[] {
     .filter((f) => f !== OWNER_NONE);
 }
 
-/** The token a complete choice stands for. */
+/** The token a complete choice stands for: the claims conditions or probes name, and always sub and aud. */
 export function tokenOf(space: Space, choice: number[]): Token {
+  const named = new Set<number>(space.probes.map((p) => p.key));
+  for (const statements of space.policies)
+    for (const s of statements) for (const c of s.clauses) named.add(c.key);
   const claims: Record<string, string> = {};
   choice.forEach((o, k) => {
     const key = space.keys[k] as KeySpace;
     const option = key.options[o];
-    if (option && !option.absent) claims[key.name] = option.cell.value;
+    const shown = named.has(k) || key.name === 'sub' || key.name === 'aud';
+    if (shown && option && !option.absent) claims[key.name] = option.cell.value;
   });
   return { provider: space.provider, claims };
 }
