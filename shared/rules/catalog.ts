@@ -1,3 +1,12 @@
+import type { AccountRule } from './account-rule.js';
+import { suppressionExpired } from './baseline/suppression-expired.js';
+import { newCiRole } from './drift/new-ci-role.js';
+import { providerChanged } from './drift/provider-changed.js';
+import { trustNarrower, trustWider } from './drift/trust.js';
+import { keysCiUserStaticKey } from './keys/ci-user-static-key.js';
+import { keysNotRotated } from './keys/not-rotated.js';
+import { keysTwoActive } from './keys/two-active.js';
+import { keysUnused } from './keys/unused.js';
 import { anyOwner } from './oidc/any-owner.js';
 import { anyRef } from './oidc/any-ref.js';
 import { anyRepo } from './oidc/any-repo.js';
@@ -11,7 +20,10 @@ import { pullRequest } from './oidc/pull-request.js';
 import { unmatchableSubject } from './oidc/unmatchable-subject.js';
 import { duplicateKey } from './policy/duplicate-key.js';
 import { unknownElement } from './policy/unknown-element.js';
-import type { PolicyRule } from './rule.js';
+import { roleAdminPermissions } from './role/admin-permissions.js';
+import { roleChaining } from './role/chaining.js';
+import { roleLongSession } from './role/long-session.js';
+import type { PolicyRule, RuleMeta } from './rule.js';
 
 /** The rules a trust policy alone decides, in catalog order. */
 export const POLICY_RULES: PolicyRule[] = [
@@ -29,3 +41,21 @@ export const POLICY_RULES: PolicyRule[] = [
   duplicateKey,
   unknownElement,
 ];
+
+/** The rules that look at the whole account snapshot (and the baseline, for drift). */
+export const ACCOUNT_RULES: AccountRule[] = [
+  roleAdminPermissions,
+  roleLongSession,
+  roleChaining,
+  trustWider,
+  trustNarrower,
+  newCiRole,
+  providerChanged,
+  keysNotRotated,
+  keysUnused,
+  keysTwoActive,
+  keysCiUserStaticKey,
+];
+
+/** Every rule's metadata, for SARIF, reports and documentation. */
+export const ALL_RULES: RuleMeta[] = [...POLICY_RULES, ...ACCOUNT_RULES, suppressionExpired];

@@ -1,0 +1,174 @@
+import type { Baseline, Suppression } from '../baseline/baseline.js';
+import { isCiUser } from '../baseline/ci-users.js';
+import type { Config } from '../config/config.js';
+import { type Finding, fingerprint } from '../findings/finding.js';
+import { trustsGitHub } from '../inventory/github-trust.js';
+import type { Gap, Role, Snapshot } from '../inventory/snapshot.js';
+import { parsePolicy } from '../policy/parse.js';
+import type { AccountHit, AuditContext } from '../rules/account-rule.js';
+import { suppressionExpired } from '../rules/baseline/suppression-expired.js';
+import { ACCOUNT_RULES, POLICY_RULES } from '../rules/catalog.js';
+import { lintPolicy } from '../rules/lint.js';
+import { type RuleMeta, SEVERITIES, type Severity, severityRank } from '../rules/rule.js';
+
+export interface AuditStats {
+  roles: number;
+  githubTrustedRoles: number;
+  users: number;
+  ciUsers: number;
+  activeKeys: number;
+  open: Record<Severity, number>;
+  suppressed: number;
+  /** False when no baseline was given: drift was not checked. */
+  baseline: boolean;
+}
+
+export interface AuditResult {
+  account: string;
+  findings: Finding[];
+  stats: AuditStats;
+  gaps: Gap[];
+}
+
+export interface AuditOptions {
+  config: Config;
+  baseline?: Baseline;
+}
+
+const POLICY_RULE = new Map<string, RuleMeta>(POLICY_RULES.map((r) => [r.id, r]));
+
+/** IAM is global: its findings carry no region. */
+const REGION = 'global';
+
+/** Every rule on one snapshot: pure, so the same snapshot and baseline always give the same findings. */
+export function runAudit(snapshot: Snapshot, { config, baseline }: AuditOptions): AuditResult {
+  const now = new Date(snapshot.collectedAt);
+  const githubRoles = snapshot.roles.filter((r) => trustsGitHub(r.trustPolicy));
+  const context: AuditContext = {
+    snapshot,
+    config,
+    ...(baseline ? { baseline } : {}),
+    now,
+    githubRoles,
+    ciUsers: snapshot.users.filter((u) => isCiUser(u, config, baseline)),
+  };
+  const gaps = [...snapshot.gaps];
+  const make = (rule: RuleMeta, hit: AccountHit): Finding => ({
+    id: fingerprint(rule.id, hit.resource.arn, hit.detail ?? hit.evidence),
+    ruleId: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    resource: hit.resource,
+    account: snapshot.account,
+    region: REGION,
+    message: hit.message,
+    evidence: hit.evidence,
+    remediation: rule.remediation,
+    firstSeen: snapshot.collectedAt,
+    lastSeen: snapshot.collectedAt,
+    status: 'open',
+  });
+  const findings = [
+    ...ACCOUNT_RULES.flatMap((rule) => rule.check(context).map((hit) => make(rule, hit))),
+    ...githubRoles.flatMap((role) =>
+      trustFindings(role, config, baseline, gaps).map(({ rule, hit }) => make(rule, hit)),
+    ),
+  ];
+  const expired = applySuppressions(findings, baseline?.suppressions ?? [], now);
+  for (const s of expired) {
+    findings.push(
+      make(suppressionExpired, {
+        resource: { type: 'account', arn: `arn:aws:iam::${snapshot.account}:root`, name: s.resource },
+        message: `the suppression of ${s.ruleId} for ${s.resource} expired on ${s.expires} ("${s.reason}")`,
+        evidence: { suppression: s },
+      }),
+    );
+  }
+  findings.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.resource.name.localeCompare(b.resource.name),
+  );
+  return {
+    account: snapshot.account,
+    findings,
+    stats: stats(snapshot, context, findings, baseline !== undefined),
+    gaps,
+  };
+}
+
+/** The policy rules on one role's trust policy; a policy that cannot be read becomes a gap. */
+function trustFindings(
+  role: Role,
+  config: Config,
+  baseline: Baseline | undefined,
+  gaps: Gap[],
+): { rule: RuleMeta; hit: AccountHit }[] {
+  const allowedOwners = [...new Set([...config.allowedOwners, ...(baseline?.allowedOwners ?? [])])];
+  try {
+    const parsed = parsePolicy(role.trustPolicy);
+    return lintPolicy(parsed, allowedOwners.length > 0 ? { allowedOwners } : {}).map((f) => {
+      // The witness is an example; what was found is the rest of the evidence.
+      const { witness: _example, ...detail } = f.evidence;
+      return {
+        rule: POLICY_RULE.get(f.ruleId) as RuleMeta,
+        hit: {
+          resource: { type: 'role', arn: role.arn, name: role.name },
+          message: `${role.name}: ${f.message}`,
+          evidence: f.evidence,
+          detail,
+        },
+      };
+    });
+  } catch (error) {
+    gaps.push({ resource: role.arn, operation: 'parse trust policy', reason: (error as Error).message });
+    return [];
+  }
+}
+
+/** Marks suppressed findings; returns the suppressions past their expiry, which suppress nothing. */
+function applySuppressions(findings: Finding[], suppressions: Suppression[], now: Date): Suppression[] {
+  const today = now.toISOString().slice(0, 10);
+  const live = suppressions.filter((s) => s.expires >= today);
+  for (const finding of findings) {
+    const match = live.find(
+      (s) =>
+        s.ruleId === finding.ruleId &&
+        (glob(s.resource, finding.resource.name) || glob(s.resource, finding.resource.arn)),
+    );
+    if (match) {
+      finding.status = 'suppressed';
+      finding.suppression = { reason: match.reason, expires: match.expires };
+    }
+  }
+  return suppressions.filter((s) => s.expires < today);
+}
+
+function glob(pattern: string, text: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 's').test(text);
+}
+
+function stats(
+  snapshot: Snapshot,
+  context: AuditContext,
+  findings: Finding[],
+  baseline: boolean,
+): AuditStats {
+  const open = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) if (f.status === 'open') open[f.severity]++;
+  return {
+    roles: snapshot.roles.length,
+    githubTrustedRoles: context.githubRoles.length,
+    users: snapshot.users.length,
+    ciUsers: context.ciUsers.length,
+    activeKeys: snapshot.users.reduce((n, u) => n + u.keys.filter((k) => k.active).length, 0),
+    open,
+    suppressed: findings.filter((f) => f.status === 'suppressed').length,
+    baseline,
+  };
+}

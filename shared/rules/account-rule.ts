@@ -1,0 +1,37 @@
+import type { Baseline } from '../baseline/baseline.js';
+import type { Config } from '../config/config.js';
+import type { Finding } from '../findings/finding.js';
+import type { Role, Snapshot, User } from '../inventory/snapshot.js';
+import type { RuleMeta } from './rule.js';
+
+/** What account rules may ask: the snapshot, the configuration, the baseline when there is one. */
+export interface AuditContext {
+  snapshot: Snapshot;
+  config: Config;
+  baseline?: Baseline;
+  /** The time the snapshot describes: ages are measured from here, so a saved snapshot audits the same. */
+  now: Date;
+  githubRoles: Role[];
+  ciUsers: User[];
+}
+
+export interface AccountHit {
+  resource: Finding['resource'];
+  message: string;
+  evidence: Record<string, unknown>;
+  /** What was found, for the fingerprint (a key slot, a policy version); defaults to the evidence. */
+  detail?: unknown;
+}
+
+export interface AccountRule extends RuleMeta {
+  check(context: AuditContext): AccountHit[];
+}
+
+export const DAY_MS = 86_400_000;
+
+export function daysBetween(from: string, to: Date): number {
+  return Math.floor((to.getTime() - Date.parse(from)) / DAY_MS);
+}
+
+export const roleResource = (r: Role): Finding['resource'] => ({ type: 'role', arn: r.arn, name: r.name });
+export const userResource = (u: User): Finding['resource'] => ({ type: 'user', arn: u.arn, name: u.name });

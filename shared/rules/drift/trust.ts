@@ -1,0 +1,108 @@
+import type { BaselineRole } from '../../baseline/baseline.js';
+import type { Role } from '../../inventory/snapshot.js';
+import { compare } from '../../policy/compare.js';
+import type { Comparison, PolicyDocument } from '../../policy/model.js';
+import { parsePolicy } from '../../policy/parse.js';
+import { type AccountHit, type AccountRule, type AuditContext, roleResource } from '../account-rule.js';
+
+/** The sub values of the Allow statements, for a before/after a person can read. */
+export function subjectPatterns(policy: PolicyDocument): string[] {
+  return policy.statements
+    .filter((s) => s.effect === 'Allow')
+    .flatMap((s) =>
+      s.conditions.filter((c) => c.key.toLowerCase().endsWith(':sub')).flatMap((c) => c.values),
+    );
+}
+
+interface TrustChange {
+  before: BaselineRole;
+  after?: Role;
+  comparison?: Comparison;
+  beforePolicy: PolicyDocument;
+  afterPolicy?: PolicyDocument;
+}
+
+/** Each baseline role against the same role now; computed once for both drift rules. */
+const changes = new WeakMap<AuditContext, TrustChange[]>();
+
+function trustChanges(context: AuditContext): TrustChange[] {
+  let list = changes.get(context);
+  if (!list) {
+    const current = new Map(context.snapshot.roles.map((r) => [r.name, r]));
+    list = (context.baseline?.ciRoles ?? []).map((before) => {
+      const after = current.get(before.name);
+      const beforePolicy = parsePolicy(before.trustPolicy).document;
+      if (!after) return { before, beforePolicy };
+      const afterPolicy = parsePolicy(after.trustPolicy).document;
+      return { before, after, beforePolicy, afterPolicy, comparison: compare(beforePolicy, afterPolicy) };
+    });
+    changes.set(context, list);
+  }
+  return list;
+}
+
+export const trustWider: AccountRule = {
+  id: 'drift.trust-wider',
+  severity: 'critical',
+  title: 'Trust policy admits more than its baseline',
+  rationale:
+    'The role now lets in GitHub workflows the reviewed policy did not: the witness below is a concrete subject that gets in now and did not before.',
+  remediation:
+    'Restore the reviewed trust policy (the baseline) or, if the change was intended, review it and capture a new baseline.',
+  references: [],
+  check(context) {
+    return trustChanges(context).flatMap(({ after, comparison, beforePolicy, afterPolicy }): AccountHit[] => {
+      if (!after || !comparison || !afterPolicy) return [];
+      if (comparison.verdict !== 'wider' && comparison.verdict !== 'incomparable') return [];
+      const witness = comparison.newlyAdmitted[0];
+      return [
+        {
+          resource: roleResource(after),
+          message: `${after.name} now admits tokens its baseline did not, e.g. sub "${witness?.claims.sub ?? '(any)'}"`,
+          evidence: {
+            verdict: comparison.verdict,
+            newlyAdmitted: comparison.newlyAdmitted,
+            noLongerAdmitted: comparison.noLongerAdmitted,
+            before: subjectPatterns(beforePolicy),
+            after: subjectPatterns(afterPolicy),
+            notes: comparison.notes,
+          },
+          detail: { trustPolicy: after.trustPolicy },
+        },
+      ];
+    });
+  },
+};
+
+export const trustNarrower: AccountRule = {
+  id: 'drift.trust-narrower',
+  severity: 'info',
+  title: 'Trust policy admits less than its baseline',
+  rationale:
+    'The role admits fewer workflows than reviewed: safe, but a deployment may start failing, and the baseline is out of date.',
+  remediation:
+    'If intended, capture a new baseline so that the next widening is measured against this policy.',
+  references: [],
+  check(context) {
+    return trustChanges(context).flatMap(({ before, after, comparison }): AccountHit[] => {
+      if (!after) {
+        return [
+          {
+            resource: { type: 'role', arn: before.arn, name: before.name },
+            message: `${before.name} from the baseline no longer exists (deleted or renamed): it admits nothing now`,
+            evidence: { role: before.name, deleted: true },
+          },
+        ];
+      }
+      if (comparison?.verdict !== 'narrower') return [];
+      return [
+        {
+          resource: roleResource(after),
+          message: `${after.name} admits fewer tokens than its baseline, e.g. no longer sub "${comparison.noLongerAdmitted[0]?.claims.sub ?? '(any)'}"`,
+          evidence: { noLongerAdmitted: comparison.noLongerAdmitted },
+          detail: { trustPolicy: after.trustPolicy },
+        },
+      ];
+    });
+  },
+};
