@@ -2,10 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { ComplexityError } from '../shared/policy/cells.js';
+import { registerAudit } from './commands/audit.js';
+import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
 import { registerLint } from './commands/lint.js';
+import { registerSnapshot } from './commands/snapshot.js';
 import { EXIT, UsageError } from './exit.js';
 
 const program = new Command('trustwatch')
@@ -18,9 +21,12 @@ registerLint(program, pkg.version);
 registerCompare(program);
 registerExplain(program);
 registerDemo(program);
+registerAudit(program, pkg.version);
+registerBaseline(program, pkg.version);
+registerSnapshot(program);
 
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? EXIT.clean : EXIT.usage;

@@ -1,20 +1,24 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { type AuditResult, runAudit } from '../../shared/audit/audit.js';
+import { BaselineSchema } from '../../shared/baseline/baseline.js';
+import { ConfigSchema } from '../../shared/config/config.js';
+import type { Finding } from '../../shared/findings/finding.js';
 import { DEFAULT_AUDIENCE, GITHUB_PROVIDER } from '../../shared/github/claims.js';
+import { SnapshotSchema } from '../../shared/inventory/snapshot.js';
 import { compare } from '../../shared/policy/compare.js';
 import { explain } from '../../shared/policy/explain.js';
+import type { Token } from '../../shared/policy/model.js';
 import { atOrAbove, UsageError } from '../exit.js';
+import { readJsonFile } from '../files.js';
 import { painter, severityLabel } from '../format/style.js';
-import { severityCounts } from '../format/summary.js';
 import { tokenLine } from '../format/table.js';
 import { readOnePolicy } from '../input.js';
-import { isFileError } from '../model.js';
 import { useColor } from '../options.js';
-import { lintFiles } from './lint.js';
 
-const BASELINE = 'deploy-production.json';
+const BEFORE = 'deploy-production.json';
 const WIDENED = 'deploy-production-widened.json';
 // The job names no environment, so GitHub sends a ref subject and the environment-pinned policy refuses it.
 const REFUSED_SUB = 'repo:my-org/payments-api:ref:refs/heads/main';
@@ -23,10 +27,10 @@ const REFUSED_SUB = 'repo:my-org/payments-api:ref:refs/heads/main';
 function examplesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = join(dir, 'examples', 'policies');
-    if (existsSync(candidate)) return candidate;
+    const candidate = join(dir, 'examples');
+    if (existsSync(join(candidate, 'sample-account'))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new UsageError('examples/policies is missing from this installation');
+    if (parent === dir) throw new UsageError('examples/ is missing from this installation');
     dir = parent;
   }
 }
@@ -34,45 +38,41 @@ function examplesDir(): string {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('lint, compare and explain the example trust policies shipped in examples/policies')
+    .description('audit the bundled sample account, then compare and explain example trust policies')
     .action(() => {
       process.stdout.write(demo(examplesDir(), useColor()));
     });
 }
 
-function demo(dir: string, color: boolean): string {
+function demo(examples: string, color: boolean): string {
   const paint = painter(color);
-  const show = (file: string) => relative(process.cwd(), join(dir, file)) || file;
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-  const out = [paint('bold', `trustwatch demo: the example trust policies in ${show('.')}`), ''];
+  const show = (path: string) => relative(process.cwd(), path) || path;
+  const account = join(examples, 'sample-account');
+  const files = {
+    snapshot: join(account, 'snapshot.json'),
+    baseline: join(account, 'baseline.json'),
+    config: join(account, 'trustwatch.config.json'),
+  };
+  const result = runAudit(readJsonFile(SnapshotSchema, files.snapshot), {
+    config: readJsonFile(ConfigSchema, files.config),
+    baseline: readJsonFile(BaselineSchema, files.baseline),
+  });
+  const out = [
+    paint('bold', `trustwatch demo: audit of the sample account ${result.account} (${show(account)})`),
+  ];
+  out.push(...accountSummary(result), '');
+  out.push(paint('bold', 'What needs attention first'));
+  const serious = result.findings.filter((f) => f.status === 'open' && atOrAbove(f.severity, 'high'));
+  for (const f of serious) out.push(...findingLines(f, paint));
+  const rest = result.findings.filter((f) => f.status === 'open' && !atOrAbove(f.severity, 'high')).length;
+  out.push(`  … and ${rest} medium, low and info findings: run the full audit below.`, '');
 
-  out.push(paint('bold', 'lint (critical and high findings)'));
-  for (const result of lintFiles(files.map((f) => join(dir, f)))) {
-    out.push(`  ${show(relative(dir, result.path))}`);
-    if (isFileError(result)) {
-      out.push(`    ${result.error}`);
-      continue;
-    }
-    const serious = result.findings.filter((f) => atOrAbove(f.severity, 'high'));
-    if (serious.length === 0) {
-      const lesser = severityCounts(result.findings);
-      out.push(
-        `    ${paint('green', 'nothing critical or high')}${lesser.length > 0 ? ` (${lesser.join(', ')})` : ''}`,
-      );
-    }
-    for (const f of serious) out.push(`    ${severityLabel(f.severity, paint)} ${f.ruleId}: ${f.message}`);
-  }
-
-  const comparison = compare(
-    readOnePolicy(join(dir, BASELINE)).parsed.document,
-    readOnePolicy(join(dir, WIDENED)).parsed.document,
-  );
-  out.push('', paint('bold', `compare ${BASELINE} → ${WIDENED}: ${comparison.verdict.toUpperCase()}`));
+  const policies = join(examples, 'policies');
+  const before = readOnePolicy(join(policies, BEFORE)).parsed.document;
+  const comparison = compare(before, readOnePolicy(join(policies, WIDENED)).parsed.document);
+  out.push(paint('bold', `compare ${BEFORE} → ${WIDENED}: ${comparison.verdict.toUpperCase()}`));
   for (const token of comparison.newlyAdmitted) out.push(`  newly admitted: ${tokenLine(token)}`);
-
-  const explanation = explain(readOnePolicy(join(dir, BASELINE)).parsed.document, {
+  const explanation = explain(before, {
     provider: GITHUB_PROVIDER,
     claims: { sub: REFUSED_SUB, aud: DEFAULT_AUDIENCE },
   });
@@ -80,18 +80,47 @@ function demo(dir: string, color: boolean): string {
     '',
     paint(
       'bold',
-      `explain ${BASELINE} for sub ${REFUSED_SUB}: ${explanation.admitted ? 'ADMITTED' : 'REFUSED'}`,
+      `explain ${BEFORE} for sub ${REFUSED_SUB}: ${explanation.admitted ? 'ADMITTED' : 'REFUSED'}`,
     ),
   );
   for (const reason of explanation.reasons) out.push(`  ${reason}`);
 
   out.push(
     '',
-    'Try it on your own policies:',
-    `  trustwatch lint ${show('*.json')} --format sarif > trustwatch.sarif`,
-    `  trustwatch compare ${show(BASELINE)} ${show(WIDENED)}`,
-    `  trustwatch explain --policy ${show(BASELINE)} --sub ${REFUSED_SUB}`,
+    'Next:',
+    `  trustwatch audit --snapshot ${show(files.snapshot)} --baseline ${show(files.baseline)} --config ${show(files.config)}`,
+    '  trustwatch audit --baseline baseline.json        (your account, with the usual AWS credentials)',
+    `  trustwatch lint ${show(join(policies, '*.json'))} --format sarif > trustwatch.sarif`,
     '',
   );
   return out.join('\n');
+}
+
+function accountSummary(result: AuditResult): string[] {
+  const { stats } = result;
+  return [
+    `  ${stats.roles} roles, ${stats.githubTrustedRoles} of them trusted by GitHub Actions; ${stats.users} users, ${stats.ciUsers} used by CI, ${stats.activeKeys} active access keys`,
+    `  open findings: ${Object.entries(stats.open)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}; ${stats.suppressed} suppressed`,
+  ];
+}
+
+/** One finding, with the proof a person needs: for a widened trust, before, after and who now gets in. */
+function findingLines(f: Finding, paint: ReturnType<typeof painter>): string[] {
+  const lines = [`  ${severityLabel(f.severity, paint)} ${f.ruleId}: ${f.message}`];
+  if (f.ruleId === 'drift.trust-wider') {
+    const { before, after, newlyAdmitted } = f.evidence as {
+      before: string[];
+      after: string[];
+      newlyAdmitted: Token[];
+    };
+    lines.push(
+      `             was:  ${before.join(', ')}`,
+      `             now:  ${after.join(', ')}`,
+      `             gets in now, refused before: ${newlyAdmitted.map((t) => t.claims.sub).join(', ')}`,
+    );
+  }
+  return lines;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
-import { POLICY_RULES } from '../../shared/rules/catalog.js';
+import type { AuditResult } from '../../shared/audit/audit.js';
+import { ALL_RULES } from '../../shared/rules/catalog.js';
 import type { RuleMeta, Severity } from '../../shared/rules/rule.js';
 import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
@@ -29,57 +30,94 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 const INFORMATION_URI = 'https://github.com/trustwatch/trustwatch';
 
 /** SARIF 2.1.0 as GitHub code scanning accepts it (upload with github/codeql-action/upload-sarif). */
-export function lintSarif(results: LintResult[], version: string): string {
-  const ruleIndex = new Map(POLICY_RULES.map((rule, i) => [rule.id, i]));
-  const errors = results.filter(isFileError);
+const ruleIndex = new Map(ALL_RULES.map((rule, i) => [rule.id, i]));
+
+/** The tool section: every rule of the catalog with its metadata. */
+function driver(version: string) {
+  return { name: 'trustwatch', informationUri: INFORMATION_URI, version, rules: ALL_RULES.map(sarifRule) };
+}
+
+/** One run of trustwatch: the rule catalog, how the invocation went, and the results. */
+function sarifLog(version: string, invocation: object, results: object[]): string {
   return toJson({
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'trustwatch',
-            informationUri: INFORMATION_URI,
-            version,
-            rules: POLICY_RULES.map(sarifRule),
-          },
-        },
-        invocations: [
-          {
-            executionSuccessful: errors.length === 0,
-            toolExecutionNotifications: errors.map((e) => ({
-              level: 'error',
-              message: { text: `${e.file}: ${e.error}` },
-              locations: [location(artifactUri(e.path))],
-            })),
-          },
-        ],
-        results: results.flatMap((r) =>
-          isFileError(r)
-            ? []
-            : r.findings.map((f) => {
-                const uri = artifactUri(r.path);
-                // A role of list-roles output has no line of its own: name it in the text.
-                const text = r.role ? `${f.message} (role ${r.role})` : f.message;
-                return {
-                  ruleId: f.ruleId,
-                  ruleIndex: ruleIndex.get(f.ruleId),
-                  level: LEVEL[f.severity],
-                  message: { text },
-                  locations: [location(uri)],
-                  partialFingerprints: {
-                    primaryLocationLineHash: fingerprint(f.ruleId, `${uri}#${r.role ?? ''}`, f.message),
-                  },
-                };
-              }),
-        ),
-      },
-    ],
+    runs: [{ tool: { driver: driver(version) }, invocations: [invocation], results }],
   });
 }
 
+export function lintSarif(results: LintResult[], version: string): string {
+  const errors = results.filter(isFileError);
+  const invocation = {
+    executionSuccessful: errors.length === 0,
+    toolExecutionNotifications: errors.map((e) => ({
+      level: 'error',
+      message: { text: `${e.file}: ${e.error}` },
+      locations: [location(artifactUri(e.path))],
+    })),
+  };
+  return sarifLog(
+    version,
+    invocation,
+    results.flatMap((r) =>
+      isFileError(r)
+        ? []
+        : r.findings.map((f) => {
+            const uri = artifactUri(r.path);
+            // A role of list-roles output has no line of its own: name it in the text.
+            const text = r.role ? `${f.message} (role ${r.role})` : f.message;
+            return {
+              ruleId: f.ruleId,
+              ruleIndex: ruleIndex.get(f.ruleId),
+              level: LEVEL[f.severity],
+              message: { text },
+              locations: [location(uri)],
+              partialFingerprints: {
+                primaryLocationLineHash: fingerprint(f.ruleId, `${uri}#${r.role ?? ''}`, f.message),
+              },
+            };
+          }),
+    ),
+  );
+}
+
+/**
+ * An account audit as SARIF: each finding is located at its resource ARN (a logical location) and,
+ * for code scanning, at the file the audit read (the snapshot or baseline), since IAM has no lines.
+ */
+export function auditSarif(result: AuditResult, version: string, file: string | undefined): string {
+  const uri = file ? artifactUri(file) : undefined;
+  const invocation = {
+    executionSuccessful: result.gaps.length === 0,
+    toolExecutionNotifications: result.gaps.map((g) => ({
+      level: 'warning',
+      message: { text: `${g.resource}: ${g.operation}: ${g.reason}` },
+    })),
+  };
+  return sarifLog(
+    version,
+    invocation,
+    result.findings.map((f) => ({
+      ruleId: f.ruleId,
+      ruleIndex: ruleIndex.get(f.ruleId),
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          ...(uri ? location(uri) : {}),
+          logicalLocations: [{ fullyQualifiedName: f.resource.arn, name: f.resource.name, kind: 'resource' }],
+        },
+      ],
+      partialFingerprints: { primaryLocationLineHash: f.id },
+      ...(f.status === 'suppressed'
+        ? { suppressions: [{ kind: 'external', justification: f.suppression?.reason ?? '' }] }
+        : {}),
+    })),
+  );
+}
+
 function sarifRule(rule: RuleMeta) {
+  const helpUri = rule.references.find((r) => r.startsWith('https://'));
   const references = rule.references.map((ref) => `- ${ref}`);
   const markdown = [`**Why it matters.** ${rule.rationale}`, `**How to fix.** ${rule.remediation}`];
   if (references.length > 0) markdown.push(`**References**\n\n${references.join('\n')}`);
@@ -89,7 +127,8 @@ function sarifRule(rule: RuleMeta) {
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.rationale },
     help: { text: rule.remediation, markdown: markdown.join('\n\n') },
-    ...(rule.references[0] ? { helpUri: rule.references[0] } : {}),
+    // Catalog references also name standards (CIS 1.14): only a link is a help URI.
+    ...(helpUri ? { helpUri } : {}),
     properties: { tags: ['security'], 'security-severity': SECURITY_SEVERITY[rule.severity] },
     defaultConfiguration: { level: LEVEL[rule.severity] },
   };

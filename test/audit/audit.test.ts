@@ -22,7 +22,7 @@ describe('audit of the bundled sample account', () => {
   it('proves the widening with a subject the current trust policy admits and the baseline refused', () => {
     const [wider] = byRule('drift.trust-wider');
     expect(wider?.resource.name).toBe('gh-deploy-web-prod');
-    const witness = (wider?.evidence.newlyAdmitted as Token[])[0] as Token;
+    const witness = ((wider?.evidence.newlyAdmitted ?? []) as Token[])[0] as Token;
     const now = snapshot.roles.find((r) => r.name === 'gh-deploy-web-prod')?.trustPolicy;
     const before = baseline.ciRoles.find((r) => r.name === 'gh-deploy-web-prod')?.trustPolicy;
     expect(admits(parsePolicy(now).document, witness)).toBe(true);

@@ -43,18 +43,18 @@ describe('trustwatch', () => {
     expect(help.stdout).toMatch(/lint .*\n[\s\S]*compare .*\n[\s\S]*explain /);
   });
 
-  it('runs the demo on the bundled examples and exits 0, as npm start does', () => {
+  it('runs the demo on the bundled sample account and exits 0, as npm start does', () => {
     const run = trustwatch(['demo']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/audit of the sample account 111122223333/);
+    expect(run.stdout).toMatch(/35 roles, 12 of them trusted by GitHub Actions/);
+    // The widened role comes first, with its proof.
     expect(run.stdout).toMatch(
-      /ecr-push-any-repo\.json\n {4}CRITICAL oidc\.any-owner: .*e\.g\. sub "repo:some-other-org\//,
+      /What needs attention first\n {2}CRITICAL drift\.trust-wider: gh-deploy-web-prod[^\n]*\n +was: +repo:acme-corp\/web:environment:production\n +now: +repo:acme-corp\/\*\n +gets in now, refused before: repo:acme-corp\//,
     );
-    expect(run.stdout).toContain(
-      'terraform-duplicate-condition.json\n    CRITICAL oidc.no-subject-restriction',
-    );
-    expect(run.stdout).toContain('HIGH     policy.duplicate-key');
-    expect(run.stdout).toContain('deploy-production.json\n    nothing critical or high (1 low)');
+    expect(run.stdout).toMatch(/CRITICAL oidc\.any-owner: gh-ecr-push: .*e\.g\. sub "repo:some-other-org\//);
+    expect(run.stdout).not.toMatch(/role\.admin-permissions/);
     expect(run.stdout).toMatch(
       /compare deploy-production\.json → deploy-production-widened\.json: WIDER\n {2}newly admitted: repo:my-org\//,
     );

@@ -28,11 +28,15 @@ export interface Run {
   stderr: string;
 }
 
-export function trustwatch(args: string[], options: { cwd?: string; input?: string } = {}): Run {
+export function trustwatch(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
+): Run {
   const { status, stdout, stderr } = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
     encoding: 'utf8',
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   return { status, stdout, stderr };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POLICY_RULES } from '../../shared/rules/catalog.js';
+import { ALL_RULES } from '../../shared/rules/catalog.js';
 import { CLEAN_SUB, ensureBuilt, json, tempFiles, trustPolicy, trustwatch } from './run.js';
 
 interface SarifLog {
@@ -28,7 +28,7 @@ beforeAll(ensureBuilt);
 afterAll(files.cleanup);
 
 describe('trustwatch lint --format sarif', () => {
-  it('is one SARIF 2.1.0 run whose driver lists every policy rule with the metadata code scanning shows', () => {
+  it('is one SARIF 2.1.0 run whose driver lists every rule of the catalog with the metadata code scanning shows', () => {
     const { log } = sarif('good.json');
     expect(log.version).toBe('2.1.0');
     expect(log.$schema).toMatch(/sarif-2\.1\.0/);
@@ -36,9 +36,9 @@ describe('trustwatch lint --format sarif', () => {
     const driver = log.runs[0]?.tool.driver;
     expect(driver).toMatchObject({ name: 'trustwatch', version: '0.1.0' });
     expect(driver?.informationUri).toMatch(/^https:\/\//);
-    expect(driver?.rules.map((r) => r.id)).toEqual(POLICY_RULES.map((r) => r.id));
+    expect(driver?.rules.map((r) => r.id)).toEqual(ALL_RULES.map((r) => r.id));
     for (const [i, rule] of (driver?.rules ?? []).entries()) {
-      const meta = POLICY_RULES[i];
+      const meta = ALL_RULES[i];
       expect(rule).toMatchObject({
         name: meta?.id,
         shortDescription: { text: meta?.title },
@@ -47,7 +47,7 @@ describe('trustwatch lint --format sarif', () => {
         properties: { tags: ['security'], 'security-severity': expect.stringMatching(/^\d+\.\d$/) },
         defaultConfiguration: { level: expect.stringMatching(/^(error|warning|note)$/) },
       });
-      expect(rule.helpUri).toBe(meta?.references[0]);
+      expect(rule.helpUri).toBe(meta?.references.find((r) => r.startsWith('https://')));
     }
     const byId = new Map(driver?.rules.map((r) => [r.id, r]));
     expect(byId.get('oidc.any-owner')?.properties).toMatchObject({ 'security-severity': '9.5' });
@@ -74,7 +74,7 @@ describe('trustwatch lint --format sarif', () => {
     for (const result of results) {
       const rule = rules[result.ruleIndex as number];
       expect(rule?.id).toBe(result.ruleId);
-      const severity = POLICY_RULES.find((r) => r.id === result.ruleId)?.severity ?? '';
+      const severity = ALL_RULES.find((r) => r.id === result.ruleId)?.severity ?? '';
       expect(result.level).toBe(levels[severity]);
       expect((result.message as { text: string }).text.length).toBeGreaterThan(0);
       expect(result.locations).toEqual([

@@ -1,0 +1,74 @@
+import { runAudit } from '../../shared/audit/audit.js';
+import type { Baseline } from '../../shared/baseline/baseline.js';
+import type { Config } from '../../shared/config/config.js';
+import { assignKeyIds, nameKeys } from '../../shared/inventory/access-keys.js';
+import { createClients, totalCalls } from '../../shared/inventory/clients.js';
+import { CollectionError, type CollectProgress, collectSnapshot } from '../../shared/inventory/collect.js';
+import type { Snapshot } from '../../shared/inventory/snapshot.js';
+import { UsageError } from '../exit.js';
+import type { AccountOptions } from './audit.js';
+
+/** Key findings name their key: only their users get a ListAccessKeys call. */
+const KEY_RULES = new Set(['keys.not-rotated', 'keys.unused', 'keys.two-active', 'keys.ci-user-static-key']);
+
+/**
+ * Reads the live account with the standard AWS credential chain (`--profile`, `--region`,
+ * AWS_ENDPOINT_URL for emulators), showing progress on a terminal and nothing when piped.
+ */
+export async function liveSnapshot(
+  options: AccountOptions,
+  config: Config,
+  baseline?: Baseline,
+): Promise<Snapshot> {
+  const clients = createClients({
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.region ? { region: options.region } : {}),
+  });
+  const progress = process.stderr.isTTY ? terminalProgress() : undefined;
+  try {
+    const { snapshot } = await collectSnapshot(clients, progress ? { onProgress: progress.update } : {});
+    const users = runAudit(snapshot, { config, ...(baseline ? { baseline } : {}) })
+      .findings.filter((f) => KEY_RULES.has(f.ruleId))
+      .map((f) => f.resource.name);
+    progress?.update({ stage: 'naming access keys', done: 0, total: new Set(users).size });
+    const { keys, gaps } = await nameKeys(clients.iam, users);
+    const named: Snapshot = {
+      ...snapshot,
+      users: snapshot.users.map((u) => {
+        const listed = keys.get(u.name);
+        return listed ? assignKeyIds(u, listed) : u;
+      }),
+      gaps: [...snapshot.gaps, ...gaps],
+    };
+    progress?.done();
+    if (options.verbose) {
+      const calls = clients.calls.counts();
+      const lines = Object.entries(calls).map(([operation, n]) => `  ${operation.padEnd(40)} ${n}`);
+      process.stderr.write(`IAM and STS API calls (${totalCalls(calls)} in all):\n${lines.join('\n')}\n`);
+    }
+    return named;
+  } catch (error) {
+    progress?.done();
+    // No credentials, no network, no permission to identify the account: bad input, not a crash.
+    if (error instanceof CollectionError || (error as Error).name === 'CredentialsProviderError') {
+      throw new UsageError(`cannot read the account: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}
+
+/** One line on stderr, rewritten in place, for a person watching a long collection. */
+function terminalProgress() {
+  let last = '';
+  return {
+    update: (p: CollectProgress | { stage: string; done: number; total?: number }) => {
+      const line = `${p.stage}: ${p.done}${p.total !== undefined ? `/${p.total}` : ''}`;
+      if (line === last) return;
+      last = line;
+      process.stderr.write(`\r\u001b[2K${line}`);
+    },
+    done: () => {
+      if (last !== '') process.stderr.write('\r\u001b[2K');
+    },
+  };
+}
