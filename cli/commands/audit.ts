@@ -9,7 +9,6 @@ import { readJsonFile } from '../files.js';
 import { auditJson, auditMarkdown, auditTable } from '../format/audit.js';
 import { auditSarif } from '../format/sarif.js';
 import { formatOption, useColor } from '../options.js';
-import { liveSnapshot } from './live.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 
@@ -33,6 +32,8 @@ export async function loadSnapshot(
   baseline?: Baseline,
 ): Promise<Snapshot> {
   if (options.snapshot) return readJsonFile(SnapshotSchema, options.snapshot);
+  // Loaded on demand: the AWS SDK is most of the CLI's start-up time, and file-based commands need none of it.
+  const { liveSnapshot } = await import('./live.js');
   return liveSnapshot(options, config, baseline);
 }
 
