@@ -2,10 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { ComplexityError } from '../shared/policy/cells.js';
+import { registerActivity } from './commands/activity.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerLint } from './commands/lint.js';
 import { registerSnapshot } from './commands/snapshot.js';
@@ -24,6 +26,8 @@ registerDemo(program);
 registerAudit(program, pkg.version);
 registerBaseline(program, pkg.version);
 registerSnapshot(program);
+registerEvents(program);
+registerActivity(program);
 
 try {
   await program.parseAsync();

@@ -338,8 +338,107 @@ const config = {
   ciUsers: { pathPrefix: '/ci/' },
 };
 
+/**
+ * A morning of CloudTrail events in the sample account, as EventBridge delivers them (shapes from the
+ * real records in test/fixtures/cloudtrail): a trust policy widened, a workflow from a repository the
+ * role never saw, a refused deployment, a new key for a CI user, and a monitor rule switched off.
+ */
+const event = (source: string, eventName: string, minute: number, fields: Record<string, unknown>) => ({
+  version: '0',
+  id: `00000000-0000-4000-8000-0000000000${String(minute).padStart(2, '0')}`,
+  'detail-type': 'AWS API Call via CloudTrail',
+  source: `aws.${source.split('.')[0]}`,
+  account: ACCOUNT,
+  time: `2026-11-02T08:${String(minute).padStart(2, '0')}:00Z`,
+  region: 'us-east-1',
+  detail: {
+    eventVersion: '1.09',
+    eventTime: `2026-11-02T08:${String(minute).padStart(2, '0')}:00Z`,
+    eventSource: source,
+    eventName,
+    awsRegion: 'us-east-1',
+    eventID: `5a3b0c1e-0000-4000-8000-0000000000${String(minute).padStart(2, '0')}`,
+    readOnly: eventName === 'AssumeRoleWithWebIdentity',
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: ACCOUNT,
+    ...fields,
+  },
+});
+const alice = {
+  type: 'IAMUser',
+  arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+  userName: 'alice',
+  accountId: ACCOUNT,
+};
+const githubCaller = (subject: string) => ({
+  type: 'WebIdentityUser',
+  principalId: `${PROVIDER_ARN}:sts.amazonaws.com:${subject}`,
+  userName: subject,
+  identityProvider: PROVIDER_ARN,
+});
+const ACTIONS_AGENT =
+  'aws-sdk-nodejs/2.1112.0 linux/v20.19.0 configure-aws-credentials-for-github-actions promise';
+const events = [
+  event('iam.amazonaws.com', 'UpdateAssumeRolePolicy', 1, {
+    userIdentity: alice,
+    sourceIPAddress: '203.0.113.24',
+    userAgent: 'aws-cli/2.17.0 md/awscrt#0.20.11',
+    requestParameters: {
+      roleName: 'gh-deploy-web-prod',
+      policyDocument: JSON.stringify(like(`repo:${OWNER}/*`)),
+    },
+    responseElements: null,
+  }),
+  event('sts.amazonaws.com', 'AssumeRoleWithWebIdentity', 7, {
+    userIdentity: githubCaller(`repo:${OWNER}/marketing-site:ref:refs/heads/feature-x`),
+    sourceIPAddress: '52.154.133.36',
+    userAgent: ACTIONS_AGENT,
+    requestParameters: {
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/gh-deploy-web-prod`,
+      roleSessionName: 'GitHubActions',
+    },
+    responseElements: {
+      subjectFromWebIdentityToken: `repo:${OWNER}/marketing-site:ref:refs/heads/feature-x`,
+      provider: PROVIDER_ARN,
+      audience: 'sts.amazonaws.com',
+    },
+  }),
+  event('sts.amazonaws.com', 'AssumeRoleWithWebIdentity', 12, {
+    userIdentity: githubCaller(`repo:${OWNER}@4410021/payments@88120031:ref:refs/heads/main`),
+    sourceIPAddress: '52.154.133.40',
+    userAgent: ACTIONS_AGENT,
+    errorCode: 'AccessDenied',
+    errorMessage: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+    requestParameters: {
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/gh-deploy-payments-prod`,
+      roleSessionName: 'GitHubActions',
+    },
+    responseElements: null,
+  }),
+  event('iam.amazonaws.com', 'CreateAccessKey', 20, {
+    userIdentity: alice,
+    sourceIPAddress: '203.0.113.24',
+    userAgent: 'aws-cli/2.17.0 md/awscrt#0.20.11',
+    requestParameters: { userName: 'ci-terraform' },
+    responseElements: {
+      accessKey: { accessKeyId: 'AKIAEXAMPLECITERRA02', status: 'Active', userName: 'ci-terraform' },
+    },
+  }),
+  event('events.amazonaws.com', 'DisableRule', 31, {
+    userIdentity: alice,
+    sourceIPAddress: '198.51.100.7',
+    userAgent: 'console.amazonaws.com',
+    requestParameters: { name: 'trustwatch-iam-events', eventBusName: 'default' },
+    responseElements: null,
+  }),
+];
+
 const dir = 'examples/sample-account';
 writeFileSync(`${dir}/snapshot.json`, `${JSON.stringify(snapshot, null, 2)}\n`);
 writeFileSync(`${dir}/baseline.json`, formatBaseline(baseline));
 writeFileSync(`${dir}/trustwatch.config.json`, `${JSON.stringify(config, null, 2)}\n`);
-process.stdout.write(`wrote ${dir}: ${snapshot.roles.length} roles, ${users.length} users\n`);
+writeFileSync(`${dir}/events.json`, `${JSON.stringify(events, null, 2)}\n`);
+process.stdout.write(
+  `wrote ${dir}: ${snapshot.roles.length} roles, ${users.length} users, ${events.length} events\n`,
+);

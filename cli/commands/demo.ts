@@ -1,13 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { snapshotReader } from '../../shared/activity/account-reader.js';
+import { parseRecords } from '../../shared/activity/parse.js';
+import { type ProcessedFinding, processRecord } from '../../shared/activity/process.js';
 import { type AuditResult, runAudit } from '../../shared/audit/audit.js';
-import { BaselineSchema } from '../../shared/baseline/baseline.js';
-import { ConfigSchema } from '../../shared/config/config.js';
+import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
+import { type Config, ConfigSchema } from '../../shared/config/config.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import { DEFAULT_AUDIENCE, GITHUB_PROVIDER } from '../../shared/github/claims.js';
-import { SnapshotSchema } from '../../shared/inventory/snapshot.js';
+import { type Snapshot, SnapshotSchema } from '../../shared/inventory/snapshot.js';
 import { compare } from '../../shared/policy/compare.js';
 import { explain } from '../../shared/policy/explain.js';
 import type { Token } from '../../shared/policy/model.js';
@@ -17,6 +20,7 @@ import { painter, severityLabel } from '../format/style.js';
 import { tokenLine } from '../format/table.js';
 import { readOnePolicy } from '../input.js';
 import { useColor } from '../options.js';
+import { withStore } from './events.js';
 
 const BEFORE = 'deploy-production.json';
 const WIDENED = 'deploy-production-widened.json';
@@ -39,12 +43,40 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('audit the bundled sample account, then compare and explain example trust policies')
-    .action(() => {
-      process.stdout.write(demo(examplesDir(), useColor()));
+    .action(async () => {
+      process.stdout.write(await demo(examplesDir(), useColor()));
     });
 }
 
-function demo(examples: string, color: boolean): string {
+const EVENT_RULES = /^(activity|monitor|drift)\.|^keys\.created$/;
+
+/** The recorded events through the same watches the deployed functions run, with a throwaway state. */
+async function replay(
+  file: string,
+  snapshot: Snapshot,
+  baseline: Baseline,
+  config: Config,
+): Promise<ProcessedFinding[]> {
+  const { records } = parseRecords(readFileSync(file));
+  return withStore(undefined, async (store) => {
+    const out: ProcessedFinding[] = [];
+    for (const record of records) {
+      const processed = await processRecord(record, {
+        account: snapshot.account,
+        config,
+        baseline,
+        reader: snapshotReader(snapshot),
+        store,
+        monitorPrefix: 'trustwatch',
+      });
+      // The rules re-run on the changed role repeat the audit above: show what the events reveal.
+      out.push(...processed.filter((p) => EVENT_RULES.test(p.finding.ruleId)));
+    }
+    return out;
+  });
+}
+
+async function demo(examples: string, color: boolean): Promise<string> {
   const paint = painter(color);
   const show = (path: string) => relative(process.cwd(), path) || path;
   const account = join(examples, 'sample-account');
@@ -52,11 +84,12 @@ function demo(examples: string, color: boolean): string {
     snapshot: join(account, 'snapshot.json'),
     baseline: join(account, 'baseline.json'),
     config: join(account, 'trustwatch.config.json'),
+    events: join(account, 'events.json'),
   };
-  const result = runAudit(readJsonFile(SnapshotSchema, files.snapshot), {
-    config: readJsonFile(ConfigSchema, files.config),
-    baseline: readJsonFile(BaselineSchema, files.baseline),
-  });
+  const snapshot = readJsonFile(SnapshotSchema, files.snapshot);
+  const baseline = readJsonFile(BaselineSchema, files.baseline);
+  const config = readJsonFile(ConfigSchema, files.config);
+  const result = runAudit(snapshot, { config, baseline });
   const out = [
     paint('bold', `trustwatch demo: audit of the sample account ${result.account} (${show(account)})`),
   ];
@@ -66,6 +99,12 @@ function demo(examples: string, color: boolean): string {
   for (const f of serious) out.push(...findingLines(f, paint));
   const rest = result.findings.filter((f) => f.status === 'open' && !atOrAbove(f.severity, 'high')).length;
   out.push(`  … and ${rest} medium, low and info findings: run the full audit below.`, '');
+
+  out.push(paint('bold', `Real-time watch: a morning of CloudTrail events (${show(files.events)})`));
+  for (const { finding } of await replay(files.events, snapshot, baseline, config)) {
+    out.push(`  ${severityLabel(finding.severity, paint)} ${finding.ruleId}: ${finding.message}`);
+  }
+  out.push('');
 
   const policies = join(examples, 'policies');
   const before = readOnePolicy(join(policies, BEFORE)).parsed.document;
@@ -88,6 +127,7 @@ function demo(examples: string, color: boolean): string {
   out.push(
     '',
     'Next:',
+    `  trustwatch events replay ${show(files.events)} --snapshot ${show(files.snapshot)} --baseline ${show(files.baseline)}`,
     `  trustwatch audit --snapshot ${show(files.snapshot)} --baseline ${show(files.baseline)} --config ${show(files.config)}`,
     '  trustwatch audit --baseline baseline.json        (your account, with the usual AWS credentials)',
     `  trustwatch lint ${show(join(policies, '*.json'))} --format sarif > trustwatch.sarif`,

@@ -1,7 +1,8 @@
 import type { Baseline, Suppression } from '../baseline/baseline.js';
 import { isCiUser } from '../baseline/ci-users.js';
 import type { Config } from '../config/config.js';
-import { type Finding, fingerprint } from '../findings/finding.js';
+import type { Finding } from '../findings/finding.js';
+import { makeFinding } from '../findings/make.js';
 import { trustsGitHub } from '../inventory/github-trust.js';
 import type { Gap, Role, Snapshot } from '../inventory/snapshot.js';
 import { parsePolicy } from '../policy/parse.js';
@@ -53,21 +54,8 @@ export function runAudit(snapshot: Snapshot, { config, baseline }: AuditOptions)
     ciUsers: snapshot.users.filter((u) => isCiUser(u, config, baseline)),
   };
   const gaps = [...snapshot.gaps];
-  const make = (rule: RuleMeta, hit: AccountHit): Finding => ({
-    id: fingerprint(rule.id, hit.resource.arn, hit.detail ?? hit.evidence),
-    ruleId: rule.id,
-    severity: rule.severity,
-    title: rule.title,
-    resource: hit.resource,
-    account: snapshot.account,
-    region: REGION,
-    message: hit.message,
-    evidence: hit.evidence,
-    remediation: rule.remediation,
-    firstSeen: snapshot.collectedAt,
-    lastSeen: snapshot.collectedAt,
-    status: 'open',
-  });
+  const make = (rule: RuleMeta, hit: AccountHit): Finding =>
+    makeFinding(rule, hit, snapshot.account, REGION, snapshot.collectedAt);
   const findings = [
     ...ACCOUNT_RULES.flatMap((rule) => rule.check(context).map((hit) => make(rule, hit))),
     ...githubRoles.flatMap((role) =>

@@ -1,6 +1,7 @@
 import type { Baseline } from '../baseline/baseline.js';
 import type { Config } from '../config/config.js';
 import type { Finding } from '../findings/finding.js';
+import type { FindingHit } from '../findings/make.js';
 import type { Role, Snapshot, User } from '../inventory/snapshot.js';
 import type { RuleMeta } from './rule.js';
 
@@ -15,13 +16,8 @@ export interface AuditContext {
   ciUsers: User[];
 }
 
-export interface AccountHit {
-  resource: Finding['resource'];
-  message: string;
-  evidence: Record<string, unknown>;
-  /** What was found, for the fingerprint (a key slot, a policy version); defaults to the evidence. */
-  detail?: unknown;
-}
+/** What an account rule found: where, what, the evidence and what identifies it (see `makeFinding`). */
+export type AccountHit = FindingHit;
 
 export interface AccountRule extends RuleMeta {
   check(context: AuditContext): AccountHit[];

@@ -1,9 +1,11 @@
 import type { AccountRule } from './account-rule.js';
+import { ACTIVITY_RULES } from './activity/rules.js';
 import { suppressionExpired } from './baseline/suppression-expired.js';
 import { newCiRole } from './drift/new-ci-role.js';
 import { providerChanged } from './drift/provider-changed.js';
 import { trustNarrower, trustWider } from './drift/trust.js';
 import { keysCiUserStaticKey } from './keys/ci-user-static-key.js';
+import { keysCreated } from './keys/created.js';
 import { keysNotRotated } from './keys/not-rotated.js';
 import { keysTwoActive } from './keys/two-active.js';
 import { keysUnused } from './keys/unused.js';
@@ -58,4 +60,10 @@ export const ACCOUNT_RULES: AccountRule[] = [
 ];
 
 /** Every rule's metadata, for SARIF, reports and documentation. */
-export const ALL_RULES: RuleMeta[] = [...POLICY_RULES, ...ACCOUNT_RULES, suppressionExpired];
+export const ALL_RULES: RuleMeta[] = [
+  ...POLICY_RULES,
+  ...ACCOUNT_RULES,
+  suppressionExpired,
+  keysCreated,
+  ...ACTIVITY_RULES,
+];

@@ -16,7 +16,11 @@ describe('audit of the bundled sample account', () => {
   it('fires every rule an account can show (duplicate keys and unknown operators only exist in policy text)', () => {
     const fired = new Set(result.findings.map((f) => f.ruleId));
     const textOnly = ['policy.duplicate-key', 'policy.unknown-element'];
-    expect(ALL_RULES.map((r) => r.id).filter((id) => !fired.has(id) && !textOnly.includes(id))).toEqual([]);
+    // activity.*, monitor.* and keys.created come from CloudTrail events, not from a snapshot.
+    const fromSnapshot = ALL_RULES.map((r) => r.id).filter(
+      (id) => !/^(activity|monitor)\.|^keys\.created$/.test(id),
+    );
+    expect(fromSnapshot.filter((id) => !fired.has(id) && !textOnly.includes(id))).toEqual([]);
   });
 
   it('proves the widening with a subject the current trust policy admits and the baseline refused', () => {

@@ -55,6 +55,17 @@ describe('trustwatch', () => {
     );
     expect(run.stdout).toMatch(/CRITICAL oidc\.any-owner: gh-ecr-push: .*e\.g\. sub "repo:some-other-org\//);
     expect(run.stdout).not.toMatch(/role\.admin-permissions/);
+    // Then the recorded events, through the same watches the deployed functions run.
+    expect(run.stdout).toMatch(/Real-time watch: a morning of CloudTrail events/);
+    expect(run.stdout).toMatch(
+      /activity\.novel-subject: gh-deploy-web-prod was assumed by "repo:acme-corp\/marketing-site/,
+    );
+    expect(run.stdout).toMatch(
+      /activity\.assume-denied: gh-deploy-payments-prod refused .* the job has no environment/,
+    );
+    expect(run.stdout).toContain(
+      'monitor.tampered: DisableRule on trustwatch-iam-events by arn:aws:iam::111122223333:user/alice',
+    );
     expect(run.stdout).toMatch(
       /compare deploy-production\.json → deploy-production-widened\.json: WIDER\n {2}newly admitted: repo:my-org\//,
     );

@@ -1,0 +1,57 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { scanRegion } from '../../shared/activity/lookup-scanner.js';
+import { processRecord } from '../../shared/activity/process.js';
+import type { Baseline } from '../../shared/baseline/baseline.js';
+import type { Config } from '../../shared/config/config.js';
+import type { FindingStore } from '../../shared/findings/store.js';
+import { createClients } from '../../shared/inventory/clients.js';
+import { liveReader } from '../../shared/inventory/live-reader.js';
+import type { ActivityRun } from '../format/activity.js';
+
+export interface ActivityScan {
+  regions: string[];
+  hours: number;
+  config: Config;
+  baseline?: Baseline;
+  store: FindingStore;
+  prefix: string;
+  profile?: string;
+}
+
+/** LookupEvents for AssumeRoleWithWebIdentity in each region over the window, through the watches. */
+export async function scanActivity(scan: ActivityScan): Promise<ActivityRun> {
+  const clients = createClients(scan.profile ? { profile: scan.profile } : {});
+  const account = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
+  const run: ActivityRun = { records: 0, rejected: [], findings: [] };
+  const now = new Date();
+  for (const region of scan.regions) {
+    const cloudtrail = new CloudTrailClient({
+      region,
+      retryMode: 'adaptive',
+      ...(scan.profile ? { profile: scan.profile } : {}),
+    });
+    const result = await scanRegion(cloudtrail, scan.store, {
+      region,
+      now,
+      firstLookbackHours: scan.hours,
+      handle: async (record) => {
+        run.findings.push(
+          ...(await processRecord(record, {
+            account: record.account ?? account,
+            config: scan.config,
+            ...(scan.baseline ? { baseline: scan.baseline } : {}),
+            reader: liveReader(clients.iam),
+            store: scan.store,
+            monitorPrefix: scan.prefix,
+          })),
+        );
+      },
+    });
+    run.records += result.events;
+    run.rejected.push(
+      ...result.rejected.map((r, index) => ({ index, reason: `${r.eventId ?? ''} ${r.reason}`.trim() })),
+    );
+  }
+  return run;
+}

@@ -1,0 +1,49 @@
+import type { Baseline } from '../baseline/baseline.js';
+import type { Config } from '../config/config.js';
+import type { Finding } from '../findings/finding.js';
+import type { FindingStore, SaveOutcome } from '../findings/store.js';
+import type { AccountReader } from './account-reader.js';
+import { evaluateAssumption } from './assumptions.js';
+import { evaluateIamChange } from './iam-change.js';
+import type { CloudTrailRecord } from './record.js';
+import { evaluateTamper } from './tamper.js';
+
+export interface ActivityContext {
+  account: string;
+  config: Config;
+  baseline?: Baseline;
+  reader: AccountReader;
+  store: FindingStore;
+  /** Name prefix of the monitor's own resources, for the tamper watch. */
+  monitorPrefix: string;
+}
+
+export interface ProcessedFinding {
+  finding: Finding;
+  outcome: SaveOutcome;
+}
+
+/**
+ * One CloudTrail record through every watch that applies — IAM change, web identity assumption,
+ * tamper — with the findings saved (a repeat is an update, not a new finding). The deployed functions,
+ * the LookupEvents poller and `trustwatch events replay` all come through here.
+ */
+export async function processRecord(
+  record: CloudTrailRecord,
+  context: ActivityContext,
+): Promise<ProcessedFinding[]> {
+  const findings: Finding[] = [...evaluateTamper(record, context.account, context.monitorPrefix)];
+  if (record.eventSource === 'iam.amazonaws.com')
+    findings.push(...(await evaluateIamChange(record, context)));
+  if (record.eventSource === 'sts.amazonaws.com' && record.eventName === 'AssumeRoleWithWebIdentity') {
+    findings.push(
+      ...(await evaluateAssumption(record, {
+        ...context,
+        trustPolicy: async (name) => (await context.reader.role(name))?.trustPolicy,
+      })),
+    );
+  }
+  const processed: ProcessedFinding[] = [];
+  for (const finding of findings) processed.push({ finding, outcome: await context.store.save(finding) });
+  return processed;
+}

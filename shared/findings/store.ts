@@ -1,0 +1,48 @@
+import type { Finding } from './finding.js';
+
+/** What saving a finding did: a new one alerts, an update does not, a reopened one alerts again. */
+export type SaveOutcome = 'opened' | 'updated' | 'reopened';
+
+export interface StoredFinding extends Finding {
+  /** When an alert for it was last sent; undefined while none was. */
+  alertedAt?: string;
+  resolvedAt?: string;
+}
+
+/** Assumptions of one role by one subject on one UTC day, for the monthly report. */
+export interface AssumptionCount {
+  roleArn: string;
+  subject: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  succeeded: number;
+  denied: number;
+}
+
+/**
+ * Where the deployed monitor (DynamoDB) and the CLI (a local file) keep state between runs. Every
+ * write that could race is conditional, so two invocations never both see "opened" for one finding.
+ */
+export interface FindingStore {
+  /** Inserts or updates by `finding.id` (keeping `firstSeen` and `alertedAt` of the stored one). */
+  save(finding: Finding): Promise<SaveOutcome>;
+  /** Marks an open finding resolved; false when it was not open. */
+  resolve(id: string, at: string): Promise<boolean>;
+  /** Records that the alert for this finding was sent; false when another invocation already did. */
+  markAlerted(id: string, at: string): Promise<boolean>;
+  get(id: string): Promise<StoredFinding | undefined>;
+  list(status?: Finding['status']): Promise<StoredFinding[]>;
+
+  /** Claims a CloudTrail event id: true the first time, false for a duplicate (the poller and EventBridge overlap). */
+  claimEvent(eventId: string, expiresAt: string): Promise<boolean>;
+  /** Whether the event id was claimed, without claiming it (the poller handles first, then claims). */
+  eventClaimed(eventId: string): Promise<boolean>;
+  /** The time up to which LookupEvents was read in a region. */
+  checkpoint(region: string): Promise<string | undefined>;
+  setCheckpoint(region: string, time: string): Promise<void>;
+
+  addAssumption(count: AssumptionCount): Promise<void>;
+  assumptions(fromDay: string, toDay: string): Promise<AssumptionCount[]>;
+  /** Subjects ever seen assuming the role (for `activity.novel-subject`). */
+  subjectsSeen(roleArn: string): Promise<string[]>;
+}

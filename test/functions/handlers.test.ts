@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  LookupEventsCommand,
+} from '@aws-sdk/client-cloudtrail';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { activityScanHandler } from '../../functions/activity-scan/handler.js';
+import type { Settings } from '../../functions/common/settings.js';
+import { iamEventHandler } from '../../functions/iam-event/handler.js';
+import { snapshotReader } from '../../shared/activity/account-reader.js';
+import { MemoryStore } from '../support/memory-store.js';
+import { sampleAccount } from '../support/sample-account.js';
+
+const { snapshot, baseline, config } = sampleAccount();
+const settings: Settings = {
+  table: 'unused',
+  baseline,
+  config,
+  regions: ['us-east-1'],
+  monitorPrefix: 'trustwatch',
+};
+const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const context = {
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:${snapshot.account}:function:trustwatch-test`,
+};
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/cloudtrail', name), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+
+/** A GitHub AssumeRoleWithWebIdentity of a role of the sample account, from the real cloud-snitch record. */
+function githubAssumption(): Record<string, unknown> {
+  const record = fixture('arwwi_github_success_ccbrown-cloud-snitch.json');
+  const subject = 'repo:acme-corp/payments:environment:staging';
+  return {
+    ...record,
+    recipientAccountId: snapshot.account,
+    eventTime: '2026-11-02T08:00:00Z',
+    userIdentity: { ...(record.userIdentity as object), userName: subject },
+    requestParameters: {
+      roleArn: `arn:aws:iam::${snapshot.account}:role/gh-deploy-payments-prod`,
+      roleSessionName: 'GitHubActions',
+    },
+  };
+}
+const envelope = (detail: object) => ({
+  version: '0',
+  'detail-type': 'AWS API Call via CloudTrail',
+  source: 'aws.sts',
+  detail,
+});
+
+const cloudtrail = mockClient(CloudTrailClient);
+beforeEach(() => {
+  cloudtrail.reset();
+  cloudtrail.on(DescribeTrailsCommand).resolves({
+    trailList: [
+      {
+        Name: 'org',
+        TrailARN: 'arn:aws:cloudtrail:us-east-1:1:trail/org',
+        IsMultiRegionTrail: true,
+        HomeRegion: 'us-east-1',
+      },
+    ],
+  });
+  cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+  cloudtrail
+    .on(GetEventSelectorsCommand)
+    .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] });
+});
+
+describe('iam-event function', () => {
+  it('turns an EventBridge IAM event into saved findings about the changed role', async () => {
+    const store = new MemoryStore();
+    const handle = iamEventHandler({ settings, reader: snapshotReader(snapshot), store, logger });
+    const record = {
+      ...fixture('elastic-integrations_update-assume-role-policy.json'),
+      requestParameters: { roleName: 'gh-deploy-web-prod' },
+    };
+    const result = await handle({ ...envelope(record), source: 'aws.iam' }, context);
+    expect(result.records).toBe(1);
+    expect(result.findings.find((f) => f.ruleId === 'drift.trust-wider')?.outcome).toBe('opened');
+    const again = await handle({ ...envelope(record), source: 'aws.iam' }, context);
+    expect(again.findings.every((f) => f.outcome === 'updated')).toBe(true);
+  });
+});
+
+describe('activity-scan function', () => {
+  it('handles an assumption once whether EventBridge or the poller sees it first', async () => {
+    const store = new MemoryStore();
+    const record = githubAssumption();
+    cloudtrail.on(LookupEventsCommand).resolves({
+      Events: [
+        {
+          EventId: String(record.eventID),
+          EventName: 'AssumeRoleWithWebIdentity',
+          CloudTrailEvent: JSON.stringify(record),
+        },
+      ],
+    });
+    const handle = activityScanHandler({
+      settings,
+      reader: snapshotReader(snapshot),
+      store,
+      cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
+      logger,
+      now: () => new Date('2026-11-02T09:00:00Z'),
+    });
+    const live = await handle(envelope(record), context);
+    expect(live.findings.map((f) => [f.ruleId, f.outcome])).toEqual([['activity.novel-subject', 'opened']]);
+    const polled = await handle({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event' }, context);
+    expect(polled.findings).toEqual([]);
+    const counts = await store.assumptions('2026-11-02', '2026-11-02');
+    expect(counts.map((c) => c.succeeded)).toEqual([1]);
+    expect(await store.checkpoint('us-east-1')).toBe('2026-11-02T09:00:00.000Z');
+  });
+
+  it('reports a region whose trails stopped logging', async () => {
+    cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    const handle = activityScanHandler({
+      settings,
+      reader: snapshotReader(snapshot),
+      store: new MemoryStore(),
+      cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
+      logger,
+      now: () => new Date('2026-11-02T09:00:00Z'),
+    });
+    const result = await handle({ source: 'aws.scheduler' }, context);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['monitor.trail-not-logging']);
+  });
+});

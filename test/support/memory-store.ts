@@ -1,0 +1,99 @@
+import type { Finding } from '../../shared/findings/finding.js';
+import type {
+  AssumptionCount,
+  FindingStore,
+  SaveOutcome,
+  StoredFinding,
+} from '../../shared/findings/store.js';
+
+/**
+ * A FindingStore in memory, for tests. Single-threaded, so its "conditional writes" are plain checks.
+ * Claims never expire here; `claims` keeps their expiry for tests to look at.
+ */
+export class MemoryStore implements FindingStore {
+  readonly findings = new Map<string, StoredFinding>();
+  readonly claims = new Map<string, string>();
+  readonly checkpoints = new Map<string, string>();
+  readonly #counts = new Map<string, AssumptionCount>();
+  /** When each finding was last reopened, so that the reopened finding can be alerted again. */
+  readonly #reopened = new Map<string, string>();
+
+  async save(finding: Finding): Promise<SaveOutcome> {
+    const stored = this.findings.get(finding.id);
+    if (!stored) {
+      this.findings.set(finding.id, { ...finding });
+      return 'opened';
+    }
+    const reopened = stored.status === 'resolved' && finding.status === 'open';
+    const next: StoredFinding = { ...finding, firstSeen: stored.firstSeen };
+    if (stored.alertedAt) next.alertedAt = stored.alertedAt;
+    if (stored.resolvedAt && !reopened) next.resolvedAt = stored.resolvedAt;
+    this.findings.set(finding.id, next);
+    if (!reopened) return 'updated';
+    this.#reopened.set(finding.id, finding.lastSeen);
+    return 'reopened';
+  }
+
+  async resolve(id: string, at: string): Promise<boolean> {
+    const stored = this.findings.get(id);
+    if (stored?.status !== 'open') return false;
+    this.findings.set(id, { ...stored, status: 'resolved', resolvedAt: at });
+    return true;
+  }
+
+  async markAlerted(id: string, at: string): Promise<boolean> {
+    const stored = this.findings.get(id);
+    if (!stored) return false;
+    const reopened = this.#reopened.get(id);
+    if (stored.alertedAt && (!reopened || stored.alertedAt >= reopened)) return false;
+    this.findings.set(id, { ...stored, alertedAt: at });
+    return true;
+  }
+
+  async get(id: string): Promise<StoredFinding | undefined> {
+    return this.findings.get(id);
+  }
+
+  async list(status?: Finding['status']): Promise<StoredFinding[]> {
+    return [...this.findings.values()].filter((f) => !status || f.status === status);
+  }
+
+  async claimEvent(eventId: string, expiresAt: string): Promise<boolean> {
+    if (this.claims.has(eventId)) return false;
+    this.claims.set(eventId, expiresAt);
+    return true;
+  }
+
+  async eventClaimed(eventId: string): Promise<boolean> {
+    return this.claims.has(eventId);
+  }
+
+  async checkpoint(region: string): Promise<string | undefined> {
+    return this.checkpoints.get(region);
+  }
+
+  async setCheckpoint(region: string, time: string): Promise<void> {
+    this.checkpoints.set(region, time);
+  }
+
+  async addAssumption(count: AssumptionCount): Promise<void> {
+    const key = JSON.stringify([count.roleArn, count.subject, count.day]);
+    const sum = this.#counts.get(key);
+    this.#counts.set(key, {
+      ...count,
+      succeeded: count.succeeded + (sum?.succeeded ?? 0),
+      denied: count.denied + (sum?.denied ?? 0),
+    });
+  }
+
+  async assumptions(fromDay: string, toDay: string): Promise<AssumptionCount[]> {
+    return [...this.#counts.values()].filter((c) => c.day >= fromDay && c.day <= toDay);
+  }
+
+  async subjectsSeen(roleArn: string): Promise<string[]> {
+    const subjects = [...this.#counts.values()]
+      .filter((c) => c.roleArn === roleArn && c.succeeded > 0)
+      .map((c) => c.subject);
+    return [...new Set(subjects)];
+  }
+}
