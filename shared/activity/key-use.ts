@@ -7,9 +7,7 @@ import { describeFailure } from '../inventory/gaps.js';
 import { type RejectedEvent, rateLimiter, type Sleep } from './lookup-scanner.js';
 import { parseRecords } from './parse.js';
 import type { CloudTrailRecord } from './record.js';
-
-/** What aws-actions/configure-aws-credentials adds to the SDK's user agent. */
-const ACTION_AGENT = 'configure-aws-credentials';
+import { ACTIONS_USER_AGENT } from './static-key.js';
 
 export interface KeyUseOptions {
   /** Pages read per key at most (50 events each, newest first); defaults to 2. */
@@ -75,7 +73,7 @@ export async function staticKeyUse(
         result.rejected.push({ eventId: events[index]?.EventId, reason });
       }
       for (const record of parsed.records) {
-        if (record.userAgent?.toLowerCase().includes(ACTION_AGENT)) result.uses.push({ accessKeyId, record });
+        if (ACTIONS_USER_AGENT.test(record.userAgent ?? '')) result.uses.push({ accessKeyId, record });
       }
     } while (nextToken && pages < maxPages);
     if (nextToken) result.truncated.push(accessKeyId);

@@ -6,6 +6,7 @@ import type { AccountReader } from './account-reader.js';
 import { evaluateAssumption } from './assumptions.js';
 import { evaluateIamChange } from './iam-change.js';
 import type { CloudTrailRecord } from './record.js';
+import { evaluateStaticKeyUse } from './static-key.js';
 import { evaluateTamper } from './tamper.js';
 
 export interface ActivityContext {
@@ -25,14 +26,17 @@ export interface ProcessedFinding {
 
 /**
  * One CloudTrail record through every watch that applies — IAM change, web identity assumption,
- * tamper — with the findings saved (a repeat is an update, not a new finding). The deployed functions,
+ * static key used from GitHub Actions, tamper — with the findings saved (a repeat is an update, not a new finding). The deployed functions,
  * the LookupEvents poller and `trustwatch events replay` all come through here.
  */
 export async function processRecord(
   record: CloudTrailRecord,
   context: ActivityContext,
 ): Promise<ProcessedFinding[]> {
-  const findings: Finding[] = [...evaluateTamper(record, context.account, context.monitorPrefix)];
+  const findings: Finding[] = [
+    ...evaluateTamper(record, context.account, context.monitorPrefix),
+    ...evaluateStaticKeyUse(record, context.account),
+  ];
   if (record.eventSource === 'iam.amazonaws.com')
     findings.push(...(await evaluateIamChange(record, context)));
   if (record.eventSource === 'sts.amazonaws.com' && record.eventName === 'AssumeRoleWithWebIdentity') {

@@ -106,6 +106,39 @@ describe('IAM changes', () => {
   });
 });
 
+describe('static keys used from GitHub Actions', () => {
+  const call = (accessKeyId: string, userAgent: string) =>
+    ({
+      ...first('elastic-integrations_create-access-key_event-original.json'),
+      eventSource: 's3.amazonaws.com',
+      eventName: 'PutObject',
+      actor: {
+        type: 'IAMUser',
+        arn: `arn:aws:iam::${snapshot.account}:user/ci/ci-terraform`,
+        userName: 'ci-terraform',
+        accessKeyId,
+      },
+      userAgent,
+    }) as CloudTrailRecord;
+  const actions =
+    'aws-sdk-nodejs/2.1112.0 linux/v20.19.0 configure-aws-credentials-for-github-actions promise';
+  it('reports a long-lived user key signing calls from configure-aws-credentials, once per key', async () => {
+    const store = new MemoryStore();
+    const [use] = await processRecord(call('AKIAEXAMPLECITERRA01', actions), context(store));
+    expect(use?.finding.ruleId).toBe('activity.static-key-from-actions');
+    expect(use?.finding.message).toMatch(/AKIAEXAMPLECITERRA01 of IAM user ci-terraform \(s3:PutObject\)/);
+    const [again] = await processRecord(
+      { ...call('AKIAEXAMPLECITERRA01', actions), eventId: 'later' },
+      context(store),
+    );
+    expect(again?.outcome).toBe('updated');
+  });
+  it('ignores temporary credentials and other clients', async () => {
+    expect(await processRecord(call('ASIAEXAMPLETEMPORARY', actions), context())).toEqual([]);
+    expect(await processRecord(call('AKIAEXAMPLECITERRA01', 'aws-cli/2.17.0'), context())).toEqual([]);
+  });
+});
+
 describe('tamper watch', () => {
   it('reports an attempt to stop a trail, from the recorded attack (refused, still the signal)', async () => {
     const stop = records('panther_test-scenario_compromised-root-creds_attacker_cloudtrail.logs.json').find(
@@ -131,5 +164,24 @@ describe('tamper watch', () => {
       (await processRecord(disable('trustwatch-iam-events'), context())).map((p) => p.finding.ruleId),
     ).toEqual(['monitor.tampered']);
     expect(await processRecord(disable('someone-elses-rule'), context())).toEqual([]);
+  });
+});
+
+describe('events about what the account does not know', () => {
+  it('a change to a role neither the account nor the baseline has yields nothing, and no error', async () => {
+    const record = {
+      ...first('elastic-integrations_update-assume-role-policy.json'),
+      requestParameters: { roleName: 'no-such-role', policyDocument: '{}' },
+    } as CloudTrailRecord;
+    expect(await processRecord(record, context())).toEqual([]);
+  });
+  it('a refusal by a role that cannot be read says so instead of guessing', async () => {
+    const refused = assumption('repo:acme-corp/x:ref:refs/heads/main', 'AccessDenied');
+    const record = {
+      ...refused,
+      requestParameters: { roleArn: `arn:aws:iam::${snapshot.account}:role/gone` },
+    } as CloudTrailRecord;
+    const [denied] = await processRecord(record, context());
+    expect(denied?.finding.evidence.diagnosis).toEqual(['the role could not be read to explain the refusal']);
   });
 });

@@ -122,6 +122,40 @@ describe('activity-scan function', () => {
     expect(await store.checkpoint('us-east-1')).toBe('2026-11-02T09:00:00.000Z');
   });
 
+  it('looks up calls signed with CI users keys and reports their use from GitHub Actions', async () => {
+    const store = new MemoryStore();
+    const use = {
+      ...fixture('elastic-integrations_create-access-key_event-original.json'),
+      eventID: 'key-use-1',
+      eventSource: 'ecr.amazonaws.com',
+      eventName: 'PutImage',
+      recipientAccountId: snapshot.account,
+      userAgent: 'aws-sdk-nodejs/2.1112.0 configure-aws-credentials-for-github-actions',
+      userIdentity: {
+        type: 'IAMUser',
+        arn: `arn:aws:iam::${snapshot.account}:user/deploy-bot`,
+        userName: 'deploy-bot',
+        accessKeyId: 'AKIAEXAMPLEDEPLOYBT1',
+      },
+    };
+    cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
+    cloudtrail
+      .on(LookupEventsCommand, {
+        LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: 'AKIAEXAMPLEDEPLOYBT1' }],
+      })
+      .resolves({ Events: [{ EventId: 'key-use-1', CloudTrailEvent: JSON.stringify(use) }] });
+    const handle = activityScanHandler({
+      settings,
+      reader: snapshotReader(snapshot),
+      store,
+      cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
+      logger,
+      now: () => new Date('2026-11-02T09:00:00Z'),
+    });
+    const result = await handle({ source: 'aws.scheduler' }, context);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['activity.static-key-from-actions']);
+  });
+
   it('reports a region whose trails stopped logging', async () => {
     cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
