@@ -3,7 +3,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context } from 'aws-lambda';
 import type { AccountReader } from '../../shared/activity/account-reader.js';
 import { staticKeyUse } from '../../shared/activity/key-use.js';
-import { scanRegion } from '../../shared/activity/lookup-scanner.js';
+import { rateLimiter, scanRegion } from '../../shared/activity/lookup-scanner.js';
 import { parseRecords } from '../../shared/activity/parse.js';
 import { processRecord } from '../../shared/activity/process.js';
 import type { CloudTrailRecord } from '../../shared/activity/record.js';
@@ -69,12 +69,14 @@ export function activityScanHandler(deps: ActivityScanDependencies) {
     for (const region of deps.settings.regions) {
       const client = deps.cloudtrail(region);
       const previous = await deps.store.checkpoint(region);
-      const scan = await scanRegion(client, deps.store, { region, now, handle });
+      // One limiter for every LookupEvents call of the region: the 2-a-second limit is per region.
+      const limiter = rateLimiter(2);
+      const scan = await scanRegion(client, deps.store, { region, now, handle, limiter });
       // Calls of other services signed with a CI user's key reach no handler: look them up by key.
       const since = previous
         ? new Date(Date.parse(previous) - 15 * 60_000)
         : new Date(now.getTime() - 86_400_000);
-      for (const { record } of (await staticKeyUse(client, await ciKeyIds(deps), since)).uses) {
+      for (const { record } of (await staticKeyUse(client, await ciKeyIds(deps), since, { limiter })).uses) {
         for (const finding of evaluateStaticKeyUse(record, record.account ?? account)) {
           findings.push({ id: finding.id, ruleId: finding.ruleId, outcome: await deps.store.save(finding) });
         }

@@ -15,6 +15,8 @@ export interface KeyUseOptions {
   /** Defaults to 2, LookupEvents' limit per account and region. */
   requestsPerSecond?: number;
   sleep?: Sleep;
+  /** A limiter shared with other LookupEvents callers of the same region (the limit is per region). */
+  limiter?: () => Promise<void>;
   clock?: () => number;
 }
 
@@ -43,7 +45,7 @@ export async function staticKeyUse(
   options: KeyUseOptions = {},
 ): Promise<KeyUseResult> {
   const maxPages = options.maxPagesPerKey ?? 2;
-  const limit = rateLimiter(options.requestsPerSecond ?? 2, options.sleep, options.clock);
+  const limit = options.limiter ?? rateLimiter(options.requestsPerSecond ?? 2, options.sleep, options.clock);
   const result: KeyUseResult = { uses: [], truncated: [], rejected: [] };
   for (const accessKeyId of new Set(accessKeyIds)) {
     let nextToken: string | undefined;

@@ -48,6 +48,8 @@ export interface ScanOptions {
   /** Defaults to 2, LookupEvents' limit per account and region. */
   requestsPerSecond?: number;
   sleep?: Sleep;
+  /** A limiter shared with other LookupEvents callers of the same region (the limit is per region). */
+  limiter?: () => Promise<void>;
   clock?: () => number;
   handle: (record: CloudTrailRecord) => Promise<void>;
 }
@@ -88,7 +90,7 @@ export async function scanRegion(
   const start = checkpoint
     ? new Date(Date.parse(checkpoint) - (options.overlapMinutes ?? 15) * MINUTE)
     : new Date(now.getTime() - (options.firstLookbackHours ?? 24) * HOUR);
-  const limit = rateLimiter(options.requestsPerSecond ?? 2, options.sleep, options.clock);
+  const limit = options.limiter ?? rateLimiter(options.requestsPerSecond ?? 2, options.sleep, options.clock);
   const result: ScanResult = {
     region,
     from: start.toISOString(),
