@@ -5,23 +5,17 @@ import type { AccountReader } from '../../shared/activity/account-reader.js';
 import { staticKeyUse } from '../../shared/activity/key-use.js';
 import { rateLimiter, scanRegion } from '../../shared/activity/lookup-scanner.js';
 import { parseRecords } from '../../shared/activity/parse.js';
-import { processRecord } from '../../shared/activity/process.js';
-import type { CloudTrailRecord } from '../../shared/activity/record.js';
 import { evaluateStaticKeyUse } from '../../shared/activity/static-key.js';
 import { trailCoverage } from '../../shared/activity/trail-status.js';
 import { makeFinding } from '../../shared/findings/make.js';
 import type { FindingStore } from '../../shared/findings/store.js';
 import { trailNotLogging } from '../../shared/rules/activity/rules.js';
 import { accountOf } from '../common/account.js';
-import type { Settings } from '../common/settings.js';
+import { type FunctionDependencies, recordProcessor } from '../common/process.js';
 import type { HandlerResult } from '../iam-event/handler.js';
 
-export interface ActivityScanDependencies {
-  settings: Settings;
-  reader: AccountReader;
-  store: FindingStore;
+export interface ActivityScanDependencies extends FunctionDependencies {
   cloudtrail: (region: string) => CloudTrailClient;
-  logger: Logger;
   now: () => Date;
 }
 
@@ -38,18 +32,7 @@ export function activityScanHandler(deps: ActivityScanDependencies) {
   return async (event: unknown, context: Pick<Context, 'invokedFunctionArn'>): Promise<HandlerResult> => {
     const account = accountOf(context);
     const findings: HandlerResult['findings'] = [];
-    const handle = async (record: CloudTrailRecord) => {
-      const processed = await processRecord(record, {
-        account: record.account ?? account,
-        config: deps.settings.config,
-        ...(deps.settings.baseline ? { baseline: deps.settings.baseline } : {}),
-        reader: deps.reader,
-        store: deps.store,
-        monitorPrefix: deps.settings.monitorPrefix,
-      });
-      for (const { finding, outcome } of processed)
-        findings.push({ id: finding.id, ruleId: finding.ruleId, outcome });
-    };
+    const handle = recordProcessor(deps, account, findings);
     if (isApiCallEvent(event)) {
       const { records, rejected } = parseRecords(event);
       for (const record of records) {
