@@ -1,14 +1,11 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context } from 'aws-lambda';
-import type { AccountReader } from '../../shared/activity/account-reader.js';
 import { staticKeyUse } from '../../shared/activity/key-use.js';
 import { rateLimiter, scanRegion } from '../../shared/activity/lookup-scanner.js';
 import { parseRecords } from '../../shared/activity/parse.js';
 import { evaluateStaticKeyUse } from '../../shared/activity/static-key.js';
 import { trailCoverage } from '../../shared/activity/trail-status.js';
 import { makeFinding } from '../../shared/findings/make.js';
-import type { FindingStore } from '../../shared/findings/store.js';
 import { trailNotLogging } from '../../shared/rules/activity/rules.js';
 import { accountOf } from '../common/account.js';
 import { type FunctionDependencies, recordProcessor } from '../common/process.js';

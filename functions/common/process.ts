@@ -3,6 +3,8 @@ import type { AccountReader } from '../../shared/activity/account-reader.js';
 import { type ProcessedFinding, processRecord } from '../../shared/activity/process.js';
 import type { CloudTrailRecord } from '../../shared/activity/record.js';
 import type { FindingStore } from '../../shared/findings/store.js';
+import { alertNew, type Publish } from '../../shared/notify/lifecycle.js';
+import { type Severity, severityRank } from '../../shared/rules/rule.js';
 import type { Settings } from './settings.js';
 
 export interface FunctionDependencies {
@@ -10,6 +12,16 @@ export interface FunctionDependencies {
   reader: AccountReader;
   store: FindingStore;
   logger: Logger;
+  /** Publishes to the alert topic. */
+  publish: Publish;
+}
+
+/** Alerts go out at the lowest channel minimum; each channel's subscription filters the rest. */
+export function alertMinimum(settings: Settings): Severity {
+  const { email, slack } = settings.config.alerts;
+  return severityRank(email as Severity) < severityRank(slack as Severity)
+    ? (email as Severity)
+    : (slack as Severity);
 }
 
 /** What a function reports of each finding it saved (the findings themselves are in the store). */
@@ -19,7 +31,10 @@ export interface FindingSummary {
   outcome: ProcessedFinding['outcome'];
 }
 
-/** Runs records through the watches with the function's settings, adding what was found to `found`. */
+/**
+ * Runs records through the watches with the function's settings, saves and alerts what they find
+ * (new findings once, at or above the alert minimum), and adds it to `found`.
+ */
 export function recordProcessor(deps: FunctionDependencies, account: string, found: FindingSummary[]) {
   return async (record: CloudTrailRecord): Promise<void> => {
     const processed = await processRecord(record, {
@@ -30,6 +45,9 @@ export function recordProcessor(deps: FunctionDependencies, account: string, fou
       store: deps.store,
       monitorPrefix: deps.settings.monitorPrefix,
     });
+    const minimum = alertMinimum(deps.settings);
+    const now = () => new Date().toISOString();
+    await alertNew(processed, { store: deps.store, publish: deps.publish, account, minimum, now });
     for (const { finding, outcome } of processed)
       found.push({ id: finding.id, ruleId: finding.ruleId, outcome });
   };

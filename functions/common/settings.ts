@@ -7,6 +7,7 @@ import { readWithSchema } from '../../shared/schema-file.js';
 /** What the stack tells a function through its environment; checked once, at cold start. */
 const EnvironmentSchema = z.object({
   TRUSTWATCH_TABLE: z.string().min(1, 'the state table name'),
+  TRUSTWATCH_TOPIC_ARN: z.string().min(1, 'the alert topic ARN'),
   /** The baseline and configuration files bundled with the function (the stack deploys them). */
   TRUSTWATCH_BASELINE: z.string().optional(),
   TRUSTWATCH_CONFIG: z.string().optional(),
@@ -19,6 +20,7 @@ const EnvironmentSchema = z.object({
 
 export interface Settings {
   table: string;
+  topicArn: string;
   baseline?: Baseline;
   config: Config;
   regions: string[];
@@ -33,6 +35,7 @@ export function loadSettings(environment: NodeJS.ProcessEnv = process.env): Sett
   const env = readWithSchema(EnvironmentSchema, environment, 'the function environment');
   return {
     table: env.TRUSTWATCH_TABLE,
+    topicArn: env.TRUSTWATCH_TOPIC_ARN,
     ...(env.TRUSTWATCH_BASELINE ? { baseline: readJson(BaselineSchema, env.TRUSTWATCH_BASELINE) } : {}),
     config: env.TRUSTWATCH_CONFIG ? readJson(ConfigSchema, env.TRUSTWATCH_CONFIG) : DEFAULT_CONFIG,
     regions: env.TRUSTWATCH_REGIONS.split(',')

@@ -24,6 +24,13 @@ export const ConfigSchema = z.object({
       namePatterns: z.array(z.string()).default([]),
     })
     .default({ pathPrefix: '/ci/', tag: { key: 'trustwatch:ci', value: 'true' }, namePatterns: [] }),
+  /** The lowest severity each channel is alerted for at once; lower ones go into the daily digest. */
+  alerts: z
+    .object({
+      email: z.enum(SEVERITIES as [string, ...string[]]).default('high'),
+      slack: z.enum(SEVERITIES as [string, ...string[]]).default('medium'),
+    })
+    .default({ email: 'high', slack: 'medium' }),
   /** The lowest severity that makes `audit` exit 1 (the CLI's --fail-on overrides it). */
   failOn: z.enum(SEVERITIES as [string, ...string[]]).default('high'),
 });

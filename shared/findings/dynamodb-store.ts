@@ -110,6 +110,16 @@ export class DynamoDbStore implements FindingStore {
     }
   }
 
+  async releaseAlert(id: string, at: string): Promise<void> {
+    // Only this caller's own claim: a later claim by another invocation stays.
+    const mine: Condition = {
+      expression: '#alertedAt = :at',
+      names: { '#alertedAt': 'alertedAt' },
+      values: { ':at': at },
+    };
+    await succeeds(this.#update(id, assign({}, ['alertedAt']), mine));
+  }
+
   async get(id: string): Promise<StoredFinding | undefined> {
     const { Item } = await this.#db.send(
       new GetCommand({ TableName: this.tableName, Key: findingKey(id), ConsistentRead: true }),
@@ -283,7 +293,11 @@ function assign(set: Item, remove: string[] = []): Assignment {
     names[`#r${i}`] = name;
     return `#r${i}`;
   });
-  const expression = `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
+  const clauses = [
+    ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
+    ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
+  ];
+  const expression = clauses.join(' ');
   return { expression, names, values };
 }
 

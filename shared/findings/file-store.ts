@@ -106,6 +106,13 @@ export class FileStore implements FindingStore {
     });
   }
 
+  releaseAlert(id: string, at: string): Promise<void> {
+    return this.#change((state) => {
+      const stored = state.findings[id];
+      if (stored?.alertedAt === at) delete stored.alertedAt;
+    });
+  }
+
   get(id: string): Promise<StoredFinding | undefined> {
     return this.#read((state) => structuredClone(state.findings[id]));
   }

@@ -28,8 +28,13 @@ export interface FindingStore {
   save(finding: Finding): Promise<SaveOutcome>;
   /** Marks an open finding resolved; false when it was not open. */
   resolve(id: string, at: string): Promise<boolean>;
-  /** Records that the alert for this finding was sent; false when another invocation already did. */
+  /**
+   * Claims the alert for this opening of the finding, before it is sent: true once, false when another
+   * invocation already claimed it. A crash after the claim can then never send the alert twice.
+   */
   markAlerted(id: string, at: string): Promise<boolean>;
+  /** Gives back a claim made with `markAlerted(id, at)` when sending failed, so a retry can send it. */
+  releaseAlert(id: string, at: string): Promise<void>;
   get(id: string): Promise<StoredFinding | undefined>;
   list(status?: Finding['status']): Promise<StoredFinding[]>;
 

@@ -126,6 +126,18 @@ export function storeContract(makeStore: () => FindingStore | Promise<FindingSto
     expect((await store.get(f.id))?.alertedAt).toBe('2026-03-01T00:01:00.000Z');
   });
 
+  it('gives back only its own claim, so a failed send can be retried and a later claim stays', async () => {
+    const store = await makeStore();
+    const f = finding();
+    await store.save(f);
+    expect(await store.markAlerted(f.id, '2026-03-01T00:01:00.000Z')).toBe(true);
+    await store.releaseAlert(f.id, '2026-03-01T00:09:00.000Z');
+    expect((await store.get(f.id))?.alertedAt).toBe('2026-03-01T00:01:00.000Z');
+    await store.releaseAlert(f.id, '2026-03-01T00:01:00.000Z');
+    expect((await store.get(f.id))?.alertedAt).toBeUndefined();
+    expect(await store.markAlerted(f.id, '2026-03-01T00:02:00.000Z')).toBe(true);
+  });
+
   it('lets exactly one of five concurrent callers mark a finding alerted', async () => {
     const store = await makeStore();
     const f = finding();

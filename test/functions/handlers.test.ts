@@ -14,11 +14,13 @@ import { activityScanHandler } from '../../functions/activity-scan/handler.js';
 import type { Settings } from '../../functions/common/settings.js';
 import { iamEventHandler } from '../../functions/iam-event/handler.js';
 import { snapshotReader } from '../../shared/activity/account-reader.js';
+import type { AlertMessage } from '../../shared/notify/alert.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { sampleAccount } from '../support/sample-account.js';
 
 const { snapshot, baseline, config } = sampleAccount();
 const settings: Settings = {
+  topicArn: 'unused',
   table: 'unused',
   baseline,
   config,
@@ -26,6 +28,8 @@ const settings: Settings = {
   monitorPrefix: 'trustwatch',
 };
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const sent: AlertMessage[] = [];
+const publish = async (m: AlertMessage) => sent.push(m);
 const context = {
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${snapshot.account}:function:trustwatch-test`,
 };
@@ -79,7 +83,7 @@ beforeEach(() => {
 describe('iam-event function', () => {
   it('turns an EventBridge IAM event into saved findings about the changed role', async () => {
     const store = new MemoryStore();
-    const handle = iamEventHandler({ settings, reader: snapshotReader(snapshot), store, logger });
+    const handle = iamEventHandler({ settings, reader: snapshotReader(snapshot), store, logger, publish });
     const record = {
       ...fixture('elastic-integrations_update-assume-role-policy.json'),
       requestParameters: { roleName: 'gh-deploy-web-prod' },
@@ -87,8 +91,12 @@ describe('iam-event function', () => {
     const result = await handle({ ...envelope(record), source: 'aws.iam' }, context);
     expect(result.records).toBe(1);
     expect(result.findings.find((f) => f.ruleId === 'drift.trust-wider')?.outcome).toBe('opened');
+    // Alerted once, at or above the lowest channel minimum (Slack: medium by default).
+    const alerts = () => sent.filter((m) => m.kind === 'alert' && m.finding.ruleId === 'drift.trust-wider');
+    expect(alerts()).toHaveLength(1);
     const again = await handle({ ...envelope(record), source: 'aws.iam' }, context);
     expect(again.findings.every((f) => f.outcome === 'updated')).toBe(true);
+    expect(alerts()).toHaveLength(1);
   });
 });
 
@@ -111,6 +119,7 @@ describe('activity-scan function', () => {
       store,
       cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
       logger,
+      publish,
       now: () => new Date('2026-11-02T09:00:00Z'),
     });
     const live = await handle(envelope(record), context);
@@ -150,6 +159,7 @@ describe('activity-scan function', () => {
       store,
       cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
       logger,
+      publish,
       now: () => new Date('2026-11-02T09:00:00Z'),
     });
     const result = await handle({ source: 'aws.scheduler' }, context);
@@ -165,6 +175,7 @@ describe('activity-scan function', () => {
       store: new MemoryStore(),
       cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
       logger,
+      publish,
       now: () => new Date('2026-11-02T09:00:00Z'),
     });
     const result = await handle({ source: 'aws.scheduler' }, context);

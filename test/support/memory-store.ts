@@ -15,8 +15,6 @@ export class MemoryStore implements FindingStore {
   readonly claims = new Map<string, string>();
   readonly checkpoints = new Map<string, string>();
   readonly #counts = new Map<string, AssumptionCount>();
-  /** When each finding was last reopened, so that the reopened finding can be alerted again. */
-  readonly #reopened = new Map<string, string>();
 
   async save(finding: Finding): Promise<SaveOutcome> {
     const stored = this.findings.get(finding.id);
@@ -26,12 +24,11 @@ export class MemoryStore implements FindingStore {
     }
     const reopened = stored.status === 'resolved' && finding.status === 'open';
     const next: StoredFinding = { ...finding, firstSeen: stored.firstSeen };
-    if (stored.alertedAt) next.alertedAt = stored.alertedAt;
+    // As the real stores do: a reopened finding has not been alerted for this opening yet.
+    if (stored.alertedAt && !reopened) next.alertedAt = stored.alertedAt;
     if (stored.resolvedAt && !reopened) next.resolvedAt = stored.resolvedAt;
     this.findings.set(finding.id, next);
-    if (!reopened) return 'updated';
-    this.#reopened.set(finding.id, finding.lastSeen);
-    return 'reopened';
+    return reopened ? 'reopened' : 'updated';
   }
 
   async resolve(id: string, at: string): Promise<boolean> {
@@ -44,10 +41,17 @@ export class MemoryStore implements FindingStore {
   async markAlerted(id: string, at: string): Promise<boolean> {
     const stored = this.findings.get(id);
     if (!stored) return false;
-    const reopened = this.#reopened.get(id);
-    if (stored.alertedAt && (!reopened || stored.alertedAt >= reopened)) return false;
+    if (stored.alertedAt) return false;
     this.findings.set(id, { ...stored, alertedAt: at });
     return true;
+  }
+
+  async releaseAlert(id: string, at: string): Promise<void> {
+    const stored = this.findings.get(id);
+    if (stored?.alertedAt === at) {
+      const { alertedAt: _released, ...rest } = stored;
+      this.findings.set(id, rest);
+    }
   }
 
   async get(id: string): Promise<StoredFinding | undefined> {

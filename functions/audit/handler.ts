@@ -1,0 +1,61 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import type { ProcessedFinding } from '../../shared/activity/process.js';
+import { runAudit } from '../../shared/audit/audit.js';
+import type { FindingStore } from '../../shared/findings/store.js';
+import type { Snapshot } from '../../shared/inventory/snapshot.js';
+import { alertNew, type Publish, resolveGone } from '../../shared/notify/lifecycle.js';
+import { suppressionExpired } from '../../shared/rules/baseline/suppression-expired.js';
+import { ACCOUNT_RULES, POLICY_RULES } from '../../shared/rules/catalog.js';
+import { accountOf } from '../common/account.js';
+import { alertMinimum, type FindingSummary } from '../common/process.js';
+import type { Settings } from '../common/settings.js';
+
+/** The findings an audit decides, and so can see go away: not the event findings of the other functions. */
+const AUDIT_RULES = new Set([...ACCOUNT_RULES, ...POLICY_RULES, suppressionExpired].map((r) => r.id));
+
+export interface AuditDependencies {
+  settings: Settings;
+  store: FindingStore;
+  logger: Logger;
+  publish: Publish;
+  /** Reads the account (the collector, in the deployed function). */
+  collect: () => Promise<Snapshot>;
+}
+
+/**
+ * The scheduled audit: the whole account against the baseline; new findings alerted once, findings
+ * that went away resolved (with a notice for those that were alerted), gaps logged.
+ */
+export function auditHandler(deps: AuditDependencies) {
+  return async (_event: unknown, context: Pick<Context, 'invokedFunctionArn'>) => {
+    const snapshot = await deps.collect();
+    const { baseline, config } = deps.settings;
+    const result = runAudit(snapshot, { config, ...(baseline ? { baseline } : {}) });
+    const processed: ProcessedFinding[] = [];
+    for (const finding of result.findings)
+      processed.push({ finding, outcome: await deps.store.save(finding) });
+    const account = snapshot.account || accountOf(context);
+    const now = () => new Date().toISOString();
+    const common = { store: deps.store, publish: deps.publish, account, now };
+    const { alerted, deferred } = await alertNew(processed, {
+      ...common,
+      minimum: alertMinimum(deps.settings),
+    });
+    const current = new Set(result.findings.map((f) => f.id));
+    const resolved = await resolveGone(current, (f) => AUDIT_RULES.has(f.ruleId), common);
+    for (const gap of result.gaps) deps.logger.warn('audit gap', { ...gap });
+    const findings: FindingSummary[] = processed.map(({ finding, outcome }) => ({
+      id: finding.id,
+      ruleId: finding.ruleId,
+      outcome,
+    }));
+    deps.logger.info('audit done', {
+      stats: result.stats,
+      alerted: alerted.length,
+      deferred: deferred.length,
+      resolved: resolved.length,
+    });
+    return { findings, alerted, resolved, gaps: result.gaps.length };
+  };
+}

@@ -1,0 +1,41 @@
+import type { Finding } from '../findings/finding.js';
+import type { Severity } from '../rules/rule.js';
+
+/**
+ * What trustwatch publishes to the alert topic. Email subscribers get the plain-text rendering,
+ * the Slack notifier (a Lambda subscriber) gets this structure as JSON (SNS MessageStructure "json"
+ * with one message per protocol).
+ */
+export type AlertMessage =
+  | { kind: 'alert'; account: string; finding: Finding }
+  /** The finding went away: a short notice for the people who got the alert. */
+  | { kind: 'resolved'; account: string; finding: Finding; resolvedAt: string }
+  /** Once a day: findings below a channel's minimum severity, and how many are still open. */
+  | {
+      kind: 'digest';
+      account: string;
+      day: string;
+      findings: Finding[];
+      open: Record<Severity, number>;
+      /** How many findings the digest left out to stay within the message size limits. */
+      omitted: number;
+    };
+
+/** SNS message attributes, so that subscriptions can filter (email: high and above). */
+export interface AlertAttributes {
+  severity: Severity | 'digest';
+  ruleId: string;
+  account: string;
+  kind: AlertMessage['kind'];
+}
+
+export function alertAttributes(message: AlertMessage): AlertAttributes {
+  if (message.kind === 'digest')
+    return { severity: 'digest', ruleId: 'digest', account: message.account, kind: 'digest' };
+  return {
+    severity: message.finding.severity,
+    ruleId: message.finding.ruleId,
+    account: message.account,
+    kind: message.kind,
+  };
+}

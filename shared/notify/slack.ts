@@ -1,0 +1,455 @@
+import type { Finding } from '../findings/finding.js';
+import { ALL_RULES } from '../rules/catalog.js';
+import { SEVERITIES, type Severity } from '../rules/rule.js';
+import type { AlertMessage } from './alert.js';
+
+/**
+ * Block Kit's limits (api.slack.com/reference/block-kit): a message over them is rejected whole.
+ * Fields and context texts hold single values cut to VALUE_MAX, far below their own limits.
+ */
+const LIMITS = {
+  blocks: 50,
+  header: 150,
+  section: 3000,
+  buttonUrl: 3000,
+};
+
+/** What one value or sentence may take before it is cut, so that a few of them fit in one section. */
+const VALUE_MAX = 250;
+const PROSE_MAX = 1500;
+/** Items of one evidence list shown; the rest are counted. */
+const LIST_MAX = 8;
+/** The fallback `text` is what notifications show: a summary, far below Slack's 40,000. */
+const SUMMARY_MAX = 1000;
+
+const EMOJI: Record<Severity, string> = {
+  critical: '🔴',
+  high: '🟠',
+  medium: '🟡',
+  low: '🔵',
+  info: '⚪',
+};
+
+const RULES = new Map(ALL_RULES.map((r) => [r.id, r]));
+
+export interface SlackMessage {
+  text: string;
+  blocks: object[];
+}
+
+/**
+ * The Block Kit message for an alert, a resolved notice or the daily digest. Everything that comes
+ * from the account is escaped (`&`, `<`, `>`), so a finding cannot mention `<!channel>`, make a link
+ * or open a quote; links are made only from URLs checked to be AWS console pages.
+ */
+export function slackMessage(message: AlertMessage): SlackMessage {
+  switch (message.kind) {
+    case 'alert':
+      return alertMessage(message.finding, message.account);
+    case 'resolved':
+      return resolvedMessage(message.finding, message.account, message.resolvedAt);
+    case 'digest':
+      return digestMessage(message);
+  }
+}
+
+function alertMessage(finding: Finding, account: string): SlackMessage {
+  const rule = RULES.get(finding.ruleId);
+  const event = record(finding.evidence.event);
+  const blocks: object[] = [
+    header(`${EMOJI[finding.severity]} ${finding.severity.toUpperCase()} · ${finding.title}`),
+    {
+      type: 'section',
+      text: mrkdwn(`*What changed*\n${prose(finding.message)}`),
+      fields: [
+        mrkdwn(`*${RESOURCE_LABEL[finding.resource.type]}*\n${code(finding.resource.name)}`),
+        mrkdwn(`*Account*\n${code(account)}`),
+        ...(finding.region !== 'global' ? [mrkdwn(`*Region*\n${code(finding.region)}`)] : []),
+        mrkdwn(`*Rule*\n${code(finding.ruleId)}`),
+      ],
+    },
+  ];
+  if (rule) blocks.push(section(['*Why it matters*', prose(rule.rationale)]));
+  const evidence = evidenceLines(finding);
+  if (evidence.length > 0) blocks.push(section(['*Evidence*', ...evidence]));
+  if (event) blocks.push(section(['*Who, where, when*', ...eventLines(event)]));
+  blocks.push(section(['*How to fix*', prose(finding.remediation)]));
+  const trail = consoleUrl(event?.console);
+  const buttons = [
+    ...iamButton(finding.resource),
+    ...(trail ? [button('CloudTrail event', 'open-cloudtrail', trail)] : []),
+  ];
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
+  blocks.push(
+    context(
+      `Finding ${code(finding.id)} · first seen ${date(finding.firstSeen)} · last seen ${date(finding.lastSeen)}`,
+      ...(rule && rule.references.length > 0 ? [`References: ${prose(rule.references.join(', '))}`] : []),
+    ),
+  );
+  return {
+    text: summary(
+      `${EMOJI[finding.severity]} ${finding.severity.toUpperCase()}: ${finding.title} · ${finding.message} (account ${account})`,
+    ),
+    blocks,
+  };
+}
+
+function resolvedMessage(finding: Finding, account: string, resolvedAt: string): SlackMessage {
+  const what = `${RESOURCE_LABEL[finding.resource.type].toLowerCase()} ${code(finding.resource.name)} in account ${code(account)}`;
+  return {
+    text: summary(`✅ Resolved: ${finding.title} · ${finding.resource.name} (account ${account})`),
+    blocks: [
+      section([
+        `✅ *Resolved* (was ${EMOJI[finding.severity]} ${finding.severity}): ${prose(finding.title)}`,
+        what,
+        `_Was:_ ${prose(finding.message, VALUE_MAX)}`,
+      ]),
+      context(
+        `Resolved ${date(resolvedAt)} · first seen ${date(finding.firstSeen)} · rule ${code(finding.ruleId)} · finding ${code(finding.id)}`,
+      ),
+    ],
+  };
+}
+
+function digestMessage(message: Extract<AlertMessage, { kind: 'digest' }>): SlackMessage {
+  const counts = SEVERITIES.filter((s) => message.open[s] > 0).map(
+    (s) => `${EMOJI[s]} ${message.open[s]} ${s}`,
+  );
+  const blocks: object[] = [
+    header(`📋 trustwatch daily digest · ${message.day}`),
+    section([
+      `Account ${code(message.account)} · *open now:* ${counts.length > 0 ? counts.join(' · ') : 'nothing'}`,
+      message.findings.length > 0
+        ? `${message.findings.length + message.omitted} new finding(s) below the alert threshold:`
+        : 'No new findings below the alert threshold.',
+    ]),
+  ];
+  // The header, the counts and the closing note are always there; the findings share what is left.
+  let budget = LIMITS.blocks - blocks.length - 1;
+  let shown = 0;
+  for (const severity of SEVERITIES) {
+    const group = message.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    const lines = [
+      `*${EMOJI[severity]} ${capitalize(severity)} (${group.length})*`,
+      ...group.map(digestLine),
+    ];
+    const packed = packSections(lines, budget);
+    blocks.push(...packed.blocks);
+    budget -= packed.blocks.length;
+    // The group's heading is the first line placed, not a finding.
+    shown += Math.max(0, packed.placed - 1);
+    if (budget === 0) break;
+  }
+  const leftOut = message.findings.length - shown + message.omitted;
+  blocks.push(
+    context(
+      leftOut > 0
+        ? `_${leftOut} more finding(s) left out of this message: run \`trustwatch audit\` for the full list._`
+        : 'Findings at or above the alert threshold were sent as alerts when they were found.',
+    ),
+  );
+  const total = Object.values(message.open).reduce((a, b) => a + b, 0);
+  return {
+    text: summary(
+      `📋 trustwatch digest ${message.day} (account ${message.account}): ${message.findings.length + message.omitted} new below the alert threshold, ${total} open`,
+    ),
+    blocks,
+  };
+}
+
+function digestLine(finding: Finding): string {
+  // Titles are not bolded: one of them contains a `*`.
+  return `• ${code(finding.resource.name)} · ${prose(finding.title)}: ${prose(finding.message, VALUE_MAX)}`;
+}
+
+const RESOURCE_LABEL: Record<Finding['resource']['type'], string> = {
+  role: 'Role',
+  user: 'User',
+  'oidc-provider': 'OIDC provider',
+  account: 'Account',
+};
+
+// --- Evidence ----------------------------------------------------------------------------------
+
+/** Labels for the evidence the rules write; other keys are shown under their own name. */
+const EVIDENCE_LABEL: Record<string, string> = {
+  newlyAdmitted: 'Now gets in',
+  noLongerAdmitted: 'No longer gets in',
+  witness: 'Gets in, e.g.',
+  verdict: 'Verdict',
+  keyId: 'Access key',
+  slot: 'Key slot',
+  ageDays: 'Age in days',
+  activeKeys: 'Active keys',
+};
+
+/** The before/after and who gets in now come first: they are what a person acts on. */
+const EVIDENCE_FIRST = ['before', 'after', 'newlyAdmitted', 'noLongerAdmitted', 'witness'];
+
+/** Prose, not values: shown as sentences rather than in code spans. */
+const PROSE_KEYS = new Set(['notes', 'diagnosis']);
+
+/** What a before/after pair of a resource lists. */
+const COMPARED: Partial<Record<Finding['resource']['type'], string>> = {
+  role: 'Subjects',
+  'oidc-provider': 'Audiences',
+};
+
+function evidenceLines({ evidence, resource }: Finding): string[] {
+  const compared = COMPARED[resource.type];
+  const labels: Record<string, string> = {
+    ...EVIDENCE_LABEL,
+    before: compared ? `${compared} before` : 'Before',
+    after: compared ? `${compared} now` : 'After',
+  };
+  // The event has a section of its own; the user or role the finding is about is in its header.
+  const keys = Object.keys(evidence).filter(
+    (k) => k !== 'event' && !((k === 'user' || k === 'role') && evidence[k] === resource.name),
+  );
+  keys.sort((a, b) => rank(a) - rank(b));
+  return keys.flatMap((key) => {
+    const value = evidence[key];
+    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return [];
+    const label = `*${prose(labels[key] ?? words(key), VALUE_MAX)}:*`;
+    const items = (Array.isArray(value) ? value : [value]).map((v) =>
+      PROSE_KEYS.has(key) && typeof v === 'string' ? prose(v, VALUE_MAX) : valueText(v),
+    );
+    return [`${label} ${listed(items)}`];
+  });
+}
+
+function rank(key: string): number {
+  const i = EVIDENCE_FIRST.indexOf(key);
+  return i === -1 ? EVIDENCE_FIRST.length : i;
+}
+
+/** At most LIST_MAX items, the rest counted. */
+function listed(items: string[]): string {
+  const shown = items.slice(0, LIST_MAX).join(', ');
+  return items.length > LIST_MAX ? `${shown} _and ${items.length - LIST_MAX} more_` : shown;
+}
+
+/** A token shows as its subject (what a person recognises); other values as compact JSON. */
+function valueText(value: unknown): string {
+  const claims = record(record(value)?.claims);
+  if (claims) return typeof claims.sub === 'string' ? code(claims.sub) : code(JSON.stringify(claims));
+  if (typeof value === 'string') return code(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return code(String(value));
+  return code(JSON.stringify(value) ?? String(value));
+}
+
+function eventLines(event: Record<string, unknown>): string[] {
+  const text = (key: string) => (typeof event[key] === 'string' ? (event[key] as string) : undefined);
+  const lines: string[] = [];
+  const who = text('who');
+  if (who) lines.push(`*Who:* ${code(who)}`);
+  const from = [text('sourceIp'), text('userAgent')].filter((v): v is string => v !== undefined);
+  if (from.length > 0) lines.push(`*From:* ${from.map((v) => code(v)).join(' · ')}`);
+  const when = [
+    ...(text('eventTime') ? [date(text('eventTime') as string)] : []),
+    ...(text('eventName') ? [code(text('eventName') as string)] : []),
+    ...(text('region') ? [`in ${code(text('region') as string)}`] : []),
+  ];
+  if (when.length > 0) lines.push(`*When:* ${when.join(' ')}`);
+  const id = text('eventId');
+  if (id) lines.push(`*Event id:* ${code(id)}`);
+  return lines;
+}
+
+// --- Links ------------------------------------------------------------------------------------
+
+const CONSOLE_HOST =
+  /^(?:(?:[a-z]{2,}(?:-[a-z0-9]+)+\.)?console\.aws\.amazon\.com|console\.amazonaws-us-gov\.com|console\.amazonaws\.cn)$/;
+/** Printable ASCII without spaces, quotes and angle brackets. */
+const URL_CHARS = /^[!#-;=?-~]+$/;
+const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+
+/** The URL when it is an https AWS console page, else undefined: only such URLs become links. */
+function consoleUrl(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || url.port) return undefined;
+  if (!CONSOLE_HOST.test(url.hostname)) return undefined;
+  return URL_CHARS.test(url.href) && url.href.length <= LIMITS.buttonUrl ? url.href : undefined;
+}
+
+/** The console's host in the partition of the ARN (GovCloud and China have their own). */
+function consoleHost(arn: string): string {
+  const partition = arn.split(':')[1];
+  if (partition === 'aws-us-gov') return 'console.amazonaws-us-gov.com';
+  if (partition === 'aws-cn') return 'console.amazonaws.cn';
+  return 'us-east-1.console.aws.amazon.com';
+}
+
+function iamButton(resource: Finding['resource']): object[] {
+  const page = resource.type === 'role' ? 'roles' : resource.type === 'user' ? 'users' : undefined;
+  // A name IAM would not accept is not a real role or user: no link is made from it.
+  if (!page || !IAM_NAME.test(resource.name)) return [];
+  const url = consoleUrl(
+    `https://${consoleHost(resource.arn)}/iam/home#/${page}/details/${encodeURIComponent(resource.name)}`,
+  );
+  return url ? [button(`Open ${resource.type} in IAM console`, 'open-iam', url)] : [];
+}
+
+function button(text: string, actionId: string, url: string): object {
+  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, url };
+}
+
+// --- Text -------------------------------------------------------------------------------------
+
+/** Slack's three control characters; everything else is shown as it is. */
+function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/**
+ * At most `max` characters once escaped, cut after the last boundary that leaves at least half of
+ * them (a value with no boundary is cut where it must be). Counts code points, so that no emoji or
+ * other surrogate pair is split.
+ */
+function clip(raw: string, max: number, boundary: RegExp): { kept: string; left: number } {
+  const chars = [...raw];
+  let used = 0;
+  let end = 0;
+  let lastBoundary = -1;
+  for (const c of chars) {
+    const cost = escapeMrkdwn(c).length;
+    if (used + cost > max) break;
+    used += cost;
+    end++;
+    if (boundary.test(c)) lastBoundary = end;
+  }
+  if (end === chars.length) return { kept: raw, left: 0 };
+  if (lastBoundary >= end / 2) end = lastBoundary;
+  const kept = chars.slice(0, end).join('').trimEnd();
+  return { kept, left: chars.length - [...kept].length };
+}
+
+const leftOut = (n: number) => ` _(${n} more characters left out)_`;
+
+/**
+ * A sentence from a finding: escaped, on one line (a line of its own starting with `>` would quote),
+ * cut at a word boundary. The values findings quote ("repo:org/*") are shown in code spans, so that
+ * the `*` and `_` of patterns and names do not turn the rest of the sentence bold or italic.
+ */
+function prose(raw: string, max = PROSE_MAX): string {
+  const { kept, left } = clip(oneLine(raw), max, /\s/);
+  const text = kept
+    .split(/"([^"]+)"/)
+    .map((part, i) => (i % 2 === 1 ? span(part) : escapeMrkdwn(part)))
+    .join('');
+  return left > 0 ? `${text}…${leftOut(left)}` : text;
+}
+
+/**
+ * A value in a code span, so that `*`, `_` and `~` in names and patterns do not format. mrkdwn has no
+ * way to escape a backtick: one in the value is shown as a look-alike (ˋ) so that it cannot end the span.
+ */
+function code(raw: string, max = VALUE_MAX): string {
+  const value = oneLine(raw);
+  if (value.trim() === '') return '_(empty)_';
+  const { kept, left } = clip(value, max, /[\s/:,;]/);
+  return left > 0 ? `${span(`${kept}…`)}${leftOut(left)}` : span(kept);
+}
+
+function span(raw: string): string {
+  return `\`${escapeMrkdwn(raw.replaceAll('`', 'ˋ'))}\``;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+
+/** A time shown in each reader's time zone, with the UTC time where the client cannot. */
+function date(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return code(iso);
+  const utc = new Date(ms).toISOString();
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC>`;
+}
+
+/** The notification text: plain words, escaped, no code spans (notifications show them raw). */
+function summary(raw: string): string {
+  const { kept, left } = clip(oneLine(raw), SUMMARY_MAX, /\s/);
+  return left > 0 ? `${escapeMrkdwn(kept)}…` : escapeMrkdwn(kept);
+}
+
+/** A label from an evidence key (`lastUsed` → "Last used"), without characters that would format. */
+function words(key: string): string {
+  return capitalize(
+    key
+      .replace(/[*_~`]/g, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .toLowerCase(),
+  );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+// --- Blocks -----------------------------------------------------------------------------------
+
+/** `verbatim` keeps Slack from turning URLs and channel names in the text into links. */
+function mrkdwn(text: string): object {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+function header(raw: string): object {
+  // plain_text is not parsed for links or mentions, but Slack's escaping rules hold for all text.
+  const { kept, left } = clip(oneLine(raw), LIMITS.header - 1, /\s/);
+  return {
+    type: 'header',
+    text: { type: 'plain_text', text: left > 0 ? `${escapeMrkdwn(kept)}…` : escapeMrkdwn(kept) },
+  };
+}
+
+function context(...texts: string[]): object {
+  return { type: 'context', elements: texts.map(mrkdwn) };
+}
+
+/** One section of whole lines; lines that do not fit are counted, never cut mid-markup. */
+function section(lines: string[]): object {
+  return packSections(lines, 1).blocks[0] as object;
+}
+
+/**
+ * Lines packed into at most `maxBlocks` sections of at most 3000 characters each, never cutting a
+ * line (which could end inside a code span, a link or an entity). When lines are left out, the last
+ * section says how many.
+ */
+function packSections(all: string[], maxBlocks: number): { blocks: object[]; placed: number } {
+  const note = (n: number) => `\n_… ${n} more line(s) left out_`;
+  // Values are cut so that lines stay far below this; the guard keeps the limit whatever comes in.
+  const longest = LIMITS.section - note(all.length).length;
+  const lines = all.map((l) => (l.length > longest ? `_(a line of ${l.length} characters left out)_` : l));
+  const blocks: object[] = [];
+  let placed = 0;
+  while (placed < lines.length && blocks.length < maxBlocks) {
+    const last = blocks.length === maxBlocks - 1;
+    const space = LIMITS.section - (last ? note(lines.length).length : 0);
+    let text = '';
+    let taken = 0;
+    for (const line of lines.slice(placed)) {
+      const next = text === '' ? line : `${text}\n${line}`;
+      if (next.length > space) break;
+      text = next;
+      taken++;
+    }
+    placed += taken;
+    if (last && placed < lines.length) text += note(lines.length - placed);
+    blocks.push({ type: 'section', text: mrkdwn(text) });
+  }
+  return { blocks, placed };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { ProcessedFinding } from '../../shared/activity/process.js';
+import type { Finding } from '../../shared/findings/finding.js';
+import type { AlertMessage } from '../../shared/notify/alert.js';
+import { alertNew, dailyDigest, resolveGone } from '../../shared/notify/lifecycle.js';
+import type { Severity } from '../../shared/rules/rule.js';
+import { MemoryStore } from '../support/memory-store.js';
+
+const finding = (id: string, severity: Severity = 'high', extra: Partial<Finding> = {}): Finding => ({
+  id,
+  ruleId: 'drift.trust-wider',
+  severity,
+  title: 'Trust policy admits more than its baseline',
+  resource: { type: 'role', arn: `arn:aws:iam::123456789012:role/${id}`, name: id },
+  account: '123456789012',
+  region: 'global',
+  message: `${id} widened`,
+  evidence: {},
+  remediation: 'restore it',
+  firstSeen: '2026-11-02T08:00:00.000Z',
+  lastSeen: '2026-11-02T08:00:00.000Z',
+  status: 'open',
+  ...extra,
+});
+
+function setup(publish?: (m: AlertMessage) => Promise<unknown>) {
+  const store = new MemoryStore();
+  const sent: AlertMessage[] = [];
+  const deps = {
+    store,
+    account: '123456789012',
+    minimum: 'medium' as Severity,
+    now: () => '2026-11-02T09:00:00.000Z',
+    publish: publish ?? (async (m: AlertMessage) => sent.push(m)),
+  };
+  const evaluate = async (f: Finding) => {
+    const processed: ProcessedFinding[] = [{ finding: f, outcome: await store.save(f) }];
+    return alertNew(processed, deps);
+  };
+  return { store, sent, deps, evaluate };
+}
+
+describe('alert lifecycle', () => {
+  it('alerts a new finding once; the same finding seen again alerts nothing', async () => {
+    const { sent, evaluate } = setup();
+    expect((await evaluate(finding('a'))).alerted).toEqual(['a']);
+    expect((await evaluate(finding('a'))).alerted).toEqual([]);
+    expect(sent.map((m) => m.kind)).toEqual(['alert']);
+  });
+
+  it('never alerts a suppressed finding, and keeps lower severities for the digest', async () => {
+    const { sent, evaluate, deps } = setup();
+    await evaluate(finding('s', 'critical', { status: 'suppressed' }));
+    expect((await evaluate(finding('low', 'low'))).deferred).toEqual(['low']);
+    expect(sent).toEqual([]);
+    const digest = await dailyDigest(deps, '2026-11-02');
+    expect(digest.kind === 'digest' && digest.findings.map((f) => f.id)).toEqual(['low']);
+  });
+
+  it('sends a short notice when an alerted finding goes away, and alerts again if it comes back', async () => {
+    const { sent, evaluate, deps, store } = setup();
+    await evaluate(finding('a'));
+    await evaluate(finding('quiet', 'low'));
+    expect(await resolveGone(new Set(), () => true, deps)).toEqual(['a', 'quiet']);
+    expect(sent.map((m) => m.kind)).toEqual(['alert', 'resolved']);
+    expect((await store.get('a'))?.status).toBe('resolved');
+    expect((await evaluate(finding('a'))).alerted).toEqual(['a']);
+  });
+
+  it('a crash after publishing, before the function finished, sends no second alert on retry', async () => {
+    const { sent, evaluate } = setup();
+    await evaluate(finding('a'));
+    // The retry processes the same event again: the claim made before sending holds.
+    await evaluate(finding('a'));
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a crash after saving, before the alert was claimed, still alerts on retry', async () => {
+    const { sent, store, evaluate } = setup();
+    await store.save(finding('a'));
+    expect((await evaluate(finding('a'))).alerted).toEqual(['a']);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a failed send gives the claim back and throws, so the retry sends it', async () => {
+    let fail = true;
+    const sent: AlertMessage[] = [];
+    const { evaluate } = setup(async (m) => {
+      if (fail) throw new Error('SNS unavailable');
+      sent.push(m);
+    });
+    await expect(evaluate(finding('a'))).rejects.toThrow('SNS unavailable');
+    fail = false;
+    expect((await evaluate(finding('a'))).alerted).toEqual(['a']);
+    expect(sent).toHaveLength(1);
+  });
+});
