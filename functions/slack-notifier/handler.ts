@@ -3,6 +3,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { FindingSchema } from '../../shared/findings/finding-schema.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { slackMessage } from '../../shared/notify/slack.js';
 import { postToSlack } from '../../shared/notify/slack-delivery.js';
@@ -103,27 +104,6 @@ function errorText(error: unknown): string {
 }
 
 // --- The message ------------------------------------------------------------------------------
-
-const FindingSchema = z.object({
-  id: z.string().min(1),
-  ruleId: z.string(),
-  severity: z.enum(SEVERITIES as [Severity, ...Severity[]]),
-  title: z.string(),
-  resource: z.object({
-    type: z.enum(['role', 'user', 'oidc-provider', 'account']),
-    arn: z.string(),
-    name: z.string(),
-  }),
-  account: z.string(),
-  region: z.string(),
-  message: z.string(),
-  evidence: z.record(z.string(), z.unknown()),
-  remediation: z.string(),
-  firstSeen: z.string(),
-  lastSeen: z.string(),
-  status: z.enum(['open', 'resolved', 'suppressed']),
-  suppression: z.object({ reason: z.string(), expires: z.string() }).optional(),
-});
 
 const AlertMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('alert'), account: z.string(), finding: FindingSchema }),

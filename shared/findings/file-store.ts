@@ -1,32 +1,14 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { SEVERITIES, type Severity } from '../rules/rule.js';
 import { FileFormatError, readWithSchema } from '../schema-file.js';
 import type { Finding } from './finding.js';
+import { FindingSchema } from './finding-schema.js';
 import type { AssumptionCount, FindingStore, SaveOutcome, StoredFinding } from './store.js';
 
 export const STATE_SCHEMA_VERSION = 1;
 
-const StoredFindingSchema = z.object({
-  id: z.string(),
-  ruleId: z.string(),
-  severity: z.enum(SEVERITIES as [Severity, ...Severity[]]),
-  title: z.string(),
-  resource: z.object({
-    type: z.enum(['role', 'user', 'oidc-provider', 'account']),
-    arn: z.string(),
-    name: z.string(),
-  }),
-  account: z.string(),
-  region: z.string(),
-  message: z.string(),
-  evidence: z.record(z.string(), z.unknown()),
-  remediation: z.string(),
-  firstSeen: z.string(),
-  lastSeen: z.string(),
-  status: z.enum(['open', 'resolved', 'suppressed']),
-  suppression: z.object({ reason: z.string(), expires: z.string() }).optional(),
+const StoredFindingSchema = FindingSchema.extend({
   alertedAt: z.string().optional(),
   resolvedAt: z.string().optional(),
 }) satisfies z.ZodType<StoredFinding>;
