@@ -234,9 +234,19 @@ function listed(items: string[]): string {
 function valueText(value: unknown): string {
   const claims = record(record(value)?.claims);
   if (claims) return typeof claims.sub === 'string' ? code(claims.sub) : code(JSON.stringify(claims));
+  const use = lastUse(value);
+  if (use) return use;
   if (typeof value === 'string') return code(value);
   if (typeof value === 'number' || typeof value === 'boolean') return code(String(value));
   return code(JSON.stringify(value) ?? String(value));
+}
+
+/** A last use (`{date, service, region}` from the credential report) as its date and where. */
+function lastUse(value: unknown): string | undefined {
+  const use = record(value);
+  if (typeof use?.date !== 'string') return undefined;
+  const where = [use.service, use.region].filter((v): v is string => typeof v === 'string' && v !== '');
+  return where.length > 0 ? `${date(use.date)} (${where.map((v) => code(v)).join(', ')})` : date(use.date);
 }
 
 function eventLines(event: Record<string, unknown>): string[] {

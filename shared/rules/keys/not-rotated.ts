@@ -20,7 +20,14 @@ export const keysNotRotated: AccountRule = {
           return {
             resource: userResource(user),
             message: `${user.name}: access key ${key.id ?? `#${key.slot}`} is ${age} days old (limit ${config.maxKeyAgeDays})`,
-            evidence: { user: user.name, slot: key.slot, keyId: key.id, created: key.created, ageDays: age },
+            evidence: {
+              user: user.name,
+              slot: key.slot,
+              keyId: key.id,
+              created: key.created,
+              ageDays: age,
+              lastUsed: key.lastUsed,
+            },
             detail: { slot: key.slot, created: key.created },
           };
         }),

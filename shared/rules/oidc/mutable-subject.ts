@@ -6,7 +6,7 @@ export const mutableSubject: PolicyRule = {
   severity: 'low',
   title: 'Name-based subject instead of the immutable-id form',
   rationale:
-    'Since July 2026 GitHub can issue immutable subjects (repo:OWNER@OWNER_ID/REPO@REPO_ID:…). A name-based pattern follows the name: after a rename or transfer, whoever takes the old name matches, and the renamed repository stops matching.',
+    'A name-based subject pattern follows the name, not the repository: after a rename or transfer, whoever takes the old name matches, and the renamed repository stops matching. Since July 2026 GitHub can issue immutable subjects (repo:OWNER@OWNER_ID/REPO@REPO_ID:…) that pin the owner and repository for good.',
   remediation:
     'Pin the owner and repository ids: "repo:my-org@123456/app@456789:ref:refs/heads/main" (ids from the GitHub API).',
   references: ['https://docs.github.com/en/actions/reference/security/oidc#immutable-subject-claims'],
