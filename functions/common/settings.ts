@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
 import { type Config, ConfigSchema, DEFAULT_CONFIG } from '../../shared/config/config.js';
 import { readWithSchema } from '../../shared/schema-file.js';

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FindingSchema } from '../../shared/findings/finding-schema.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { slackMessage } from '../../shared/notify/slack.js';

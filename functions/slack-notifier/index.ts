@@ -5,7 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readWithSchema } from '../../shared/schema-file.js';
 import { secretWebhookUrl, slackNotifierHandler } from './handler.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The reviewed, approved state of an account: what trustwatch compares the live account against.

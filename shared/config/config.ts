@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from '../rules/rule.js';
 
 /** `trustwatch.config.json`: every field has a default, so `{}` is a valid configuration. */

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FileFormatError, readWithSchema } from '../schema-file.js';
 import type { Finding } from './finding.js';
 import { FindingSchema } from './finding-schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../rules/rule.js';
 import type { Finding } from './finding.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What an account looks like, as collected from IAM or read from a file. Written by `trustwatch
