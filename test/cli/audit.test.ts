@@ -3,17 +3,16 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BaselineSchema } from '../../shared/baseline/baseline.js';
 import { SnapshotSchema } from '../../shared/inventory/snapshot.js';
-import { CLEAN_SUB, ensureBuilt, json, tempFiles, trustPolicy, trustwatch } from './run.js';
-
-const SAMPLE = 'examples/sample-account';
-const sample = [
-  '--snapshot',
-  `${SAMPLE}/snapshot.json`,
-  '--baseline',
-  `${SAMPLE}/baseline.json`,
-  '--config',
-  `${SAMPLE}/trustwatch.config.json`,
-];
+import {
+  CLEAN_SUB,
+  ensureBuilt,
+  json,
+  SAMPLE,
+  SAMPLE_FILES,
+  tempFiles,
+  trustPolicy,
+  trustwatch,
+} from './run.js';
 
 /** An account with one well-pinned role and nothing else: no finding at all. */
 const cleanSnapshot = SnapshotSchema.parse({
@@ -39,7 +38,7 @@ beforeAll(ensureBuilt);
 
 describe('trustwatch audit', () => {
   it('prints the documented JSON and exits 1 on open findings at or above high', () => {
-    const run = trustwatch(['audit', ...sample, '--format', 'json']);
+    const run = trustwatch(['audit', ...SAMPLE_FILES, '--format', 'json']);
     expect(run.status).toBe(1);
     const out = JSON.parse(run.stdout) as {
       account: string;
@@ -89,7 +88,7 @@ describe('trustwatch audit', () => {
   });
 
   it('writes SARIF that points every result at a catalog rule and the resource ARN', () => {
-    const run = trustwatch(['audit', ...sample, '--format', 'sarif']);
+    const run = trustwatch(['audit', ...SAMPLE_FILES, '--format', 'sarif']);
     const sarif = JSON.parse(run.stdout) as {
       version: string;
       runs: {

@@ -2,17 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, tempFiles, trustwatch } from './run.js';
-
-const SAMPLE = 'examples/sample-account';
-const state = [
-  '--snapshot',
-  `${SAMPLE}/snapshot.json`,
-  '--baseline',
-  `${SAMPLE}/baseline.json`,
-  '--config',
-  `${SAMPLE}/trustwatch.config.json`,
-];
+import { ensureBuilt, SAMPLE, SAMPLE_FILES, tempFiles, trustwatch } from './run.js';
 
 beforeAll(ensureBuilt);
 
@@ -24,7 +14,14 @@ interface Replay {
 
 describe('trustwatch events replay', () => {
   it('runs recorded events through the watches, with who did what from where', () => {
-    const run = trustwatch(['events', 'replay', `${SAMPLE}/events.json`, ...state, '--format', 'json']);
+    const run = trustwatch([
+      'events',
+      'replay',
+      `${SAMPLE}/events.json`,
+      ...SAMPLE_FILES,
+      '--format',
+      'json',
+    ]);
     expect(run.status).toBe(1);
     const out = JSON.parse(run.stdout) as Replay;
     expect(out.records).toBe(5);
@@ -54,7 +51,7 @@ describe('trustwatch events replay', () => {
           'events',
           'replay',
           `${SAMPLE}/events.json`,
-          ...state,
+          ...SAMPLE_FILES,
           '--state',
           file,
           '--format',
@@ -66,7 +63,7 @@ describe('trustwatch events replay', () => {
         'events',
         'replay',
         `${SAMPLE}/events.json`,
-        ...state,
+        ...SAMPLE_FILES,
         '--state',
         file,
         '--format',
@@ -96,7 +93,7 @@ describe('trustwatch events replay', () => {
         'replay',
         log,
         join(dir, 'truncated.json'),
-        ...state,
+        ...SAMPLE_FILES,
         '--format',
         'json',
       ]);

@@ -7,6 +7,18 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/cli/trustwatch.js');
 
+/** The bundled sample account, relative to ROOT (where the CLI runs). */
+export const SAMPLE = 'examples/sample-account';
+/** The options that point a command at the sample account's snapshot, baseline and config. */
+export const SAMPLE_FILES = [
+  '--snapshot',
+  `${SAMPLE}/snapshot.json`,
+  '--baseline',
+  `${SAMPLE}/baseline.json`,
+  '--config',
+  `${SAMPLE}/trustwatch.config.json`,
+];
+
 function newestSource(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;

@@ -1,22 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { auditHandler } from '../../functions/audit/handler.js';
-import type { Settings } from '../../functions/common/settings.js';
 import { digestHandler } from '../../functions/daily-digest/handler.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { sampleAccount } from '../support/sample-account.js';
+import { sampleSettings, silentLogger } from './sample-settings.js';
 
-const { snapshot, baseline, config } = sampleAccount();
-const settings: Settings = {
-  topicArn: 'unused',
-  table: 'unused',
-  baseline,
-  config,
-  regions: ['us-east-1'],
-  monitorPrefix: 'trustwatch',
-};
-const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const { snapshot, baseline } = sampleAccount();
+const settings = sampleSettings();
+const logger = silentLogger();
 const context = {
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${snapshot.account}:function:trustwatch-audit`,
 };

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   CloudTrailClient,
   DescribeTrailsCommand,
@@ -11,23 +10,16 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { activityScanHandler } from '../../functions/activity-scan/handler.js';
-import type { Settings } from '../../functions/common/settings.js';
 import { iamEventHandler } from '../../functions/iam-event/handler.js';
 import { snapshotReader } from '../../shared/activity/account-reader.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { sampleAccount } from '../support/sample-account.js';
+import { sampleSettings, silentLogger } from './sample-settings.js';
 
-const { snapshot, baseline, config } = sampleAccount();
-const settings: Settings = {
-  topicArn: 'unused',
-  table: 'unused',
-  baseline,
-  config,
-  regions: ['us-east-1'],
-  monitorPrefix: 'trustwatch',
-};
-const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const { snapshot } = sampleAccount();
+const settings = sampleSettings();
+const logger = silentLogger();
 const sent: AlertMessage[] = [];
 const publish = async (m: AlertMessage) => sent.push(m);
 const context = {

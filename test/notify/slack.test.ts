@@ -1,16 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { snapshotReader } from '../../shared/activity/account-reader.js';
-import { parseRecords } from '../../shared/activity/parse.js';
-import { processRecord } from '../../shared/activity/process.js';
-import { runAudit } from '../../shared/audit/audit.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { type SlackMessage, slackMessage } from '../../shared/notify/slack.js';
 import type { Severity } from '../../shared/rules/rule.js';
-import { MemoryStore } from '../support/memory-store.js';
-import { sampleAccount } from '../support/sample-account.js';
+import { goldenAlerts } from './sample-alerts.js';
 
 type Json = Record<string, unknown>;
 
@@ -312,26 +307,6 @@ describe('slackMessage resolved', () => {
  * `UPDATE_GOLDEN=1 npx vitest run test/notify/slack.test.ts` and review the diff like code.
  */
 describe('slackMessage golden examples', () => {
-  const { snapshot, baseline, config } = sampleAccount();
-
-  async function replayed(ruleId: string): Promise<Finding> {
-    const file = join(import.meta.dirname, '../../examples/sample-account/events.json');
-    const store = new MemoryStore();
-    for (const record of parseRecords(readFileSync(file)).records) {
-      const processed = await processRecord(record, {
-        account: snapshot.account,
-        config,
-        baseline,
-        reader: snapshotReader(snapshot),
-        store,
-        monitorPrefix: 'trustwatch',
-      });
-      const hit = processed.find((p) => p.finding.ruleId === ruleId);
-      if (hit) return hit.finding;
-    }
-    throw new Error(`no ${ruleId} in the sample events`);
-  }
-
   const golden = (name: string, message: AlertMessage) => {
     const file = join(import.meta.dirname, '../fixtures/alerts', name);
     const rendered = `${JSON.stringify(slackMessage(message), null, 2)}\n`;
@@ -340,14 +315,10 @@ describe('slackMessage golden examples', () => {
   };
 
   it('drift.trust-wider from the sample UpdateAssumeRolePolicy event', async () => {
-    const finding = await replayed('drift.trust-wider');
-    golden('slack-drift-trust-wider.json', { kind: 'alert', account: snapshot.account, finding });
+    golden('slack-drift-trust-wider.json', (await goldenAlerts())['drift-trust-wider']);
   });
 
-  it('keys.not-rotated from the sample audit', () => {
-    const finding = runAudit(snapshot, { config, baseline }).findings.find(
-      (f) => f.ruleId === 'keys.not-rotated' && f.resource.name === 'ci-terraform',
-    ) as Finding;
-    golden('slack-keys-not-rotated.json', { kind: 'alert', account: snapshot.account, finding });
+  it('keys.not-rotated from the sample audit', async () => {
+    golden('slack-keys-not-rotated.json', (await goldenAlerts())['keys-not-rotated']);
   });
 });
