@@ -41,11 +41,6 @@ const RESOLVED: Condition = {
   names: { '#status': 'status' },
   values: { ':resolved': 'resolved' },
 };
-const OPEN: Condition = {
-  expression: '#status = :open',
-  names: { '#status': 'status' },
-  values: { ':open': 'open' },
-};
 const NOT_ALERTED: Condition = {
   expression: 'attribute_exists(#pk) AND attribute_not_exists(#alertedAt)',
   names: { '#pk': PARTITION_KEY, '#alertedAt': 'alertedAt' },
@@ -95,7 +90,7 @@ export class DynamoDbStore implements FindingStore {
   }
 
   resolve(id: string, at: string): Promise<boolean> {
-    return succeeds(this.#update(id, assign({ status: 'resolved', resolvedAt: at }), OPEN));
+    return succeeds(this.#update(id, assign({ status: 'resolved', resolvedAt: at }), NOT_RESOLVED));
   }
 
   async markAlerted(id: string, at: string): Promise<boolean> {

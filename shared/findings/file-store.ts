@@ -72,7 +72,7 @@ export class FileStore implements FindingStore {
   resolve(id: string, at: string): Promise<boolean> {
     return this.#change((state) => {
       const stored = state.findings[id];
-      if (stored?.status !== 'open') return false;
+      if (!stored || stored.status === 'resolved') return false;
       state.findings[id] = { ...stored, status: 'resolved', resolvedAt: at };
       return true;
     });

@@ -26,7 +26,10 @@ export interface AssumptionCount {
 export interface FindingStore {
   /** Inserts or updates by `finding.id` (keeping `firstSeen` and `alertedAt` of the stored one). */
   save(finding: Finding): Promise<SaveOutcome>;
-  /** Marks an open finding resolved; false when it was not open. */
+  /**
+   * Marks an open or suppressed finding resolved (the problem went away); false when the store does not
+   * hold it or it is already resolved.
+   */
   resolve(id: string, at: string): Promise<boolean>;
   /**
    * Claims the alert for this opening of the finding, before it is sent: true once, false when another

@@ -51,8 +51,9 @@ export async function alertNew(
 }
 
 /**
- * Resolves the open findings in `scope` that the latest audit no longer finds, with a short notice for
- * those an alert went out for. Event findings (a novel subject, a tampered rule) are out of scope:
+ * Resolves the open and suppressed findings in `scope` that the latest audit no longer finds (a
+ * suppressed one left as it was would count as accepted risk for ever), with a short notice for those
+ * an alert went out for. Event findings (a novel subject, a tampered rule) are out of scope:
  * an audit cannot see them go away.
  */
 export async function resolveGone(
@@ -61,7 +62,8 @@ export async function resolveGone(
   deps: Pick<AlertDependencies, 'store' | 'publish' | 'account' | 'now'>,
 ): Promise<string[]> {
   const resolved: string[] = [];
-  for (const finding of await deps.store.list('open')) {
+  const unresolved = [...(await deps.store.list('open')), ...(await deps.store.list('suppressed'))];
+  for (const finding of unresolved) {
     if (!scope(finding) || current.has(finding.id)) continue;
     const at = deps.now();
     if (!(await deps.store.resolve(finding.id, at))) continue;

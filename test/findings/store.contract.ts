@@ -67,12 +67,24 @@ export function storeContract(makeStore: () => FindingStore | Promise<FindingSto
     });
   });
 
-  it('does not resolve a finding it does not hold, or a suppressed one', async () => {
+  it('does not resolve a finding it does not hold', async () => {
     const store = await makeStore();
     expect(await store.resolve(randomUUID(), '2026-03-05T00:00:00.000Z')).toBe(false);
+  });
+
+  it('resolves a suppressed finding once: the accepted problem went away', async () => {
+    const store = await makeStore();
     const f = finding({ status: 'suppressed', suppression: { reason: 'accepted', expires: '2026-12-31' } });
     await store.save(f);
-    expect(await store.resolve(f.id, '2026-03-05T00:00:00.000Z')).toBe(false);
+    expect(await store.resolve(f.id, '2026-03-05T00:00:00.000Z')).toBe(true);
+    expect(await store.resolve(f.id, '2026-03-06T00:00:00.000Z')).toBe(false);
+    expect(await store.get(f.id)).toMatchObject({
+      status: 'resolved',
+      resolvedAt: '2026-03-05T00:00:00.000Z',
+    });
+    expect(await store.list('suppressed')).toEqual([]);
+    // Seen again, still under its suppression: a new opening, suppressed again.
+    expect(await store.save(f)).toBe('reopened');
     expect((await store.get(f.id))?.status).toBe('suppressed');
   });
 

@@ -67,6 +67,17 @@ describe('alert lifecycle', () => {
     expect((await evaluate(finding('a'))).alerted).toEqual(['a']);
   });
 
+  it('resolves a suppressed finding that went away, silently; one still found stays suppressed', async () => {
+    const { sent, evaluate, deps, store } = setup();
+    const suppression = { reason: 'accepted until the migration', expires: '2026-12-31' };
+    await evaluate(finding('gone', 'critical', { status: 'suppressed', suppression }));
+    await evaluate(finding('kept', 'critical', { status: 'suppressed', suppression }));
+    expect(await resolveGone(new Set(['kept']), () => true, deps)).toEqual(['gone']);
+    expect((await store.get('gone'))?.status).toBe('resolved');
+    expect((await store.get('kept'))?.status).toBe('suppressed');
+    expect(sent).toEqual([]);
+  });
+
   it('a crash after publishing, before the function finished, sends no second alert on retry', async () => {
     const { sent, evaluate } = setup();
     await evaluate(finding('a'));

@@ -22,7 +22,7 @@ export class MemoryStore implements FindingStore {
       this.findings.set(finding.id, { ...finding });
       return 'opened';
     }
-    const reopened = stored.status === 'resolved' && finding.status === 'open';
+    const reopened = stored.status === 'resolved';
     const next: StoredFinding = { ...finding, firstSeen: stored.firstSeen };
     // As the real stores do: a reopened finding has not been alerted for this opening yet.
     if (stored.alertedAt && !reopened) next.alertedAt = stored.alertedAt;
@@ -33,7 +33,7 @@ export class MemoryStore implements FindingStore {
 
   async resolve(id: string, at: string): Promise<boolean> {
     const stored = this.findings.get(id);
-    if (stored?.status !== 'open') return false;
+    if (!stored || stored.status === 'resolved') return false;
     this.findings.set(id, { ...stored, status: 'resolved', resolvedAt: at });
     return true;
   }
