@@ -1,5 +1,4 @@
 import {
-  GetAccessKeyLastUsedCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
@@ -7,13 +6,13 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   ListUserTagsCommand,
-  paginateListAccessKeys,
   paginateListRoles,
   paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../shared/inventory/clients.js';
 import { trustsGitHub } from '../shared/inventory/github-trust.js';
+import { readAccessKeys } from '../shared/inventory/live-reader.js';
 import { mapLimit } from '../shared/inventory/map-limit.js';
 import { readOidcProviders } from '../shared/inventory/providers.js';
 import { decodeDocument, tagRecord } from '../shared/inventory/roles.js';
@@ -96,31 +95,7 @@ export async function collectNaively({ iam, sts }: AwsClients): Promise<Snapshot
   }
   const users = await mapLimit(listedUsers, CONCURRENCY, async (user) => {
     const tags = (await iam.send(new ListUserTagsCommand({ UserName: user.name }))).Tags;
-    const metadata = [];
-    for await (const page of paginateListAccessKeys({ client: iam }, { UserName: user.name })) {
-      metadata.push(...(page.AccessKeyMetadata ?? []));
-    }
-    const keys = await Promise.all(
-      metadata.map(async (k, index) => {
-        const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId }));
-        const date = used.AccessKeyLastUsed?.LastUsedDate;
-        return {
-          slot: (index + 1) as 1 | 2,
-          id: k.AccessKeyId ?? '',
-          active: k.Status === 'Active',
-          ...(k.CreateDate ? { created: k.CreateDate.toISOString() } : {}),
-          ...(date
-            ? {
-                lastUsed: {
-                  date: date.toISOString(),
-                  service: used.AccessKeyLastUsed?.ServiceName,
-                  region: used.AccessKeyLastUsed?.Region,
-                },
-              }
-            : {}),
-        };
-      }),
-    );
+    const keys = await readAccessKeys(iam, user.name);
     return { ...user, tags: tagRecord(tags), keys };
   });
   const providers = await readOidcProviders(iam);

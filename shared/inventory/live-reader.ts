@@ -87,8 +87,22 @@ async function readRole(iam: IAMClient, name: string): Promise<Role> {
 
 async function readUser(iam: IAMClient, name: string): Promise<User> {
   const { User: user } = await iam.send(new GetUserCommand({ UserName: name }));
-  const metadata = (await iam.send(new ListAccessKeysCommand({ UserName: name }))).AccessKeyMetadata ?? [];
-  const keys = await Promise.all(
+  const keys = await readAccessKeys(iam, name);
+  return {
+    name,
+    arn: user?.Arn ?? '',
+    path: user?.Path ?? '/',
+    ...(user?.CreateDate ? { created: user.CreateDate.toISOString() } : {}),
+    tags: tagRecord(user?.Tags),
+    keys,
+  };
+}
+
+/** A user's access keys with their last use (IAM allows two per user, so one page holds them). */
+export async function readAccessKeys(iam: IAMClient, userName: string): Promise<AccessKey[]> {
+  const metadata =
+    (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+  return Promise.all(
     metadata.map(async (k, i): Promise<AccessKey> => {
       const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId }));
       const date = used.AccessKeyLastUsed?.LastUsedDate;
@@ -111,12 +125,4 @@ async function readUser(iam: IAMClient, name: string): Promise<User> {
       };
     }),
   );
-  return {
-    name,
-    arn: user?.Arn ?? '',
-    path: user?.Path ?? '/',
-    ...(user?.CreateDate ? { created: user.CreateDate.toISOString() } : {}),
-    tags: tagRecord(user?.Tags),
-    keys,
-  };
 }
