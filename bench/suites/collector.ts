@@ -15,6 +15,7 @@ import { type AwsClients, createClients, totalCalls } from '../../shared/invento
 import { collectSnapshot } from '../../shared/inventory/collect.js';
 import { mapLimit } from '../../shared/inventory/map-limit.js';
 import type { Snapshot } from '../../shared/inventory/snapshot.js';
+import { githubTrust } from '../../test/support/github-trust.js';
 import { MOTO_INSTALL_HINT, motoInstalled, startMoto } from '../../test/support/moto.js';
 import { ms, type SuiteResult } from '../measure.js';
 import { collectNaively } from '../naive-collector.js';
@@ -194,20 +195,7 @@ async function seed({ iam, sts }: AwsClients): Promise<void> {
 /** A deploy role as teams write them: its own policy, a managed one, an inline one. */
 async function createGitHubRole(iam: IAMClient, account: string, i: number): Promise<void> {
   const name = `gh-deploy-${i}`;
-  const trust = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-          StringLike: { 'token.actions.githubusercontent.com:sub': `repo:acme/app-${i}:ref:refs/heads/main` },
-        },
-      },
-    ],
-  };
+  const trust = githubTrust(`repo:acme/app-${i}:ref:refs/heads/main`, { operator: 'StringLike', account });
   await iam.send(
     new CreateRoleCommand({
       RoleName: name,

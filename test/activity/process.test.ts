@@ -1,26 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { snapshotReader } from '../../shared/activity/account-reader.js';
 import { parseRecords } from '../../shared/activity/parse.js';
 import { type ActivityContext, processRecord } from '../../shared/activity/process.js';
 import type { CloudTrailRecord } from '../../shared/activity/record.js';
 import { MemoryStore } from '../support/memory-store.js';
-import { sampleAccount } from '../support/sample-account.js';
+import { sampleAccount, sampleActivityContext } from '../support/sample-account.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/cloudtrail', name));
 const records = (name: string) => parseRecords(fixture(name)).records;
 const first = (name: string) => records(name)[0] as CloudTrailRecord;
 
-const { snapshot, baseline, config } = sampleAccount();
-const context = (store = new MemoryStore()): ActivityContext => ({
-  account: snapshot.account,
-  config,
-  baseline,
-  reader: snapshotReader(snapshot),
-  store,
-  monitorPrefix: 'trustwatch',
-});
+const { snapshot } = sampleAccount();
+const context = (store = new MemoryStore()): ActivityContext => sampleActivityContext(store);
 
 /** The real GitHub assumption from cloud-snitch, aimed at a role of the sample account. */
 function assumption(subject: string, errorCode?: string): CloudTrailRecord {

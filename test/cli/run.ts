@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { githubTrust } from '../support/github-trust.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/cli/trustwatch.js');
@@ -60,30 +61,12 @@ export function tempFiles(files: Record<string, string>): { dir: string; cleanup
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const FEDERATED = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
-
 /** A GitHub trust policy document pinning aud (and `equals` claims) and restricting sub with the given operator. */
-export function trustPolicy(
+export const trustPolicy = (
   sub: string | string[],
   operator = 'StringEquals',
   equals: Record<string, string> = {},
-): Record<string, unknown> {
-  const condition: Record<string, Record<string, unknown>> = {
-    StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', ...equals },
-  };
-  condition[operator] = { ...condition[operator], 'token.actions.githubusercontent.com:sub': sub };
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: FEDERATED },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: condition,
-      },
-    ],
-  };
-}
+) => githubTrust(sub, { operator, equals });
 
 export const json = (value: unknown) => JSON.stringify(value, null, 2);
 

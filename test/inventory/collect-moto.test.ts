@@ -15,22 +15,9 @@ import { assignKeyIds, nameKeys } from '../../shared/inventory/access-keys.js';
 import { collectSnapshot } from '../../shared/inventory/collect.js';
 import { readCredentialReport } from '../../shared/inventory/credential-report.js';
 import { SnapshotSchema } from '../../shared/inventory/snapshot.js';
+import { githubTrust } from '../support/github-trust.js';
 import { describeMoto, motoClients } from '../support/moto-suite.js';
 
-const githubTrust = (account: string, sub: string) => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Federated: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com` },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-        StringLike: { 'token.actions.githubusercontent.com:sub': sub },
-      },
-    },
-  ],
-});
 const EC2_TRUST = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -70,7 +57,9 @@ async function seed(iam: IAMClient, account: string): Promise<{ deactivatedKey: 
     new CreateRoleCommand({
       RoleName: 'gh-deploy',
       Path: '/ci/',
-      AssumeRolePolicyDocument: JSON.stringify(githubTrust(account, 'repo:acme/app:ref:refs/heads/main')),
+      AssumeRolePolicyDocument: JSON.stringify(
+        githubTrust('repo:acme/app:ref:refs/heads/main', { operator: 'StringLike', account }),
+      ),
       MaxSessionDuration: 7200,
       Tags: [{ Key: 'team', Value: 'platform' }],
     }),
@@ -92,7 +81,9 @@ async function seed(iam: IAMClient, account: string): Promise<{ deactivatedKey: 
   await iam.send(
     new CreateRoleCommand({
       RoleName: 'gh-preview',
-      AssumeRolePolicyDocument: JSON.stringify(githubTrust(account, 'repo:acme/*')),
+      AssumeRolePolicyDocument: JSON.stringify(
+        githubTrust('repo:acme/*', { operator: 'StringLike', account }),
+      ),
     }),
   );
   for (const name of ['app-1', 'app-2', 'app-3', 'app-4', 'app-5']) {
@@ -140,7 +131,10 @@ describeMoto('collectSnapshot against moto', () => {
       arn: `arn:aws:iam::${clients.account}:role/ci/gh-deploy`,
       path: '/ci/',
       // moto's ListRoles sends the trust policy decoded; its authorization details send documents encoded.
-      trustPolicy: githubTrust(clients.account, 'repo:acme/app:ref:refs/heads/main'),
+      trustPolicy: githubTrust('repo:acme/app:ref:refs/heads/main', {
+        operator: 'StringLike',
+        account: clients.account,
+      }),
       maxSessionDuration: 7200,
       tags: { team: 'platform' },
       attachedPolicies: [

@@ -15,22 +15,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { CallCounter } from '../../shared/inventory/clients.js';
 import { CollectionError, type CollectProgress, collectSnapshot } from '../../shared/inventory/collect.js';
 import { SnapshotSchema } from '../../shared/inventory/snapshot.js';
+import { githubTrust } from '../support/github-trust.js';
 
 const ACCOUNT = '123456789012';
-const GITHUB_TRUST = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-        StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/main' },
-      },
-    },
-  ],
-};
+const GITHUB_TRUST = githubTrust('repo:acme/app:ref:refs/heads/main', {
+  operator: 'StringLike',
+  account: ACCOUNT,
+});
 const EC2_TRUST = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { snapshotReader } from '../../shared/activity/account-reader.js';
 import { parseRecords } from '../../shared/activity/parse.js';
 import { processRecord } from '../../shared/activity/process.js';
 import { runAudit } from '../../shared/audit/audit.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { MemoryStore } from '../support/memory-store.js';
-import { sampleAccount } from '../support/sample-account.js';
+import { sampleAccount, sampleActivityContext } from '../support/sample-account.js';
 
 /**
  * The sample account's real findings: those of a scheduled audit, and those of its recorded CloudTrail
@@ -20,14 +19,7 @@ export async function sampleFindings(): Promise<{ audit: Finding[]; events: Find
   const store = new MemoryStore();
   const events: Finding[] = [];
   for (const record of parseRecords(readFileSync(file)).records) {
-    const processed = await processRecord(record, {
-      account: snapshot.account,
-      config,
-      baseline,
-      reader: snapshotReader(snapshot),
-      store,
-      monitorPrefix: 'trustwatch',
-    });
+    const processed = await processRecord(record, sampleActivityContext(store));
     events.push(...processed.map((p) => p.finding));
   }
   return { audit, events };

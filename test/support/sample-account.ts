@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { snapshotReader } from '../../shared/activity/account-reader.js';
+import type { ActivityContext } from '../../shared/activity/process.js';
 import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
 import { type Config, ConfigSchema } from '../../shared/config/config.js';
+import type { FindingStore } from '../../shared/findings/store.js';
 import { type Snapshot, SnapshotSchema } from '../../shared/inventory/snapshot.js';
 
 /** The bundled sample account (examples/sample-account, written by scripts/sample-account.ts). */
@@ -12,5 +15,18 @@ export function sampleAccount(): { snapshot: Snapshot; baseline: Baseline; confi
     snapshot: SnapshotSchema.parse(read('snapshot.json')),
     baseline: BaselineSchema.parse(read('baseline.json')),
     config: ConfigSchema.parse(read('trustwatch.config.json')),
+  };
+}
+
+/** The watches' context for the sample account: IAM read from its snapshot, state in `store`. */
+export function sampleActivityContext(store: FindingStore): ActivityContext {
+  const { snapshot, baseline, config } = sampleAccount();
+  return {
+    account: snapshot.account,
+    config,
+    baseline,
+    reader: snapshotReader(snapshot),
+    store,
+    monitorPrefix: 'trustwatch',
   };
 }
