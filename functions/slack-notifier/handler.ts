@@ -8,6 +8,7 @@ import type { AlertMessage } from '../../shared/notify/alert.js';
 import { slackMessage } from '../../shared/notify/slack.js';
 import { postToSlack } from '../../shared/notify/slack-delivery.js';
 import { SEVERITIES, type Severity } from '../../shared/rules/rule.js';
+import { METRICS } from './metrics.js';
 
 /** The webhook URL, read when first needed and kept; `refresh` makes the next `get` read it again. */
 export interface WebhookUrlSource {
@@ -26,13 +27,6 @@ export interface NotifierResult {
   posted: number;
   malformed: number;
 }
-
-/** Metric names, for the alarms and dashboards the stack defines. */
-export const METRICS = {
-  posted: 'SlackMessagePosted',
-  failed: 'SlackDeliveryFailed',
-  malformed: 'SlackMessageMalformed',
-} as const;
 
 /**
  * SNS subscriber: each record's AlertMessage is posted to Slack. A malformed message is logged,

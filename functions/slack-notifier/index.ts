@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import * as z from 'zod';
 import { readWithSchema } from '../../shared/schema-file.js';
 import { secretWebhookUrl, slackNotifierHandler } from './handler.js';
+import { METRIC_NAMESPACE, SERVICE_NAME } from './metrics.js';
 
 const EnvironmentSchema = z.object({
   /** Name or ARN of the secret that holds the incoming webhook URL. */
@@ -15,8 +16,8 @@ const EnvironmentSchema = z.object({
 });
 
 // Built once per cold start and reused across invocations: the webhook URL is cached with them.
-const logger = new Logger({ serviceName: 'trustwatch-slack-notifier' });
-const metrics = new Metrics({ namespace: 'trustwatch', serviceName: 'trustwatch-slack-notifier' });
+const logger = new Logger({ serviceName: SERVICE_NAME });
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME });
 const env = readWithSchema(EnvironmentSchema, process.env, 'the function environment');
 const webhookUrl = secretWebhookUrl(new SecretsManagerClient({}), env.TRUSTWATCH_SLACK_SECRET);
 

@@ -5,7 +5,7 @@ import { eventEvidence } from './event-context.js';
 import type { CloudTrailRecord } from './record.js';
 
 /** Calls that switch off or change the monitor's own pieces, keyed by event source. */
-const MONITOR_CALLS: Record<
+export const MONITOR_CALLS: Record<
   string,
   { events: string[]; name: (request: Record<string, unknown>) => string | undefined }
 > = {
@@ -33,7 +33,13 @@ const MONITOR_CALLS: Record<
 };
 
 /** Trail calls that can blind the monitor, whoever owns the trail. */
-const TRAIL_CALLS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors'];
+export const TRAIL_CALLS = [
+  'StopLogging',
+  'DeleteTrail',
+  'UpdateTrail',
+  'PutEventSelectors',
+  'PutInsightSelectors',
+];
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 

@@ -16,12 +16,12 @@ import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import {
-  METRICS,
   type SlackNotifierDependencies,
   secretWebhookUrl,
   slackNotifierHandler,
   type WebhookUrlSource,
 } from '../../functions/slack-notifier/handler.js';
+import { METRICS } from '../../functions/slack-notifier/metrics.js';
 import { runAudit } from '../../shared/audit/audit.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';

@@ -1,0 +1,10 @@
+/** Where the notifier's metrics go: shared with the stack, whose alarm watches deliveries that failed. */
+export const METRIC_NAMESPACE = 'trustwatch';
+export const SERVICE_NAME = 'trustwatch-slack-notifier';
+
+/** Metric names, for the alarms and dashboards the stack defines. */
+export const METRICS = {
+  posted: 'SlackMessagePosted',
+  failed: 'SlackDeliveryFailed',
+  malformed: 'SlackMessageMalformed',
+} as const;

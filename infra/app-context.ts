@@ -1,0 +1,71 @@
+import * as z from 'zod';
+import { SEVERITIES } from '../shared/rules/rule.js';
+import { readWithSchema } from '../shared/schema-file.js';
+import type { ConfigOverrides } from './deployed-files.js';
+import type { TrustwatchMonitorProps } from './monitor.js';
+
+/** A list given as `-c key=a,b` on the command line or as a JSON array in cdk.json. */
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s !== ''));
+const days = z.coerce.number().int().positive();
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1');
+const severity = z.enum(SEVERITIES as [string, ...string[]]);
+
+/** The context values `cdk deploy -c key=value` (or cdk.json's "context") configures the app with. */
+export const AppContextSchema = z.object({
+  region: region.optional(),
+  watchedRegions: list.pipe(z.array(region)).optional(),
+  alertEmails: list.pipe(z.array(z.email())).optional(),
+  slackWebhookSecretName: z.string().min(1).optional(),
+  baselineFile: z.string().min(1).optional(),
+  configFile: z.string().min(1).optional(),
+  allowedOwners: list.optional(),
+  emailMinimum: severity.optional(),
+  slackMinimum: severity.optional(),
+  maxKeyAgeDays: days.optional(),
+  maxUnusedDays: days.optional(),
+  prefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes')
+    .optional(),
+});
+
+export interface AppSettings {
+  /** The monitor's region. */
+  region: string;
+  monitor: TrustwatchMonitorProps & { watchedRegions: string[] };
+}
+
+/** Reads the app's context; `fallbackRegion` is the CLI's default region, when it has one. */
+export function appSettings(context: Record<string, unknown>, fallbackRegion?: string): AppSettings {
+  const keys = Object.keys(AppContextSchema.shape);
+  const ours = Object.fromEntries(Object.entries(context).filter(([k]) => keys.includes(k)));
+  const c = readWithSchema(AppContextSchema, ours, 'the CDK context (-c key=value or cdk.json)');
+  const home = c.region ?? fallbackRegion ?? 'us-east-1';
+  const config: ConfigOverrides = {
+    ...(c.allowedOwners ? { allowedOwners: c.allowedOwners } : {}),
+    ...(c.maxKeyAgeDays ? { maxKeyAgeDays: c.maxKeyAgeDays } : {}),
+    ...(c.maxUnusedDays ? { maxUnusedDays: c.maxUnusedDays } : {}),
+    ...(c.emailMinimum || c.slackMinimum
+      ? {
+          alerts: {
+            ...(c.emailMinimum ? { email: c.emailMinimum } : {}),
+            ...(c.slackMinimum ? { slack: c.slackMinimum } : {}),
+          },
+        }
+      : {}),
+  };
+  return {
+    region: home,
+    monitor: {
+      watchedRegions: c.watchedRegions ?? [home],
+      config,
+      ...(c.alertEmails ? { alertEmails: c.alertEmails } : {}),
+      ...(c.slackWebhookSecretName ? { slackWebhookSecretName: c.slackWebhookSecretName } : {}),
+      ...(c.baselineFile ? { baselineFile: c.baselineFile } : {}),
+      ...(c.configFile ? { configFile: c.configFile } : {}),
+      ...(c.prefix ? { prefix: c.prefix } : {}),
+    },
+  };
+}

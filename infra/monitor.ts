@@ -1,0 +1,336 @@
+import { type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { type IMetric, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC_NAMESPACE, METRICS, SERVICE_NAME } from '../functions/slack-notifier/metrics.js';
+import { PARTITION_KEY, SORT_KEY, STATUS_INDEX, TTL_ATTRIBUTE } from '../shared/findings/table-schema.js';
+import type { Severity } from '../shared/rules/rule.js';
+import { alertOnAny } from './alarm.js';
+import { channelFilter } from './channel-filter.js';
+import {
+  BASELINE_FILE,
+  CONFIG_FILE,
+  type ConfigOverrides,
+  checkedBaseline,
+  deployedConfig,
+  stageFiles,
+  TASK_ROOT,
+} from './deployed-files.js';
+import { type FunctionName, MonitorFunction, type MonitorFunctionProps } from './monitor-function.js';
+import { kebab, pascal } from './names.js';
+import { API_CALL, watchedEvents, watchRule } from './watched-events.js';
+
+export interface TrustwatchSchedules {
+  /** The whole-account audit against the baseline. @default every hour */
+  readonly audit?: ScheduleExpression;
+  /** The CloudTrail LookupEvents scan of every watched region. @default every 5 minutes */
+  readonly activityScan?: ScheduleExpression;
+  /** The digest of the findings below every channel's minimum. @default daily at 08:00 UTC */
+  readonly dailyDigest?: ScheduleExpression;
+}
+
+export interface TrustwatchMonitorProps {
+  /** Addresses that get alerts by email; each must confirm the subscription AWS mails it. @default none */
+  readonly alertEmails?: string[];
+  /**
+   * Name of the Secrets Manager secret that holds the Slack incoming-webhook URL (the plain URL, or
+   * JSON with a `url` field). @default no Slack notifier
+   */
+  readonly slackWebhookSecretName?: string;
+  /**
+   * Regions whose CloudTrail is watched for GitHub assumptions and tampering; IAM changes are read in
+   * us-east-1 whatever this says. Events of other regions reach this stack through a
+   * `TrustwatchEventForwarder` in each of them. @default the stack's region
+   */
+  readonly watchedRegions?: string[];
+  /** When the scheduled functions run. @default see TrustwatchSchedules */
+  readonly schedules?: TrustwatchSchedules;
+  /** A `trustwatch.config.json` to deploy. @default every field at its default */
+  readonly configFile?: string;
+  /**
+   * Config fields set over the config file: thresholds (`maxKeyAgeDays`, `maxUnusedDays`, …),
+   * `allowedOwners`, the minimum severity per channel (`alerts: { email, slack }`). @default none
+   */
+  readonly config?: ConfigOverrides;
+  /** The reviewed `baseline.json` to deploy. @default none: drift rules stay silent until one is deployed */
+  readonly baselineFile?: string;
+  /** Name prefix of the monitor's resources; the tamper watch recognises them by it. @default 'trustwatch' */
+  readonly prefix?: string;
+  /** How long the functions' logs are kept. @default one year */
+  readonly logRetention?: RetentionDays;
+  /** What happens to the state table and the alert key when the stack is deleted. @default RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const DEFAULT_SCHEDULES: Required<TrustwatchSchedules> = {
+  audit: ScheduleExpression.rate(Duration.hours(1)),
+  activityScan: ScheduleExpression.rate(Duration.minutes(5)),
+  dailyDigest: ScheduleExpression.cron({ minute: '0', hour: '8' }),
+};
+
+type FunctionSpec = Pick<MonitorFunctionProps, 'description' | 'memorySize' | 'timeout' | 'access'> & {
+  environment?: Record<string, string>;
+};
+
+/**
+ * trustwatch in one account: the functions, their state table, the alert topic with its email and
+ * Slack channels, the EventBridge rules and schedules that drive them, and alarms on all of it.
+ */
+export class TrustwatchMonitor extends Construct {
+  /** The bus the forwarders of other regions send their events to. */
+  static eventBusName(prefix = 'trustwatch'): string {
+    return `${prefix}-events`;
+  }
+
+  readonly table: TableV2;
+  readonly topic: Topic;
+  readonly eventBus: EventBus;
+  /** Events and invocations that failed every retry. */
+  readonly failures: Queue;
+  readonly functions: Partial<Record<FunctionName, MonitorFunction>> = {};
+  readonly prefix: string;
+  readonly #common: Omit<MonitorFunctionProps, 'name' | 'functionName' | keyof FunctionSpec | 'environment'>;
+  readonly #settings: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: TrustwatchMonitorProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region))
+      throw new Error(
+        'TrustwatchMonitor needs a stack with an explicit region: set env: { region } on its stack',
+      );
+    this.prefix = props.prefix ?? 'trustwatch';
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const schedules = { ...DEFAULT_SCHEDULES, ...props.schedules };
+    const regions = props.watchedRegions ?? [stack.region];
+    const config = deployedConfig(props.configFile, props.config);
+
+    this.table = new TableV2(this, 'State', {
+      tableName: `${this.prefix}-state`,
+      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+      sortKey: { name: SORT_KEY, type: AttributeType.STRING },
+      globalSecondaryIndexes: [
+        {
+          indexName: STATUS_INDEX.name,
+          partitionKey: { name: STATUS_INDEX.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: STATUS_INDEX.sortKey, type: AttributeType.STRING },
+        },
+      ],
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: TableEncryptionV2.awsManagedKey(),
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
+    });
+
+    const topicKey = new Key(this, 'AlertKey', {
+      description: 'trustwatch: encrypts the alert topic',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // Alarms publish to the topic, so CloudWatch must be able to use its key (the grant AWS documents).
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new Topic(this, 'Alerts', {
+      topicName: `${this.prefix}-alerts`,
+      displayName: 'trustwatch',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+
+    this.failures = new Queue(this, 'Failures', {
+      queueName: `${this.prefix}-failures`,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failures).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'this queue is the dead-letter queue of the rules, schedules and functions',
+    });
+    this.alarm(
+      'FailuresWaiting',
+      this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      'events or invocations failed every retry: read the failures queue',
+    );
+
+    const files: Record<string, string> = { [CONFIG_FILE]: `${JSON.stringify(config, null, 2)}\n` };
+    if (props.baselineFile) files[BASELINE_FILE] = checkedBaseline(props.baselineFile);
+    this.#settings = {
+      TRUSTWATCH_TABLE: this.table.tableName,
+      TRUSTWATCH_TOPIC_ARN: this.topic.topicArn,
+      TRUSTWATCH_REGIONS: regions.join(','),
+      TRUSTWATCH_PREFIX: this.prefix,
+      TRUSTWATCH_CONFIG: `${TASK_ROOT}/${CONFIG_FILE}`,
+      ...(props.baselineFile ? { TRUSTWATCH_BASELINE: `${TASK_ROOT}/${BASELINE_FILE}` } : {}),
+    };
+    const slackSecret = props.slackWebhookSecretName
+      ? Secret.fromSecretNameV2(this, 'SlackWebhook', props.slackWebhookSecretName)
+      : undefined;
+    this.#common = {
+      resources: { tableArn: this.table.tableArn, topic: this.topic, topicKey, slackSecret },
+      failures: this.failures,
+      alarmTopic: this.topic,
+      logRetention: props.logRetention ?? RetentionDays.ONE_YEAR,
+      copyFiles: stageFiles(files),
+    };
+
+    const iamEvent = this.monitorFunction('iam-event', {
+      description: 'trustwatch: IAM changes, GitHub assumptions and tampering, as they happen',
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+      access: ['state-table', 'alert-topic', 'iam-resource-reads'],
+    });
+    const activityScan = this.monitorFunction('activity-scan', {
+      description: 'trustwatch: CloudTrail LookupEvents of every watched region',
+      memorySize: 512,
+      // Shorter than the scan interval, so that scans do not pile up behind a slow one.
+      timeout: Duration.minutes(4),
+      access: ['state-table', 'alert-topic', 'iam-resource-reads', 'cloudtrail-reads'],
+    });
+    const audit = this.monitorFunction('audit', {
+      description: 'trustwatch: the whole account against the baseline',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      access: ['state-table', 'alert-topic', 'iam-inventory'],
+    });
+    const digest = this.monitorFunction('daily-digest', {
+      description: 'trustwatch: the daily digest of findings below every alert minimum',
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      access: ['state-table', 'alert-topic'],
+    });
+
+    // This region's events go straight to the function; other regions' come through the bus.
+    for (const watched of watchedEvents(stack.region)) {
+      if (watched.id !== 'IamChanges' && !regions.includes(stack.region)) continue;
+      this.eventRule(watched.id, watched.description, watched.pattern, watched.readOnly, iamEvent);
+    }
+    this.eventBus = new EventBus(this, 'ForwardedEvents', {
+      eventBusName: TrustwatchMonitor.eventBusName(this.prefix),
+    });
+    this.eventRule(
+      'FromOtherRegions',
+      'trustwatch: CloudTrail events forwarded from us-east-1 and the other watched regions',
+      { detailType: [API_CALL] },
+      true,
+      iamEvent,
+      this.eventBus,
+    );
+
+    this.schedule('audit', schedules.audit, audit);
+    this.schedule('activity-scan', schedules.activityScan, activityScan);
+    this.schedule('daily-digest', schedules.dailyDigest, digest);
+
+    for (const email of props.alertEmails ?? [])
+      this.topic.addSubscription(
+        new EmailSubscription(email, {
+          filterPolicy: channelFilter(config.alerts.email as Severity, { alarms: true }),
+        }),
+      );
+    if (slackSecret) {
+      const notifier = this.monitorFunction('slack-notifier', {
+        description: 'trustwatch: posts alerts to Slack',
+        memorySize: 256,
+        // Room for the delivery's retries: four requests of 10 s and 30 s of waiting.
+        timeout: Duration.seconds(90),
+        access: ['slack-secret'],
+        environment: { TRUSTWATCH_SLACK_SECRET: slackSecret.secretName },
+      });
+      this.topic.addSubscription(
+        new LambdaSubscription(notifier, {
+          filterPolicy: channelFilter(config.alerts.slack as Severity, { alarms: false }),
+          deadLetterQueue: this.failures,
+        }),
+      );
+      this.alarm(
+        'SlackDeliveryFailed',
+        new Metric({
+          namespace: METRIC_NAMESPACE,
+          metricName: METRICS.failed,
+          dimensionsMap: { service: SERVICE_NAME },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
+        'an alert could not be posted to Slack',
+      );
+    }
+  }
+
+  private monitorFunction(name: FunctionName, spec: FunctionSpec): IFunction {
+    const { environment, ...rest } = spec;
+    const created = new MonitorFunction(this, pascal(name), {
+      name,
+      ...rest,
+      functionName: `${this.prefix}-${name}`,
+      // The notifier reads no settings: it gets its own small environment.
+      environment: environment ?? this.#settings,
+      ...this.#common,
+      ...(environment ? { copyFiles: undefined } : {}),
+    });
+    this.functions[name] = created;
+    return created.function;
+  }
+
+  private eventRule(
+    id: string,
+    description: string,
+    pattern: EventPattern,
+    readOnly: boolean,
+    target: IFunction,
+    eventBus?: IEventBus,
+  ): void {
+    watchRule(this, id, {
+      ruleName: `${this.prefix}-${kebab(id)}`,
+      description,
+      pattern,
+      readOnly,
+      target: new LambdaFunction(target, { deadLetterQueue: this.failures, retryAttempts: 8 }),
+      ...(eventBus ? { eventBus } : {}),
+    });
+  }
+
+  private schedule(name: FunctionName, schedule: ScheduleExpression, target: IFunction): void {
+    const role = new Role(this, `${pascal(name)}SchedulerRole`, {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: `trustwatch: lets EventBridge Scheduler run ${name}`,
+    });
+    new Schedule(this, `${pascal(name)}Schedule`, {
+      scheduleName: `${this.prefix}-${name}`,
+      description: `trustwatch: runs ${name}`,
+      schedule,
+      target: new LambdaInvoke(target, { role, deadLetterQueue: this.failures, retryAttempts: 2 }),
+    });
+    const functionArn = `<${Stack.of(this).getLogicalId(target.node.defaultChild as CfnElement)}.Arn>`;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${functionArn}:*]`,
+      reason:
+        "CDK's invoke grant covers the function's versions and aliases; the schedule invokes $LATEST only",
+    });
+  }
+
+  private alarm(id: string, metric: IMetric, what: string): void {
+    alertOnAny(this, id, { alarmName: `${this.prefix}-${kebab(id)}`, metric, what, topic: this.topic });
+  }
+}

@@ -1,0 +1,141 @@
+import { Stack } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { STATUS_INDEX } from '../shared/findings/table-schema.js';
+
+/**
+ * What a function's code calls, grouped by the resources it calls them on. Each function's role holds
+ * exactly the groups its code reaches (test/infra/permissions.test.ts checks that against the SDK
+ * commands in each bundle), so no role can do more than its function does.
+ */
+export type Access =
+  /** Findings, event claims, checkpoints and counters in the state table. */
+  | 'state-table'
+  /** Alerts, notices, digests and reports published to the alert topic. */
+  | 'alert-topic'
+  /** One role, user or provider read again after an event touched it. */
+  | 'iam-resource-reads'
+  /** The whole-account inventory of the audit. */
+  | 'iam-inventory'
+  /** LookupEvents and the trail checks of the activity scan. */
+  | 'cloudtrail-reads'
+  /** The Slack webhook URL. */
+  | 'slack-secret'
+  /** Monthly reports written, last month's read back. */
+  | 'report-bucket';
+
+export interface AccessResources {
+  tableArn: string;
+  topic: ITopic;
+  topicKey: IKey;
+  slackSecret?: ISecret;
+  reportBucket?: IBucket;
+}
+
+/** The cdk-nag finding of a wildcard resource, as cdk-nag renders it. */
+const ACCOUNT_ARN = (resource: string, account = '<AWS::AccountId>') =>
+  `Resource::arn:<AWS::Partition>:iam::${account}:${resource}/*`;
+
+/**
+ * Why each wildcard resource of an access group cannot be narrower, keyed by the cdk-nag finding it
+ * raises (the function's role acknowledges exactly these).
+ */
+export const WILDCARD_REASONS: Partial<Record<Access, Record<string, string>>> = {
+  'iam-resource-reads': {
+    [ACCOUNT_ARN('role')]: 'reads whichever role a CloudTrail event names, known only when the event arrives',
+    [ACCOUNT_ARN('user')]: 'reads whichever user a CloudTrail event names, known only when the event arrives',
+    [ACCOUNT_ARN('policy', '*')]:
+      "reads the policies attached to that role, AWS managed ones included (account 'aws')",
+    [ACCOUNT_ARN('oidc-provider')]: 'reads every OIDC provider of the account, whatever its URL',
+    'Resource::*': 'iam:ListOpenIDConnectProviders supports no resource-level permissions',
+  },
+  'iam-inventory': {
+    [ACCOUNT_ARN('oidc-provider')]: 'reads every OIDC provider of the account, whatever its URL',
+    'Resource::*':
+      'iam:ListRoles, iam:ListOpenIDConnectProviders, iam:GetAccountAuthorizationDetails and the credential report support no resource-level permissions',
+  },
+  'cloudtrail-reads': {
+    'Resource::arn:<AWS::Partition>:cloudtrail:*:*:trail/*':
+      "checks every trail that logs the account's events, organization trails (another account's ARN) and other regions' trails included",
+    'Resource::*':
+      'cloudtrail:LookupEvents and cloudtrail:DescribeTrails support no resource-level permissions',
+  },
+};
+
+const allow = (actions: string[], resources: string[]) =>
+  new PolicyStatement({ effect: Effect.ALLOW, actions, resources });
+
+/** The policy statements of one access group, on this stack's resources. */
+export function accessStatements(scope: Construct, access: Access, on: AccessResources): PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const iamArn = (resource: string, account = stack.account) =>
+    stack.formatArn({ service: 'iam', region: '', account, resource, resourceName: '*' });
+  switch (access) {
+    case 'state-table':
+      return [
+        allow(
+          ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+          [on.tableArn, `${on.tableArn}/index/${STATUS_INDEX.name}`],
+        ),
+      ];
+    case 'alert-topic':
+      return [
+        allow(['sns:Publish'], [on.topic.topicArn]),
+        // Publishing to an encrypted topic encrypts the message with the topic's key.
+        allow(['kms:Decrypt', 'kms:GenerateDataKey'], [on.topicKey.keyArn]),
+      ];
+    case 'iam-resource-reads':
+      return [
+        allow(
+          ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
+          [iamArn('role')],
+        ),
+        allow(['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed'], [iamArn('user')]),
+        // Attached policies include AWS managed ones, whose ARNs carry the account "aws".
+        allow(['iam:GetPolicy', 'iam:GetPolicyVersion'], [iamArn('policy', '*')]),
+        allow(['iam:GetOpenIDConnectProvider'], [iamArn('oidc-provider')]),
+        allow(['iam:ListOpenIDConnectProviders'], ['*']),
+      ];
+    case 'iam-inventory':
+      return [
+        allow(
+          [
+            'iam:GenerateCredentialReport',
+            'iam:GetAccountAuthorizationDetails',
+            'iam:GetCredentialReport',
+            'iam:ListOpenIDConnectProviders',
+            'iam:ListRoles',
+          ],
+          ['*'],
+        ),
+        allow(['iam:GetOpenIDConnectProvider'], [iamArn('oidc-provider')]),
+      ];
+    case 'cloudtrail-reads':
+      return [
+        allow(['cloudtrail:DescribeTrails', 'cloudtrail:LookupEvents'], ['*']),
+        // An organization trail's ARN names the management account, and trails live in any region.
+        allow(
+          ['cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus'],
+          [
+            stack.formatArn({
+              service: 'cloudtrail',
+              region: '*',
+              account: '*',
+              resource: 'trail',
+              resourceName: '*',
+            }),
+          ],
+        ),
+      ];
+    case 'slack-secret':
+      if (!on.slackSecret) throw new Error('the slack-secret access needs the Slack webhook secret');
+      return [allow(['secretsmanager:GetSecretValue'], [on.slackSecret.secretArn])];
+    case 'report-bucket':
+      if (!on.reportBucket) throw new Error('the report-bucket access needs the report bucket');
+      return [allow(['s3:GetObject', 's3:PutObject'], [on.reportBucket.arnForObjects('*')])];
+  }
+}

@@ -1,0 +1,369 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { appSettings } from '../../infra/app-context.js';
+import { deployedConfig } from '../../infra/deployed-files.js';
+import { TrustwatchMonitor } from '../../infra/monitor.js';
+import { FULL_CONTEXT, functionActions, synth } from './synth.js';
+
+const { template, forwarders } = synth();
+const forwarder = (region: string) => {
+  const stack = forwarders.find((s) => s.region === region);
+  if (!stack) throw new Error(`no forwarder in ${region}`);
+  return Template.fromStack(stack);
+};
+
+const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+const PUBLISH_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish'];
+const PLUMBING = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:SendMessage',
+];
+const RESOURCE_READS = [
+  'iam:GetAccessKeyLastUsed',
+  'iam:GetOpenIDConnectProvider',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:GetUser',
+  'iam:ListAccessKeys',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListOpenIDConnectProviders',
+  'iam:ListRolePolicies',
+];
+const sorted = (...lists: string[][]) => lists.flat().sort();
+
+describe('the monitor stack', () => {
+  it('keeps state in an on-demand, encrypted, recoverable table whose old items expire', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'trustwatch-state',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+  });
+
+  it('alerts through a topic encrypted with a rotated key that refuses publishing without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'trustwatch-alerts',
+      DisplayName: 'trustwatch',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('filters each channel by its minimum severity; email also gets the alarms', () => {
+    for (const email of FULL_CONTEXT.alertEmails.split(','))
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: email,
+        FilterPolicy: { severity: ['critical', 'high', 'digest', { exists: false }] },
+      });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      FilterPolicy: { severity: ['critical', 'high', 'medium', 'digest'] },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+    });
+  });
+
+  it('sends this region’s assumptions and tampering, and the forwarded events, to the event function', () => {
+    const target = [
+      Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IamEventFunction'), 'Arn'] } }),
+    ];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'trustwatch-web-identity-assumptions',
+      State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      EventPattern: { source: ['aws.sts'], detail: { eventName: ['AssumeRoleWithWebIdentity'] } },
+      Targets: target,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'trustwatch-monitor-tampering',
+      State: 'ENABLED',
+      EventPattern: { detail: { eventName: Match.arrayWith(['StopLogging', 'DeleteRule', 'DeleteTable']) } },
+      Targets: target,
+    });
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: TrustwatchMonitor.eventBusName() });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'trustwatch-from-other-regions',
+      EventBusName: Match.anyValue(),
+      State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      Targets: target,
+    });
+    // IAM's events arrive in us-east-1 only: the monitor in eu-west-1 gets them through its bus.
+    template.resourcePropertiesCountIs('AWS::Events::Rule', { Name: 'trustwatch-iam-changes' }, 0);
+  });
+
+  it('forwards IAM changes from us-east-1 and everything watched from us-west-2 to the monitor bus', () => {
+    expect(forwarders.map((s) => s.region).sort()).toEqual(['us-east-1', 'us-west-2']);
+    const toBus = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':events:eu-west-1:',
+          { Ref: 'AWS::AccountId' },
+          ':event-bus/trustwatch-events',
+        ],
+      ],
+    };
+    const east = forwarder('us-east-1');
+    east.resourceCountIs('AWS::Events::Rule', 1);
+    east.hasResourceProperties('AWS::Events::Rule', {
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.iam'],
+        detail: { eventName: Match.arrayWith(['UpdateAssumeRolePolicy', 'CreateAccessKey']) },
+      },
+      Targets: [
+        Match.objectLike({ Arn: toBus, DeadLetterConfig: Match.anyValue(), RoleArn: Match.anyValue() }),
+      ],
+    });
+    east.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: toBus }] },
+    });
+    const west = forwarder('us-west-2');
+    west.resourceCountIs('AWS::Events::Rule', 2);
+    west.hasResourceProperties('AWS::Events::Rule', {
+      State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      EventPattern: { source: ['aws.sts'] },
+      Targets: [Match.objectLike({ Arn: toBus })],
+    });
+  });
+
+  it('runs the audit hourly, the scan every 5 minutes and the digest daily, failures to the queue', () => {
+    for (const [name, expression] of [
+      ['trustwatch-audit', 'rate(1 hour)'],
+      ['trustwatch-activity-scan', 'rate(5 minutes)'],
+      ['trustwatch-daily-digest', 'cron(0 8 * * ? *)'],
+    ])
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: name,
+        ScheduleExpression: expression,
+        Target: Match.objectLike({
+          DeadLetterConfig: Match.anyValue(),
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+        }),
+      });
+  });
+
+  it('runs every function on arm64 Node.js 22 with its settings, logs kept a year, failures kept', () => {
+    for (const name of ['iam-event', 'activity-scan', 'audit', 'daily-digest'])
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `trustwatch-${name}`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Environment: {
+          Variables: {
+            TRUSTWATCH_TABLE: Match.anyValue(),
+            TRUSTWATCH_TOPIC_ARN: Match.anyValue(),
+            TRUSTWATCH_REGIONS: 'eu-west-1,us-west-2',
+            TRUSTWATCH_PREFIX: 'trustwatch',
+            TRUSTWATCH_CONFIG: '/var/task/trustwatch.config.json',
+            TRUSTWATCH_BASELINE: '/var/task/baseline.json',
+          },
+        },
+      });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'trustwatch-slack-notifier',
+      Timeout: 90,
+      Environment: { Variables: { TRUSTWATCH_SLACK_SECRET: 'trustwatch/slack-webhook' } },
+    });
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 5);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::EventInvokeConfig',
+      { DestinationConfig: { OnFailure: { Destination: Match.anyValue() } }, MaximumRetryAttempts: 2 },
+      5,
+    );
+  });
+
+  it('gives each function exactly the actions its code calls', () => {
+    expect(functionActions(template)).toEqual({
+      'trustwatch-iam-event': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, RESOURCE_READS, PLUMBING),
+      'trustwatch-activity-scan': sorted(
+        TABLE_ACTIONS,
+        PUBLISH_ACTIONS,
+        RESOURCE_READS,
+        [
+          'cloudtrail:DescribeTrails',
+          'cloudtrail:GetEventSelectors',
+          'cloudtrail:GetTrailStatus',
+          'cloudtrail:LookupEvents',
+        ],
+        PLUMBING,
+      ),
+      'trustwatch-audit': sorted(
+        TABLE_ACTIONS,
+        PUBLISH_ACTIONS,
+        [
+          'iam:GenerateCredentialReport',
+          'iam:GetAccountAuthorizationDetails',
+          'iam:GetCredentialReport',
+          'iam:GetOpenIDConnectProvider',
+          'iam:ListOpenIDConnectProviders',
+          'iam:ListRoles',
+        ],
+        PLUMBING,
+      ),
+      'trustwatch-daily-digest': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, PLUMBING),
+      'trustwatch-slack-notifier': sorted(['secretsmanager:GetSecretValue'], PLUMBING),
+    });
+  });
+
+  it('scopes what can be scoped: the table and its index, the topic, the secret, this account’s roles', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (
+          p as {
+            Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } };
+          }
+        ).Properties.PolicyDocument.Statement,
+    );
+    const resourceOf = (action: string) =>
+      statements.filter((s) => [s.Action].flat().includes(action)).map((s) => JSON.stringify(s.Resource));
+    for (const resource of resourceOf('dynamodb:Query'))
+      expect(resource).toMatch(/MonitorState.*index\/byStatus/);
+    for (const resource of resourceOf('sns:Publish')) expect(resource).toMatch(/MonitorAlerts/);
+    for (const resource of resourceOf('secretsmanager:GetSecretValue'))
+      expect(resource).toContain('secret:trustwatch/slack-webhook');
+    for (const resource of resourceOf('iam:GetRole')) expect(resource).toContain(':role/*');
+    expect(
+      statements.every((s) => ![s.Action].flat().some((a) => a.endsWith('*') && !a.startsWith('kms:'))),
+    ).toBe(true);
+  });
+
+  it('alarms on errors, throttles, waiting failures and Slack deliveries, through the alert topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: { AlarmName: string; AlarmActions: unknown[] };
+    }[];
+    expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
+      [
+        ...['iam-event', 'activity-scan', 'audit', 'daily-digest', 'slack-notifier'].flatMap((f) => [
+          `trustwatch-${f}-errors`,
+          `trustwatch-${f}-throttles`,
+        ]),
+        'trustwatch-failures-waiting',
+        'trustwatch-slack-delivery-failed',
+      ].sort(),
+    );
+    for (const alarm of alarms)
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitorAlerts/) }]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'trustwatch',
+      MetricName: 'SlackDeliveryFailed',
+      Dimensions: [{ Name: 'service', Value: 'trustwatch-slack-notifier' }],
+    });
+  });
+});
+
+describe('a monitor in us-east-1 with nothing configured', () => {
+  const minimal = synth({ region: 'us-east-1' });
+
+  it('reads IAM changes directly and needs no forwarder', () => {
+    expect(minimal.forwarders).toEqual([]);
+    minimal.template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'trustwatch-iam-changes',
+      State: 'ENABLED',
+      EventPattern: { source: ['aws.iam'] },
+    });
+  });
+
+  it('has no subscriptions and no Slack notifier, and runs without a baseline', () => {
+    minimal.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    expect(Object.keys(functionActions(minimal.template)).sort()).toEqual([
+      'trustwatch-activity-scan',
+      'trustwatch-audit',
+      'trustwatch-daily-digest',
+      'trustwatch-iam-event',
+    ]);
+    minimal.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'trustwatch-audit',
+      Environment: { Variables: Match.objectLike({ TRUSTWATCH_BASELINE: Match.absent() }) },
+    });
+  });
+});
+
+describe('configuration', () => {
+  it('rejects context values that are wrong, naming each', () => {
+    expect(() => appSettings({ region: 'Ireland' })).toThrow(/region: .*AWS region/);
+    expect(() => appSettings({ alertEmails: 'security@example.com,not-an-address' })).toThrow(
+      /alertEmails\.1/,
+    );
+    expect(() => appSettings({ emailMinimum: 'urgent' })).toThrow(/emailMinimum/);
+    expect(() => appSettings({ maxKeyAgeDays: '-3' })).toThrow(/maxKeyAgeDays/);
+  });
+
+  it('reads lists from -c strings and from cdk.json arrays alike', () => {
+    const fromCli = appSettings({
+      region: 'eu-west-1',
+      watchedRegions: 'eu-west-1, us-west-2',
+      maxKeyAgeDays: '60',
+    });
+    const fromJson = appSettings({
+      region: 'eu-west-1',
+      watchedRegions: ['eu-west-1', 'us-west-2'],
+      maxKeyAgeDays: 60,
+    });
+    expect(fromCli).toEqual(fromJson);
+    expect(fromCli.monitor.watchedRegions).toEqual(['eu-west-1', 'us-west-2']);
+    expect(fromCli.monitor.config).toEqual({ maxKeyAgeDays: 60 });
+  });
+
+  it('lays the construct’s settings over the config file, one level deep', () => {
+    const config = deployedConfig(FULL_CONTEXT.configFile, {
+      maxKeyAgeDays: 30,
+      alerts: { slack: 'high' },
+      ciUsers: { namePatterns: ['^deploy-'] },
+    });
+    expect(config.maxKeyAgeDays).toBe(30);
+    expect(config.allowedOwners).toEqual(['acme-corp']);
+    expect(config.alerts).toEqual({ email: 'high', slack: 'high' });
+    expect(config.ciUsers).toMatchObject({ pathPrefix: '/ci/', namePatterns: ['^deploy-'] });
+  });
+
+  it('fails synthesis on a baseline or config that would fail every invocation, naming the file', () => {
+    expect(() =>
+      synth({ region: 'us-east-1', baselineFile: 'examples/sample-account/trustwatch.config.json' }),
+    ).toThrow(/examples\/sample-account\/trustwatch\.config\.json: /);
+    expect(() => synth({ region: 'us-east-1', configFile: 'no/such/config.json' })).toThrow(
+      /no\/such\/config\.json: cannot be read/,
+    );
+    expect(() => deployedConfig(undefined, { maxKeyAgeDays: 0 })).toThrow(/maxKeyAgeDays/);
+  });
+});
