@@ -1,13 +1,20 @@
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IAlarmAction,
+  type IMetric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 
-/** An alarm that fires on the first occurrence within a period and alerts through the alert topic. */
+/**
+ * An alarm that fires on the first occurrence within a period. Its action is the alarm relay, which
+ * alerts through the topic (see functions/alarm-relay): on ALARM and again on OK, to resolve.
+ */
 export function alertOnAny(
   scope: Construct,
   id: string,
-  props: { alarmName: string; metric: IMetric; what: string; topic: ITopic },
+  props: { alarmName: string; metric: IMetric; what: string; action: IAlarmAction },
 ): Alarm {
   const alarm = new Alarm(scope, id, {
     alarmName: props.alarmName,
@@ -19,6 +26,7 @@ export function alertOnAny(
     treatMissingData: TreatMissingData.NOT_BREACHING,
     alarmDescription: `trustwatch: ${props.what}`,
   });
-  alarm.addAlarmAction(new SnsAction(props.topic));
+  alarm.addAlarmAction(props.action);
+  alarm.addOkAction(props.action);
   return alarm;
 }

@@ -6,19 +6,10 @@ const SUMMARIES = ['digest'];
 
 /**
  * The filter policy of a channel: alerts and notices at or above its minimum severity, and the
- * summaries. Email also takes messages with no severity at all: CloudWatch alarms, which publish
- * their own JSON without attributes (Slack cannot read those, so its filter leaves them out).
+ * summaries. A message without attributes never matches it (SNS: "an empty set of attributes causes
+ * the filter not to match"), which is why alarms reach the topic through the alarm relay.
  */
-export function channelFilter(
-  minimum: Severity,
-  options: { alarms: boolean },
-): Record<string, SubscriptionFilter> {
+export function channelFilter(minimum: Severity): Record<string, SubscriptionFilter> {
   const severities = SEVERITIES.filter((s) => severityRank(s) >= severityRank(minimum));
-  return {
-    severity: new SubscriptionFilter([
-      ...severities,
-      ...SUMMARIES,
-      ...(options.alarms ? [{ exists: false }] : []),
-    ]),
-  };
+  return { severity: new SubscriptionFilter([...severities, ...SUMMARIES]) };
 }

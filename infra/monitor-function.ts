@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alertOnAny } from './alarm.js';
@@ -13,6 +13,7 @@ import { type Access, type AccessResources, accessStatements, WILDCARD_REASONS }
 
 /** The functions under functions/, by folder name. */
 export type FunctionName =
+  | 'alarm-relay'
   | 'iam-event'
   | 'activity-scan'
   | 'audit'
@@ -35,8 +36,11 @@ export interface MonitorFunctionProps {
   resources: AccessResources;
   /** Where an invocation that failed every retry goes. */
   failures: IQueue;
-  /** Where the error and throttle alarms alert. */
-  alarmTopic: ITopic;
+  /**
+   * What the error and throttle alarms invoke: the alarm relay. The relay's own alarms invoke itself
+   * (if it cannot run, its invocations wait in the failures queue).
+   */
+  alarmAction?: IAlarmAction;
   logRetention: RetentionDays;
   /** Shell commands that copy extra files (config, baseline) next to the bundle. */
   copyFiles?: (outputDir: string) => string[];
@@ -124,7 +128,7 @@ export class MonitorFunction extends Construct {
         alarmName: `${props.functionName}-${alarmId.toLowerCase()}`,
         metric,
         what: `${props.name} ${what}`,
-        topic: props.alarmTopic,
+        action: props.alarmAction ?? { bind: () => ({ alarmActionArn: this.function.functionArn }) },
       });
   }
 }

@@ -1,12 +1,13 @@
-import { type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { type IMetric, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -70,7 +71,9 @@ export interface TrustwatchMonitorProps {
   readonly prefix?: string;
   /** How long the functions' logs are kept. @default one year */
   readonly logRetention?: RetentionDays;
-  /** What happens to the state table and the alert key when the stack is deleted. @default RETAIN */
+  /** How long monthly reports are kept. @default three years */
+  readonly reportRetention?: Duration;
+  /** What happens to the state table, the report bucket and the alert key when the stack is deleted. @default RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -97,6 +100,8 @@ export class TrustwatchMonitor extends Construct {
   readonly table: TableV2;
   readonly topic: Topic;
   readonly eventBus: EventBus;
+  /** Where the monthly reports go, under `ACCOUNT/YYYY-MM/`. */
+  readonly reportBucket: Bucket;
   /** Events and invocations that failed every retry. */
   readonly failures: Queue;
   readonly functions: Partial<Record<FunctionName, MonitorFunction>> = {};
@@ -141,15 +146,6 @@ export class TrustwatchMonitor extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
-    // Alarms publish to the topic, so CloudWatch must be able to use its key (the grant AWS documents).
-    topicKey.addToResourcePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
     this.topic = new Topic(this, 'Alerts', {
       topicName: `${this.prefix}-alerts`,
       displayName: 'trustwatch',
@@ -167,11 +163,26 @@ export class TrustwatchMonitor extends Construct {
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: 'this queue is the dead-letter queue of the rules, schedules and functions',
     });
-    this.alarm(
-      'FailuresWaiting',
-      this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      'events or invocations failed every retry: read the failures queue',
-    );
+    this.reportBucket = new Bucket(this, 'Reports', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      lifecycleRules: [
+        { id: 'expire-reports', expiration: props.reportRetention ?? Duration.days(3 * 365 + 1) },
+        // A report overwritten or deleted stays recoverable for a while, not for ever.
+        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
+        { id: 'abort-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+      removalPolicy,
+    });
+    Validations.of(this.reportBucket).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason:
+        'the bucket holds only the monthly reports trustwatch writes; reads of it are in CloudTrail (S3 data events) where the account records them, and a log bucket would need its own',
+    });
 
     const files: Record<string, string> = { [CONFIG_FILE]: `${JSON.stringify(config, null, 2)}\n` };
     if (props.baselineFile) files[BASELINE_FILE] = checkedBaseline(props.baselineFile);
@@ -189,10 +200,34 @@ export class TrustwatchMonitor extends Construct {
     this.#common = {
       resources: { tableArn: this.table.tableArn, topic: this.topic, topicKey, slackSecret },
       failures: this.failures,
-      alarmTopic: this.topic,
       logRetention: props.logRetention ?? RetentionDays.ONE_YEAR,
       copyFiles: stageFiles(files),
     };
+
+    // First, so that every other alarm can invoke it.
+    const relay = this.monitorFunction('alarm-relay', {
+      description: "trustwatch: turns the monitor's own alarms into alerts",
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      access: ['state-table', 'alert-topic'],
+    });
+    // One permission for all the monitor's alarms, by name, rather than one per alarm.
+    relay.addPermission('InvokedByAlarms', {
+      principal: new ServicePrincipal('lambda.alarms.cloudwatch.amazonaws.com'),
+      sourceAccount: stack.account,
+      sourceArn: stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: `${this.prefix}-*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    });
+    this.#common.alarmAction = { bind: () => ({ alarmActionArn: relay.functionArn }) };
+    this.alarm(
+      'FailuresWaiting',
+      this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      'events or invocations failed every retry: read the failures queue',
+    );
 
     const iamEvent = this.monitorFunction('iam-event', {
       description: 'trustwatch: IAM changes, GitHub assumptions and tampering, as they happen',
@@ -244,7 +279,7 @@ export class TrustwatchMonitor extends Construct {
     for (const email of props.alertEmails ?? [])
       this.topic.addSubscription(
         new EmailSubscription(email, {
-          filterPolicy: channelFilter(config.alerts.email as Severity, { alarms: true }),
+          filterPolicy: channelFilter(config.alerts.email as Severity),
         }),
       );
     if (slackSecret) {
@@ -258,7 +293,7 @@ export class TrustwatchMonitor extends Construct {
       });
       this.topic.addSubscription(
         new LambdaSubscription(notifier, {
-          filterPolicy: channelFilter(config.alerts.slack as Severity, { alarms: false }),
+          filterPolicy: channelFilter(config.alerts.slack as Severity),
           deadLetterQueue: this.failures,
         }),
       );
@@ -331,6 +366,8 @@ export class TrustwatchMonitor extends Construct {
   }
 
   private alarm(id: string, metric: IMetric, what: string): void {
-    alertOnAny(this, id, { alarmName: `${this.prefix}-${kebab(id)}`, metric, what, topic: this.topic });
+    const action = this.#common.alarmAction;
+    if (!action) throw new Error('the alarm relay is created before any alarm');
+    alertOnAny(this, id, { alarmName: `${this.prefix}-${kebab(id)}`, metric, what, action });
   }
 }

@@ -73,7 +73,7 @@ describe('npx cdk synth, offline, without credentials', () => {
       Resources: Record<string, FunctionResource>;
     };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions.length).toBe(5);
+    expect(functions.length).toBe(6);
     for (const fn of functions) {
       const asset = join(out, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
       const name = fn.Properties.FunctionName;

@@ -64,17 +64,7 @@ describe('the monitor stack', () => {
       DisplayName: 'trustwatch',
       KmsMasterKeyId: Match.anyValue(),
     });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      EnableKeyRotation: true,
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          }),
-        ]),
-      },
-    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: [
@@ -88,12 +78,45 @@ describe('the monitor stack', () => {
     });
   });
 
-  it('filters each channel by its minimum severity; email also gets the alarms', () => {
+  it('keeps reports in a private, encrypted, versioned bucket that refuses plain HTTP and expires them', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'expire-reports', ExpirationInDays: 1096, Status: 'Enabled' }),
+          Match.objectLike({
+            Id: 'expire-old-versions',
+            NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+          }),
+        ]),
+      },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ]),
+      },
+    });
+  });
+
+  it('filters each channel by its minimum severity', () => {
     for (const email of FULL_CONTEXT.alertEmails.split(','))
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: email,
-        FilterPolicy: { severity: ['critical', 'high', 'digest', { exists: false }] },
+        FilterPolicy: { severity: ['critical', 'high', 'digest'] },
       });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
@@ -184,7 +207,7 @@ describe('the monitor stack', () => {
   });
 
   it('runs every function on arm64 Node.js 22 with its settings, logs kept a year, failures kept', () => {
-    for (const name of ['iam-event', 'activity-scan', 'audit', 'daily-digest'])
+    for (const name of ['alarm-relay', 'iam-event', 'activity-scan', 'audit', 'daily-digest'])
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `trustwatch-${name}`,
         Runtime: 'nodejs22.x',
@@ -205,16 +228,17 @@ describe('the monitor stack', () => {
       Timeout: 90,
       Environment: { Variables: { TRUSTWATCH_SLACK_SECRET: 'trustwatch/slack-webhook' } },
     });
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 5);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 6);
     template.resourcePropertiesCountIs(
       'AWS::Lambda::EventInvokeConfig',
       { DestinationConfig: { OnFailure: { Destination: Match.anyValue() } }, MaximumRetryAttempts: 2 },
-      5,
+      6,
     );
   });
 
   it('gives each function exactly the actions its code calls', () => {
     expect(functionActions(template)).toEqual({
+      'trustwatch-alarm-relay': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, PLUMBING),
       'trustwatch-iam-event': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, RESOURCE_READS, PLUMBING),
       'trustwatch-activity-scan': sorted(
         TABLE_ACTIONS,
@@ -268,22 +292,25 @@ describe('the monitor stack', () => {
     ).toBe(true);
   });
 
-  it('alarms on errors, throttles, waiting failures and Slack deliveries, through the alert topic', () => {
+  it('alarms on errors, throttles, waiting failures and Slack deliveries, through the alarm relay', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as {
-      Properties: { AlarmName: string; AlarmActions: unknown[] };
+      Properties: { AlarmName: string; AlarmActions: unknown[]; OKActions: unknown[] };
     }[];
     expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
       [
-        ...['iam-event', 'activity-scan', 'audit', 'daily-digest', 'slack-notifier'].flatMap((f) => [
-          `trustwatch-${f}-errors`,
-          `trustwatch-${f}-throttles`,
-        ]),
+        ...['alarm-relay', 'iam-event', 'activity-scan', 'audit', 'daily-digest', 'slack-notifier'].flatMap(
+          (f) => [`trustwatch-${f}-errors`, `trustwatch-${f}-throttles`],
+        ),
         'trustwatch-failures-waiting',
         'trustwatch-slack-delivery-failed',
       ].sort(),
     );
-    for (const alarm of alarms)
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitorAlerts/) }]);
+    // Every alarm invokes the relay when it fires and when it clears.
+    const relay = { 'Fn::GetAtt': [expect.stringMatching(/^MonitorAlarmRelayFunction/), 'Arn'] };
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([relay]);
+      expect(alarm.Properties.OKActions).toEqual([relay]);
+    }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'trustwatch',
       MetricName: 'SlackDeliveryFailed',
@@ -308,6 +335,7 @@ describe('a monitor in us-east-1 with nothing configured', () => {
     minimal.template.resourceCountIs('AWS::SNS::Subscription', 0);
     expect(Object.keys(functionActions(minimal.template)).sort()).toEqual([
       'trustwatch-activity-scan',
+      'trustwatch-alarm-relay',
       'trustwatch-audit',
       'trustwatch-daily-digest',
       'trustwatch-iam-event',

@@ -55,10 +55,22 @@ export const tampered: RuleMeta = {
   references: [],
 };
 
+export const unhealthy: RuleMeta = {
+  id: 'monitor.unhealthy',
+  severity: 'high',
+  title: 'trustwatch itself is failing',
+  rationale:
+    'A trustwatch function keeps failing or is throttled, events wait in its failures queue, or Slack refuses its messages: until that is fixed some changes are not evaluated or some alerts do not arrive.',
+  remediation:
+    "Read the alarm's function logs (CloudWatch Logs, log group of the function named in the alarm) and the failures queue; fix the cause, then redrive the queue's messages.",
+  references: [],
+};
+
 export const ACTIVITY_RULES: RuleMeta[] = [
   novelSubject,
   assumeDenied,
   staticKeyFromActions,
   trailNotLogging,
   tampered,
+  unhealthy,
 ];
