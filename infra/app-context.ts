@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { TOPIC_ARN } from '../shared/notify/sns.js';
 import { SEVERITIES } from '../shared/rules/rule.js';
 import { readWithSchema } from '../shared/schema-file.js';
 import type { ConfigOverrides } from './deployed-files.js';
@@ -25,6 +26,21 @@ export const AppContextSchema = z.object({
   slackMinimum: severity.optional(),
   maxKeyAgeDays: days.optional(),
   maxUnusedDays: days.optional(),
+  centralTopicArn: z.string().regex(TOPIC_ARN, 'an SNS topic ARN').optional(),
+  centralTopicKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:/, 'a KMS key ARN')
+    .optional(),
+  /** Adds the TrustwatchCentral stack (the organization's topic) for this organization. */
+  centralOrganizationId: z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, 'an AWS Organizations id (o-…)')
+    .optional(),
+  /** Where the monitor's function code is published for StackSets, instead of the CDK bootstrap bucket. */
+  assetBucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
+    .optional(),
   prefix: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes')
@@ -34,6 +50,10 @@ export const AppContextSchema = z.object({
 export interface AppSettings {
   /** The monitor's region. */
   region: string;
+  /** The organization of the central topic stack, when it is part of the app. */
+  centralOrganizationId?: string;
+  /** An S3 bucket, in the monitor's region, that holds the function code for StackSets. */
+  assetBucket?: string;
   monitor: TrustwatchMonitorProps & { watchedRegions: string[] };
 }
 
@@ -58,6 +78,8 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
   };
   return {
     region: home,
+    ...(c.centralOrganizationId ? { centralOrganizationId: c.centralOrganizationId } : {}),
+    ...(c.assetBucket ? { assetBucket: c.assetBucket } : {}),
     monitor: {
       watchedRegions: c.watchedRegions ?? [home],
       config,
@@ -66,6 +88,8 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
       ...(c.baselineFile ? { baselineFile: c.baselineFile } : {}),
       ...(c.configFile ? { configFile: c.configFile } : {}),
       ...(c.prefix ? { prefix: c.prefix } : {}),
+      ...(c.centralTopicArn ? { centralTopicArn: c.centralTopicArn } : {}),
+      ...(c.centralTopicKeyArn ? { centralTopicKeyArn: c.centralTopicKeyArn } : {}),
     },
   };
 }

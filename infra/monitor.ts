@@ -71,6 +71,14 @@ export interface TrustwatchMonitorProps {
   readonly prefix?: string;
   /** How long the functions' logs are kept. @default one year */
   readonly logRetention?: RetentionDays;
+  /**
+   * An SNS topic of the organization (often in a security account) that gets every alert too, so that
+   * all accounts' alerts fan in to one place; its policy must let this account publish
+   * (`TrustwatchCentralTopic` does so for the whole organization). @default none
+   */
+  readonly centralTopicArn?: string;
+  /** The customer managed KMS key of the central topic, when it has one. @default none */
+  readonly centralTopicKeyArn?: string;
   /** How long monthly reports are kept. @default three years */
   readonly reportRetention?: Duration;
   /** What happens to the state table, the report bucket and the alert key when the stack is deleted. @default RETAIN */
@@ -189,6 +197,7 @@ export class TrustwatchMonitor extends Construct {
     this.#settings = {
       TRUSTWATCH_TABLE: this.table.tableName,
       TRUSTWATCH_TOPIC_ARN: this.topic.topicArn,
+      ...(props.centralTopicArn ? { TRUSTWATCH_CENTRAL_TOPIC_ARN: props.centralTopicArn } : {}),
       TRUSTWATCH_REGIONS: regions.join(','),
       TRUSTWATCH_PREFIX: this.prefix,
       TRUSTWATCH_CONFIG: `${TASK_ROOT}/${CONFIG_FILE}`,
@@ -198,7 +207,14 @@ export class TrustwatchMonitor extends Construct {
       ? Secret.fromSecretNameV2(this, 'SlackWebhook', props.slackWebhookSecretName)
       : undefined;
     this.#common = {
-      resources: { tableArn: this.table.tableArn, topic: this.topic, topicKey, slackSecret },
+      resources: {
+        tableArn: this.table.tableArn,
+        topic: this.topic,
+        topicKey,
+        slackSecret,
+        centralTopicArn: props.centralTopicArn,
+        centralTopicKeyArn: props.centralTopicKeyArn,
+      },
       failures: this.failures,
       logRetention: props.logRetention ?? RetentionDays.ONE_YEAR,
       copyFiles: stageFiles(files),

@@ -32,6 +32,9 @@ export interface AccessResources {
   tableArn: string;
   topic: ITopic;
   topicKey: IKey;
+  /** The organization's central topic, and its key when it has a customer managed one. */
+  centralTopicArn?: string;
+  centralTopicKeyArn?: string;
   slackSecret?: ISecret;
   reportBucket?: IBucket;
 }
@@ -84,9 +87,12 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
       ];
     case 'alert-topic':
       return [
-        allow(['sns:Publish'], [on.topic.topicArn]),
+        allow(['sns:Publish'], [on.topic.topicArn, ...(on.centralTopicArn ? [on.centralTopicArn] : [])]),
         // Publishing to an encrypted topic encrypts the message with the topic's key.
-        allow(['kms:Decrypt', 'kms:GenerateDataKey'], [on.topicKey.keyArn]),
+        allow(
+          ['kms:Decrypt', 'kms:GenerateDataKey'],
+          [on.topicKey.keyArn, ...(on.centralTopicKeyArn ? [on.centralTopicKeyArn] : [])],
+        ),
       ];
     case 'iam-resource-reads':
       return [

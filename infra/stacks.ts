@@ -1,5 +1,7 @@
-import { type App, Stack, type StackProps } from 'aws-cdk-lib';
+import { type App, CliCredentialsStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Severity } from '../shared/rules/rule.js';
 import type { AppSettings } from './app-context.js';
+import { TrustwatchCentralTopic } from './central.js';
 import { TrustwatchEventForwarder } from './forwarder.js';
 import { TrustwatchMonitor } from './monitor.js';
 import { IAM_EVENTS_REGION } from './watched-events.js';
@@ -8,36 +10,65 @@ export interface TrustwatchStacks {
   monitor: Stack;
   /** One per region whose events the monitor needs, other than its own. */
   forwarders: Stack[];
+  /** The organization's topic, when the context names an organization. */
+  central?: Stack;
 }
+
+const DESCRIPTION = 'trustwatch: continuous compliance for CI access into AWS';
 
 /**
  * The monitor's stack in its region, and a forwarder stack in us-east-1 (IAM's events) and in every
- * other watched region. The stacks share no references: the forwarders name the monitor's bus.
+ * other watched region. The stacks share no references: the forwarders name the monitor's bus. With an
+ * asset bucket, the templates name it instead of the CDK bootstrap bucket and need no bootstrap, so
+ * that a StackSet can deploy them to any account (see the README).
  */
 export function trustwatchStacks(app: App, settings: AppSettings, props: StackProps = {}): TrustwatchStacks {
-  const description = 'trustwatch: continuous compliance for CI access into AWS';
-  const monitor = new Stack(app, 'Trustwatch', {
-    ...props,
-    description,
-    env: { ...props.env, region: settings.region },
-  });
+  const stack = (id: string, region: string, description: string) =>
+    new Stack(app, id, {
+      ...props,
+      description,
+      env: { ...props.env, region },
+      // A synthesizer serves one stack: each gets its own.
+      ...(settings.assetBucket
+        ? {
+            synthesizer: new CliCredentialsStackSynthesizer({
+              fileAssetsBucketName: settings.assetBucket,
+              bucketPrefix: 'trustwatch/',
+            }),
+          }
+        : {}),
+    });
+  const monitor = stack('Trustwatch', settings.region, DESCRIPTION);
   new TrustwatchMonitor(monitor, 'Monitor', settings.monitor);
   const watched = settings.monitor.watchedRegions;
   const regions = [...new Set([IAM_EVENTS_REGION, ...watched])].filter((r) => r !== settings.region);
   const forwarders = regions.map((region) => {
-    const stack = new Stack(app, `TrustwatchEvents-${region}`, {
-      ...props,
-      description: `${description} (events of ${region} to ${settings.region})`,
-      env: { ...props.env, region },
-    });
-    new TrustwatchEventForwarder(stack, 'Forwarder', {
+    const forwarder = stack(
+      `TrustwatchEvents-${region}`,
+      region,
+      `${DESCRIPTION} (events of ${region} to ${settings.region})`,
+    );
+    new TrustwatchEventForwarder(forwarder, 'Forwarder', {
       monitorRegion: settings.region,
       watched: watched.includes(region),
       ...(settings.monitor.prefix ? { prefix: settings.monitor.prefix } : {}),
     });
-    // The bus must exist before events are sent to it.
-    stack.addStackDependency(monitor, 'events are sent to the monitor bus');
-    return stack;
+    forwarder.addStackDependency(monitor, 'events are sent to the monitor bus');
+    return forwarder;
   });
-  return { monitor, forwarders };
+  if (!settings.centralOrganizationId) return { monitor, forwarders };
+  const central = stack(
+    'TrustwatchCentral',
+    settings.region,
+    `${DESCRIPTION} (the organization's alert topic)`,
+  );
+  new TrustwatchCentralTopic(central, 'Central', {
+    organizationId: settings.centralOrganizationId,
+    ...(settings.monitor.alertEmails ? { alertEmails: settings.monitor.alertEmails } : {}),
+    ...(settings.monitor.config?.alerts?.email
+      ? { emailMinimum: settings.monitor.config.alerts.email as Severity }
+      : {}),
+    ...(settings.monitor.prefix ? { prefix: settings.monitor.prefix } : {}),
+  });
+  return { monitor, forwarders, central };
 }

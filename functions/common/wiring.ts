@@ -6,10 +6,22 @@ import type { Publish } from '../../shared/notify/lifecycle.js';
 import { publishAlert } from '../../shared/notify/sns.js';
 import { loadSettings, type Settings } from './settings.js';
 
-/** What every deployed function builds once per cold start: settings, the state table, the alert topic. */
+/**
+ * Publishes to the account's alert topic, then to the organization's central topic when there is one.
+ * A failure throws (the caller's retry sends again): a duplicate alert rather than a lost one.
+ */
+export function publisher(topicArns: string[], client: (region: string) => SNSClient): Publish {
+  // A topic takes publishes only in its own region.
+  const targets = topicArns.map((arn) => ({ arn, sns: client(arn.split(':')[3] ?? '') }));
+  return async (message) => {
+    for (const { arn, sns } of targets) await publishAlert(sns, arn, message);
+  };
+}
+
+/** What every deployed function builds once per cold start: settings, the state table, the alert topics. */
 export function coldStart(): { settings: Settings; store: DynamoDbStore; publish: Publish } {
   const settings = loadSettings();
   const store = new DynamoDbStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), settings.table);
-  const sns = new SNSClient({});
-  return { settings, store, publish: (message) => publishAlert(sns, settings.topicArn, message) };
+  const topics = [settings.topicArn, ...(settings.centralTopicArn ? [settings.centralTopicArn] : [])];
+  return { settings, store, publish: publisher(topics, (region) => new SNSClient({ region })) };
 }

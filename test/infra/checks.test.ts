@@ -39,6 +39,15 @@ describe('cdk-nag AwsSolutionsChecks', () => {
   it.each([
     ['every channel, two watched regions', FULL_CONTEXT],
     ['nothing configured', { region: 'us-east-1' }],
+    [
+      'an organization: asset bucket, central topic',
+      {
+        region: 'eu-west-1',
+        assetBucket: 'acme-trustwatch-assets-eu-west-1',
+        centralOrganizationId: 'o-abcdefghij',
+        centralTopicArn: 'arn:aws:sns:eu-west-1:999988887777:trustwatch-organization-alerts',
+      },
+    ],
   ])('finds nothing unacknowledged with %s, and every acknowledgement says why', (_name, context) => {
     const report = nagReport(context);
     expect(report.pluginReports.map((p) => [p.pluginName, p.conclusion])).toEqual([
@@ -63,11 +72,12 @@ describe('cdk-nag AwsSolutionsChecks', () => {
 
 describeWithTool(CFN_LINT, 'cfn-lint', () => {
   it('finds no error in any synthesized template', () => {
-    const { app, outdir } = synth();
+    const { app, outdir } = synth({ ...FULL_CONTEXT, centralOrganizationId: 'o-abcdefghij' });
     app.synth();
     const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
     expect(templates.sort()).toEqual([
       'Trustwatch.template.json',
+      'TrustwatchCentral.template.json',
       'TrustwatchEvents-us-east-1.template.json',
       'TrustwatchEvents-us-west-2.template.json',
     ]);

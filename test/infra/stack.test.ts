@@ -395,3 +395,104 @@ describe('configuration', () => {
     expect(() => deployedConfig(undefined, { maxKeyAgeDays: 0 })).toThrow(/maxKeyAgeDays/);
   });
 });
+
+describe('an organization', () => {
+  const ORG_CONTEXT = {
+    region: 'eu-west-1',
+    alertEmails: 'security@example.com',
+    assetBucket: 'acme-trustwatch-assets-eu-west-1',
+    centralOrganizationId: 'o-abcdefghij',
+    centralTopicArn: 'arn:aws:sns:eu-west-1:999988887777:trustwatch-organization-alerts',
+    centralTopicKeyArn: 'arn:aws:kms:eu-west-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  };
+  const org = synth(ORG_CONTEXT);
+
+  it('names the asset bucket instead of the CDK bootstrap, so a StackSet can deploy the template anywhere', () => {
+    const template = org.template.toJSON() as {
+      Parameters?: Record<string, unknown>;
+      Rules?: Record<string, unknown>;
+    };
+    expect(Object.keys(template.Parameters ?? {})).not.toContain('BootstrapVersion');
+    expect(Object.keys(template.Rules ?? {})).not.toContain('CheckBootstrapVersion');
+    const functions = Object.values(org.template.findResources('AWS::Lambda::Function')) as {
+      Properties: { Code: { S3Bucket: unknown; S3Key: string } };
+    }[];
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(fn.Properties.Code.S3Bucket).toBe('acme-trustwatch-assets-eu-west-1');
+      expect(fn.Properties.Code.S3Key).toMatch(/^trustwatch\/[0-9a-f]{64}\.zip$/);
+    }
+  });
+
+  it('publishes every alert to the central topic too, and may use its key', () => {
+    org.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'trustwatch-audit',
+      Environment: {
+        Variables: Match.objectLike({ TRUSTWATCH_CENTRAL_TOPIC_ARN: ORG_CONTEXT.centralTopicArn }),
+      },
+    });
+    org.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'sns:Publish',
+            Effect: 'Allow',
+            Resource: [Match.anyValue(), ORG_CONTEXT.centralTopicArn],
+          },
+          {
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Effect: 'Allow',
+            Resource: [Match.anyValue(), ORG_CONTEXT.centralTopicKeyArn],
+          },
+        ]),
+      },
+    });
+  });
+
+  it('has a central topic every account of the organization, and only those, may publish to', () => {
+    if (!org.central) throw new Error('no central stack');
+    const central = Template.fromStack(org.central);
+    const inOrganization = { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } };
+    central.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'trustwatch-organization-alerts',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    central.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { AWS: '*' },
+            Condition: inOrganization,
+          }),
+        ]),
+      },
+    });
+    central.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Principal: { AWS: '*' },
+            Condition: inOrganization,
+          }),
+        ]),
+      },
+    });
+    central.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'security@example.com',
+      FilterPolicy: { severity: ['critical', 'high', 'digest'] },
+    });
+  });
+
+  it('refuses an organization id that is not one', () => {
+    expect(() => appSettings({ centralOrganizationId: 'acme' })).toThrow(/centralOrganizationId: .*o-/);
+    expect(() => appSettings({ centralTopicArn: 'trustwatch-organization-alerts' })).toThrow(
+      /centralTopicArn/,
+    );
+  });
+});

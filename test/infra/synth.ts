@@ -23,6 +23,7 @@ export interface Synthesized {
   app: App;
   monitor: Stack;
   forwarders: Stack[];
+  central?: Stack;
   /** The monitor stack's template; asking for it synthesizes the app. */
   readonly template: Template;
   outdir: string;
@@ -38,11 +39,12 @@ export function synth(
     outdir,
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
   });
-  const { monitor, forwarders } = trustwatchStacks(app, appSettings(context));
+  const { monitor, forwarders, central } = trustwatchStacks(app, appSettings(context));
   return {
     app,
     monitor,
     forwarders,
+    ...(central ? { central } : {}),
     outdir,
     // Lazily: a template synthesizes the app, after which plugins added to it would never run.
     get template() {

@@ -7,38 +7,10 @@ import { SNS_MAX_BYTES } from '../../shared/notify/size.js';
 import { publishAlert } from '../../shared/notify/sns.js';
 import { emailSubject } from '../../shared/notify/subject.js';
 import { describeMoto } from '../support/moto-suite.js';
+import { published } from '../support/moto-topics.js';
 import { goldenAlerts } from './sample-alerts.js';
 
 const endpoint = inject('motoEndpoint');
-
-/** What moto recorded for one publish to a topic: `sent_notifications` of its Topic model. */
-interface Published {
-  messageId: string;
-  message: string;
-  subject: string | null;
-  attributes: Record<string, { Type: string; Value: string }>;
-}
-
-/** The publishes moto recorded for the topic, read back through moto's own API. */
-async function published(topicArn: string): Promise<Published[]> {
-  const answer = await fetch(`${endpoint}/moto-api/data.json`);
-  const data = (await answer.json()) as {
-    sns: {
-      Topic: {
-        arn: string;
-        sent_notifications: [string, string, string | null, Published['attributes']][];
-      }[];
-    };
-  };
-  const topic = data.sns.Topic.find((t) => t.arn === topicArn);
-  if (!topic) throw new Error(`moto has no topic ${topicArn}`);
-  return topic.sent_notifications.map(([messageId, message, subject, attributes]) => ({
-    messageId,
-    message,
-    subject,
-    attributes,
-  }));
-}
 
 describeMoto('publishAlert on moto', () => {
   let sns: SNSClient;
