@@ -262,7 +262,7 @@ export class TrustwatchMonitor extends Construct {
       description: 'trustwatch: the whole account against the baseline',
       memorySize: 1024,
       timeout: Duration.minutes(5),
-      access: ['state-table', 'alert-topic', 'iam-inventory'],
+      access: ['state-table', 'alert-topic', 'iam-inventory', 'iam-key-names'],
     });
     const digest = this.monitorFunction('daily-digest', {
       description: 'trustwatch: the daily digest of findings below every alert minimum',

@@ -21,6 +21,8 @@ export type Access =
   | 'iam-resource-reads'
   /** The whole-account inventory of the audit. */
   | 'iam-inventory'
+  /** The ids of the access keys the audit's findings are about. */
+  | 'iam-key-names'
   /** LookupEvents and the trail checks of the activity scan. */
   | 'cloudtrail-reads'
   /** The Slack webhook URL. */
@@ -60,6 +62,9 @@ export const WILDCARD_REASONS: Partial<Record<Access, Record<string, string>>> =
     [ACCOUNT_ARN('oidc-provider')]: 'reads every OIDC provider of the account, whatever its URL',
     'Resource::*':
       'iam:ListRoles, iam:ListOpenIDConnectProviders, iam:GetAccountAuthorizationDetails and the credential report support no resource-level permissions',
+  },
+  'iam-key-names': {
+    [ACCOUNT_ARN('user')]: 'lists the keys of whichever users the audit has key findings about',
   },
   'cloudtrail-reads': {
     'Resource::arn:<AWS::Partition>:cloudtrail:*:*:trail/*':
@@ -120,6 +125,8 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
         ),
         allow(['iam:GetOpenIDConnectProvider'], [iamArn('oidc-provider')]),
       ];
+    case 'iam-key-names':
+      return [allow(['iam:ListAccessKeys'], [iamArn('user')])];
     case 'cloudtrail-reads':
       return [
         allow(['cloudtrail:DescribeTrails', 'cloudtrail:LookupEvents'], ['*']),

@@ -1,15 +1,11 @@
-import { runAudit } from '../../shared/audit/audit.js';
+import { withFindingKeyIds } from '../../shared/audit/key-names.js';
 import type { Baseline } from '../../shared/baseline/baseline.js';
 import type { Config } from '../../shared/config/config.js';
-import { assignKeyIds, nameKeys } from '../../shared/inventory/access-keys.js';
 import { createClients, totalCalls } from '../../shared/inventory/clients.js';
 import { CollectionError, type CollectProgress, collectSnapshot } from '../../shared/inventory/collect.js';
 import type { Snapshot } from '../../shared/inventory/snapshot.js';
 import { UsageError } from '../exit.js';
 import type { AccountOptions } from './audit.js';
-
-/** Key findings name their key: only their users get a ListAccessKeys call. */
-const KEY_RULES = new Set(['keys.not-rotated', 'keys.unused', 'keys.two-active', 'keys.ci-user-static-key']);
 
 /**
  * Reads the live account with the standard AWS credential chain (`--profile`, `--region`,
@@ -27,19 +23,11 @@ export async function liveSnapshot(
   const progress = process.stderr.isTTY ? terminalProgress() : undefined;
   try {
     const { snapshot } = await collectSnapshot(clients, progress ? { onProgress: progress.update } : {});
-    const users = runAudit(snapshot, { config, ...(baseline ? { baseline } : {}) })
-      .findings.filter((f) => KEY_RULES.has(f.ruleId))
-      .map((f) => f.resource.name);
-    progress?.update({ stage: 'naming access keys', done: 0, total: new Set(users).size });
-    const { keys, gaps } = await nameKeys(clients.iam, users);
-    const named: Snapshot = {
-      ...snapshot,
-      users: snapshot.users.map((u) => {
-        const listed = keys.get(u.name);
-        return listed ? assignKeyIds(u, listed) : u;
-      }),
-      gaps: [...snapshot.gaps, ...gaps],
-    };
+    progress?.update({ stage: 'naming access keys', done: 0 });
+    const named = await withFindingKeyIds(clients.iam, snapshot, {
+      config,
+      ...(baseline ? { baseline } : {}),
+    });
     progress?.done();
     if (options.verbose) {
       const calls = clients.calls.counts();

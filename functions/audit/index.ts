@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { withFindingKeyIds } from '../../shared/audit/key-names.js';
 import { createClients } from '../../shared/inventory/clients.js';
 import { collectSnapshot } from '../../shared/inventory/collect.js';
 import { coldStart } from '../common/wiring.js';
@@ -17,6 +18,11 @@ export const handler = middy(
     store,
     logger,
     publish,
-    collect: async () => (await collectSnapshot(clients)).snapshot,
+    // Alerts about keys name the key to rotate: the credential report alone has no key ids.
+    collect: async () =>
+      withFindingKeyIds(clients.iam, (await collectSnapshot(clients)).snapshot, {
+        config: settings.config,
+        ...(settings.baseline ? { baseline: settings.baseline } : {}),
+      }),
   }),
 ).use(injectLambdaContext(logger));

@@ -260,6 +260,7 @@ describe('the monitor stack', () => {
           'iam:GetAccountAuthorizationDetails',
           'iam:GetCredentialReport',
           'iam:GetOpenIDConnectProvider',
+          'iam:ListAccessKeys',
           'iam:ListOpenIDConnectProviders',
           'iam:ListRoles',
         ],
