@@ -18,14 +18,15 @@ export interface LambdaBundling {
 }
 
 /**
- * The SDK's credential providers that a function never reaches: Lambda gives it credentials in its
- * environment, which the default chain tries first, and the SDK loads each of these with a dynamic
- * import() only when the ones before it failed. If one ever is loaded, it comes from the SDK v3 that
- * the nodejs22.x runtime ships (Lambda resolves ES module imports through NODE_PATH since Node 18).
- * The bench loads every bundle with no node_modules in reach, so a static import of one would fail it.
+ * SDK modules a function never loads, which the SDK only reaches through a dynamic import(). If one
+ * ever is loaded, it comes from the SDK v3 that the nodejs22.x runtime ships (Lambda resolves ES
+ * module imports through NODE_PATH since Node 18). The bench loads every bundle with no node_modules
+ * in reach, so a static import of one would fail it.
  */
 const NEVER_LOADED_IN_LAMBDA = [
-  // AWS_PROFILE / config-file chains and the STS, SSO and sign-in clients they build.
+  // Credential providers: Lambda puts credentials in the environment, which the default chain tries
+  // first; these come after it. AWS_PROFILE / config-file chains and the STS, SSO and sign-in
+  // clients they build:
   '@aws-sdk/credential-provider-ini',
   '@aws-sdk/credential-provider-sso',
   '@aws-sdk/credential-provider-process',
@@ -33,9 +34,12 @@ const NEVER_LOADED_IN_LAMBDA = [
   '@aws-sdk/credential-provider-login',
   '@aws-sdk/token-providers',
   '@aws-sdk/nested-clients',
-  // Container and EC2 instance-metadata credentials.
+  // container and EC2 instance-metadata credentials.
   '@aws-sdk/credential-provider-http',
   '@smithy/credential-provider-imds',
+  // Loaded only by operations with an event stream (S3 SelectObjectContent, Kinesis SubscribeToShard…):
+  // none of trustwatch's has one. A function that calls one must take this line out.
+  '@smithy/core/event-streams',
 ];
 
 export const lambdaBundling: LambdaBundling = {
