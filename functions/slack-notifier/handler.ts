@@ -106,7 +106,12 @@ function errorText(error: unknown): string {
 // --- The message ------------------------------------------------------------------------------
 
 const AlertMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('alert'), account: z.string(), finding: FindingSchema }),
+  z.object({
+    kind: z.literal('alert'),
+    account: z.string(),
+    finding: FindingSchema,
+    rule: z.optional(z.object({ rationale: z.string(), references: z.array(z.string()) })),
+  }),
   z.object({
     kind: z.literal('resolved'),
     account: z.string(),
