@@ -1,12 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { machine } from './measure.js';
 import { auditSuites } from './suites/audit.js';
+import { bundleSuites } from './suites/bundles.js';
 import { cliSuites } from './suites/cli.js';
 import { collectorSuites } from './suites/collector.js';
 import { engineSuites } from './suites/engine.js';
 
 // Runs every benchmark suite and writes BENCHMARKS.md. Run on an otherwise idle machine.
-const suites = [...engineSuites(), ...(await collectorSuites()), ...auditSuites(), ...cliSuites()];
+const suites = [
+  ...engineSuites(),
+  ...(await collectorSuites()),
+  ...auditSuites(),
+  ...cliSuites(),
+  ...(await bundleSuites()),
+];
 const out = [
   '# Benchmarks',
   '',

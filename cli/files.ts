@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { FileFormatError, readWithSchema } from '../shared/schema-file.js';
+import type * as z from '../shared/zod.js';
 import { UsageError } from './exit.js';
 
 /** A JSON file validated by its schema; any problem is bad input (exit 2) naming the file and field. */
-export function readJsonFile<T extends z.ZodType>(schema: T, path: string): z.infer<T> {
+export function readJsonFile<T extends z.ZodMiniType>(schema: T, path: string): z.infer<T> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -1,50 +1,44 @@
-import * as z from 'zod';
 import { TOPIC_ARN } from '../shared/notify/sns.js';
 import { SEVERITIES } from '../shared/rules/rule.js';
 import { readWithSchema } from '../shared/schema-file.js';
+import * as z from '../shared/zod.js';
 import type { ConfigOverrides } from './deployed-files.js';
 import type { TrustwatchMonitorProps } from './monitor.js';
 
 /** A list given as `-c key=a,b` on the command line or as a JSON array in cdk.json. */
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s !== ''));
-const days = z.coerce.number().int().positive();
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1');
+const list = z.pipe(
+  z.union([z.string(), z.array(z.string())]),
+  z.transform((v: string | string[]) =>
+    (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s !== ''),
+  ),
+);
+const listOf = <T extends z.ZodMiniType<unknown, string>>(item: T) => z.pipe(list, z.array(item));
+const days = z.coerce.number().check(z.int(), z.positive());
+const pattern = (regex: RegExp, what: string) => z.string().check(z.regex(regex, what));
+const region = pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1');
 const severity = z.enum(SEVERITIES as [string, ...string[]]);
+const name = z.string().check(z.minLength(1));
 
 /** The context values `cdk deploy -c key=value` (or cdk.json's "context") configures the app with. */
 export const AppContextSchema = z.object({
-  region: region.optional(),
-  watchedRegions: list.pipe(z.array(region)).optional(),
-  alertEmails: list.pipe(z.array(z.email())).optional(),
-  slackWebhookSecretName: z.string().min(1).optional(),
-  baselineFile: z.string().min(1).optional(),
-  configFile: z.string().min(1).optional(),
-  allowedOwners: list.optional(),
-  emailMinimum: severity.optional(),
-  slackMinimum: severity.optional(),
-  maxKeyAgeDays: days.optional(),
-  maxUnusedDays: days.optional(),
-  centralTopicArn: z.string().regex(TOPIC_ARN, 'an SNS topic ARN').optional(),
-  centralTopicKeyArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:kms:/, 'a KMS key ARN')
-    .optional(),
+  region: z.optional(region),
+  watchedRegions: z.optional(listOf(region)),
+  alertEmails: z.optional(listOf(z.email())),
+  slackWebhookSecretName: z.optional(name),
+  baselineFile: z.optional(name),
+  configFile: z.optional(name),
+  allowedOwners: z.optional(list),
+  emailMinimum: z.optional(severity),
+  slackMinimum: z.optional(severity),
+  maxKeyAgeDays: z.optional(days),
+  maxUnusedDays: z.optional(days),
+  centralTopicArn: z.optional(pattern(TOPIC_ARN, 'an SNS topic ARN')),
+  centralTopicKeyArn: z.optional(pattern(/^arn:aws[a-z-]*:kms:/, 'a KMS key ARN')),
   /** Adds the TrustwatchCentral stack (the organization's topic) for this organization. */
-  centralOrganizationId: z
-    .string()
-    .regex(/^o-[a-z0-9]{10,32}$/, 'an AWS Organizations id (o-…)')
-    .optional(),
+  centralOrganizationId: z.optional(pattern(/^o-[a-z0-9]{10,32}$/, 'an AWS Organizations id (o-…)')),
   /** Where the monitor's function code is published for StackSets, instead of the CDK bootstrap bucket. */
-  assetBucket: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
-    .optional(),
-  prefix: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes')
-    .optional(),
+  assetBucket: z.optional(pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')),
+  prefix: z.optional(pattern(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes')),
 });
 
 export interface AppSettings {

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as z from 'zod';
 import { BaselineSchema } from '../shared/baseline/baseline.js';
 import { type Config, ConfigSchema } from '../shared/config/config.js';
 import { FileFormatError, readWithSchema } from '../shared/schema-file.js';
+import type * as z from '../shared/zod.js';
 
 /** Config fields a construct prop may set over the config file; nested objects are merged one level deep. */
 export type ConfigOverrides = z.input<typeof ConfigSchema>;

@@ -9,6 +9,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alertOnAny } from './alarm.js';
+import { lambdaBundling } from './bundling.js';
 import { type Access, type AccessResources, accessStatements, WILDCARD_REASONS } from './permissions.js';
 
 /** The functions under functions/, by folder name. */
@@ -94,16 +95,8 @@ export class MonitorFunction extends Construct {
       onFailure: new SqsDestination(props.failures),
       retryAttempts: 2,
       bundling: {
+        ...lambdaBundling,
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // The SDK is bundled: one minified file loads faster than the runtime's many SDK files.
-        externalModules: [],
-        banner:
-          "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
         ...(copyFiles
           ? {
               commandHooks: {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod.js';
 
 export class FileFormatError extends Error {}
 
@@ -6,7 +6,7 @@ export class FileFormatError extends Error {}
  * Validates a parsed JSON file against its schema, naming the file and the first fields that are
  * wrong, so that a person can fix it without reading the schema.
  */
-export function readWithSchema<T extends z.ZodType>(schema: T, value: unknown, file: string): z.infer<T> {
+export function readWithSchema<T extends z.ZodMiniType>(schema: T, value: unknown, file: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues

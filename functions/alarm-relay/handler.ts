@@ -1,22 +1,22 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
 import { makeFinding } from '../../shared/findings/make.js';
 import type { FindingStore } from '../../shared/findings/store.js';
 import { alertNew, type Publish, resolveGone } from '../../shared/notify/lifecycle.js';
 import { unhealthy } from '../../shared/rules/activity/rules.js';
 import { readWithSchema } from '../../shared/schema-file.js';
+import * as z from '../../shared/zod.js';
 
 /** What CloudWatch sends a Lambda alarm action (the fields read here). */
 const AlarmEventSchema = z.object({
   source: z.literal('aws.cloudwatch'),
-  alarmArn: z.string().min(1),
-  accountId: z.string().min(1),
-  region: z.string().min(1),
-  time: z.string().min(1),
+  alarmArn: z.string().check(z.minLength(1)),
+  accountId: z.string().check(z.minLength(1)),
+  region: z.string().check(z.minLength(1)),
+  time: z.string().check(z.minLength(1)),
   alarmData: z.object({
-    alarmName: z.string().min(1),
+    alarmName: z.string().check(z.minLength(1)),
     state: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.string() }),
-    configuration: z.object({ description: z.string().optional() }).optional(),
+    configuration: z.optional(z.object({ description: z.optional(z.string()) })),
   }),
 });
 

@@ -8,7 +8,8 @@ import { alertNew, type Publish, resolveGone } from '../../shared/notify/lifecyc
 import { suppressionExpired } from '../../shared/rules/baseline/suppression-expired.js';
 import { ACCOUNT_RULES, POLICY_RULES } from '../../shared/rules/catalog.js';
 import { accountOf } from '../common/account.js';
-import { alertMinimum, type FindingSummary } from '../common/process.js';
+import { alertMinimum } from '../common/alert-minimum.js';
+import type { FindingSummary } from '../common/process.js';
 import type { Settings } from '../common/settings.js';
 
 /** The findings an audit decides, and so can see go away: not the event findings of the other functions. */

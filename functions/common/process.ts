@@ -4,7 +4,7 @@ import { type ProcessedFinding, processRecord } from '../../shared/activity/proc
 import type { CloudTrailRecord } from '../../shared/activity/record.js';
 import type { FindingStore } from '../../shared/findings/store.js';
 import { alertNew, type Publish } from '../../shared/notify/lifecycle.js';
-import { type Severity, severityRank } from '../../shared/rules/rule.js';
+import { alertMinimum } from './alert-minimum.js';
 import type { Settings } from './settings.js';
 
 export interface FunctionDependencies {
@@ -14,14 +14,6 @@ export interface FunctionDependencies {
   logger: Logger;
   /** Publishes to the alert topic. */
   publish: Publish;
-}
-
-/** Alerts go out at the lowest channel minimum; each channel's subscription filters the rest. */
-export function alertMinimum(settings: Settings): Severity {
-  const { email, slack } = settings.config.alerts;
-  return severityRank(email as Severity) < severityRank(slack as Severity)
-    ? (email as Severity)
-    : (slack as Severity);
 }
 
 /** What a function reports of each finding it saved (the findings themselves are in the store). */

@@ -1,24 +1,24 @@
 import { readFileSync } from 'node:fs';
-import * as z from 'zod';
 import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
 import { type Config, ConfigSchema, DEFAULT_CONFIG } from '../../shared/config/config.js';
 import { TOPIC_ARN } from '../../shared/notify/sns.js';
 import { readWithSchema } from '../../shared/schema-file.js';
+import * as z from '../../shared/zod.js';
 
 /** What the stack tells a function through its environment; checked once, at cold start. */
 const EnvironmentSchema = z.object({
-  TRUSTWATCH_TABLE: z.string().min(1, 'the state table name'),
-  TRUSTWATCH_TOPIC_ARN: z.string().min(1, 'the alert topic ARN'),
+  TRUSTWATCH_TABLE: z.string().check(z.minLength(1, 'the state table name')),
+  TRUSTWATCH_TOPIC_ARN: z.string().check(z.minLength(1, 'the alert topic ARN')),
   /** The organization's central topic, which gets every message too (fan-in across accounts). */
-  TRUSTWATCH_CENTRAL_TOPIC_ARN: z.string().regex(TOPIC_ARN, 'an SNS topic ARN').optional(),
+  TRUSTWATCH_CENTRAL_TOPIC_ARN: z.optional(z.string().check(z.regex(TOPIC_ARN, 'an SNS topic ARN'))),
   /** The baseline and configuration files bundled with the function (the stack deploys them). */
-  TRUSTWATCH_BASELINE: z.string().optional(),
-  TRUSTWATCH_CONFIG: z.string().optional(),
+  TRUSTWATCH_BASELINE: z.optional(z.string()),
+  TRUSTWATCH_CONFIG: z.optional(z.string()),
   /** Regions whose CloudTrail the activity scan reads, comma-separated. */
-  TRUSTWATCH_REGIONS: z.string().default('us-east-1'),
+  TRUSTWATCH_REGIONS: z._default(z.string(), 'us-east-1'),
   /** Name prefix of the monitor's own resources, for the tamper watch. */
-  TRUSTWATCH_PREFIX: z.string().default('trustwatch'),
-  AWS_ACCOUNT_ID: z.string().optional(),
+  TRUSTWATCH_PREFIX: z._default(z.string(), 'trustwatch'),
+  AWS_ACCOUNT_ID: z.optional(z.string()),
 });
 
 export interface Settings {
@@ -31,7 +31,7 @@ export interface Settings {
   monitorPrefix: string;
 }
 
-function readJson<T extends z.ZodType>(schema: T, path: string): z.infer<T> {
+function readJson<T extends z.ZodMiniType>(schema: T, path: string): z.infer<T> {
   return readWithSchema(schema, JSON.parse(readFileSync(path, 'utf8')) as unknown, path);
 }
 

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import type { FindingStore } from '../../shared/findings/store.js';
 import { dailyDigest, type Publish } from '../../shared/notify/lifecycle.js';
 import { accountOf } from '../common/account.js';
-import { alertMinimum } from '../common/process.js';
+import { alertMinimum } from '../common/alert-minimum.js';
 import type { Settings } from '../common/settings.js';
 
 export interface DigestDependencies {

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createClients } from '../../shared/inventory/clients.js';
+import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
 import { coldStart } from '../common/wiring.js';
 import { iamEventHandler } from './handler.js';
@@ -9,7 +9,7 @@ import { iamEventHandler } from './handler.js';
 // Built once per cold start and reused across invocations.
 const logger = new Logger({ serviceName: 'trustwatch-iam-event' });
 const { settings, store, publish } = coldStart();
-const { iam } = createClients();
+const iam = createIamClient();
 
 export const handler = middy(
   iamEventHandler({ settings, reader: liveReader(iam), store, logger, publish }),

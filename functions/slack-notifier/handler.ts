@@ -2,12 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { FindingSchema } from '../../shared/findings/finding-schema.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { slackMessage } from '../../shared/notify/slack.js';
 import { postToSlack } from '../../shared/notify/slack-delivery.js';
 import { SEVERITIES, type Severity } from '../../shared/rules/rule.js';
+import * as z from '../../shared/zod.js';
 import { METRICS } from './metrics.js';
 
 /** The webhook URL, read when first needed and kept; `refresh` makes the next `get` read it again. */
@@ -100,7 +100,12 @@ function errorText(error: unknown): string {
 // --- The message ------------------------------------------------------------------------------
 
 const AlertMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('alert'), account: z.string(), finding: FindingSchema }),
+  z.object({
+    kind: z.literal('alert'),
+    account: z.string(),
+    finding: FindingSchema,
+    rule: z.optional(z.object({ rationale: z.string(), references: z.array(z.string()) })),
+  }),
   z.object({
     kind: z.literal('resolved'),
     account: z.string(),
@@ -112,10 +117,10 @@ const AlertMessageSchema = z.discriminatedUnion('kind', [
     account: z.string(),
     day: z.string(),
     findings: z.array(FindingSchema),
-    open: z.record(z.enum(SEVERITIES as [Severity, ...Severity[]]), z.number().int().min(0)),
-    omitted: z.number().int().min(0),
+    open: z.record(z.enum(SEVERITIES as [Severity, ...Severity[]]), z.int().check(z.nonnegative())),
+    omitted: z.int().check(z.nonnegative()),
   }),
-]) satisfies z.ZodType<AlertMessage>;
+]) satisfies z.ZodMiniType<AlertMessage>;
 
 /** The AlertMessage an SNS record carries, or what is wrong with it. */
 function parseAlert(text: string): AlertMessage | string {

@@ -5,14 +5,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
-import * as z from 'zod';
 import { readWithSchema } from '../../shared/schema-file.js';
+import * as z from '../../shared/zod.js';
 import { secretWebhookUrl, slackNotifierHandler } from './handler.js';
 import { METRIC_NAMESPACE, SERVICE_NAME } from './metrics.js';
 
 const EnvironmentSchema = z.object({
   /** Name or ARN of the secret that holds the incoming webhook URL. */
-  TRUSTWATCH_SLACK_SECRET: z.string().min(1, 'the Slack webhook secret name'),
+  TRUSTWATCH_SLACK_SECRET: z.string().check(z.minLength(1, 'the Slack webhook secret name')),
 });
 
 // Built once per cold start and reused across invocations: the webhook URL is cached with them.

@@ -1,17 +1,17 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import * as z from 'zod';
 import { FileFormatError, readWithSchema } from '../schema-file.js';
+import * as z from '../zod.js';
 import type { Finding } from './finding.js';
 import { FindingSchema } from './finding-schema.js';
 import type { AssumptionCount, FindingStore, SaveOutcome, StoredFinding } from './store.js';
 
 export const STATE_SCHEMA_VERSION = 1;
 
-const StoredFindingSchema = FindingSchema.extend({
-  alertedAt: z.string().optional(),
-  resolvedAt: z.string().optional(),
-}) satisfies z.ZodType<StoredFinding>;
+const StoredFindingSchema = z.extend(FindingSchema, {
+  alertedAt: z.optional(z.string()),
+  resolvedAt: z.optional(z.string()),
+}) satisfies z.ZodMiniType<StoredFinding>;
 
 const StateSchema = z.object({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),

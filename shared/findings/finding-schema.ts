@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../rules/rule.js';
+import * as z from '../zod.js';
 import type { Finding } from './finding.js';
 
 /** A Finding read from outside the process (a state file, an SNS message): checked before use. */
 export const FindingSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   ruleId: z.string(),
   severity: z.enum(SEVERITIES as [Severity, ...Severity[]]),
   title: z.string(),
@@ -21,5 +21,5 @@ export const FindingSchema = z.object({
   firstSeen: z.string(),
   lastSeen: z.string(),
   status: z.enum(['open', 'resolved', 'suppressed']),
-  suppression: z.object({ reason: z.string(), expires: z.string() }).optional(),
-}) satisfies z.ZodType<Finding>;
+  suppression: z.optional(z.object({ reason: z.string(), expires: z.string() })),
+}) satisfies z.ZodMiniType<Finding>;

@@ -56,7 +56,23 @@ export function totalCalls(counts: Record<string, number>): number {
  */
 export function createClients(options: ClientOptions = {}): AwsClients {
   const calls = new CallCounter();
-  const config = {
+  const config = clientConfig(options);
+  const iam = new IAMClient(config);
+  const sts = new STSClient(config);
+  countCalls(iam, 'iam', calls);
+  countCalls(sts, 'sts', calls);
+  return { iam, sts, calls };
+}
+
+/** The IAM client of `createClients` alone, for code that never calls STS: it bundles no STS client. */
+export function createIamClient(options: ClientOptions = {}, calls = new CallCounter()): IAMClient {
+  const iam = new IAMClient(clientConfig(options));
+  countCalls(iam, 'iam', calls);
+  return iam;
+}
+
+function clientConfig(options: ClientOptions) {
+  return {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -64,11 +80,6 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 6,
   };
-  const iam = new IAMClient(config);
-  const sts = new STSClient(config);
-  countCalls(iam, 'iam', calls);
-  countCalls(sts, 'sts', calls);
-  return { iam, sts, calls };
 }
 
 /**
@@ -79,7 +90,8 @@ function chainRegion(profile: string | undefined): () => Promise<string> {
   let resolved: Promise<string> | undefined;
   return () => {
     resolved ??= (async () => {
-      const probe = new STSClient(profile ? { profile } : {});
+      // Every client resolves the region through the same chain: IAM's, which every caller has.
+      const probe = new IAMClient(profile ? { profile } : {});
       try {
         return await probe.config.region();
       } catch {

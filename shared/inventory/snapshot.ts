@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * What an account looks like, as collected from IAM or read from a file. Written by `trustwatch
@@ -6,51 +6,51 @@ import * as z from 'zod';
  */
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
-const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'an ISO 8601 date');
+const isoDate = z.string().check(z.refine((v) => !Number.isNaN(Date.parse(v)), 'an ISO 8601 date'));
 const tags = z.record(z.string(), z.string());
 
 export const PolicyAttachmentSchema = z.object({
   arn: z.string(),
   name: z.string(),
   /** The default version's document, decoded; only for customer-managed policies of GitHub-trusted roles. */
-  document: z.unknown().optional(),
+  document: z.optional(z.unknown()),
 });
 
 export const RoleSchema = z.object({
   name: z.string(),
   arn: z.string(),
   path: z.string(),
-  created: isoDate.optional(),
+  created: z.optional(isoDate),
   /** The trust policy, decoded JSON (IAM returns it URL-encoded). */
   trustPolicy: z.unknown(),
-  maxSessionDuration: z.number().int().positive(),
-  tags: tags.default({}),
+  maxSessionDuration: z.int().check(z.positive()),
+  tags: z._default(tags, {}),
   /** Only collected for GitHub-trusted roles; absent means "not collected", not "none". */
-  attachedPolicies: z.array(PolicyAttachmentSchema).optional(),
-  inlinePolicies: z.array(z.object({ name: z.string(), document: z.unknown() })).optional(),
-  lastUsed: z.object({ date: isoDate, region: z.string().optional() }).optional(),
+  attachedPolicies: z.optional(z.array(PolicyAttachmentSchema)),
+  inlinePolicies: z.optional(z.array(z.object({ name: z.string(), document: z.unknown() }))),
+  lastUsed: z.optional(z.object({ date: isoDate, region: z.optional(z.string()) })),
 });
 
 export const AccessKeySchema = z.object({
   /** 1 or 2: the credential report's slot. */
   slot: z.union([z.literal(1), z.literal(2)]),
   /** The access key id; only looked up (ListAccessKeys) for users a finding must name. */
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   active: z.boolean(),
   /** When the key was created or last rotated. */
-  created: isoDate.optional(),
-  lastUsed: z
-    .object({ date: isoDate, service: z.string().optional(), region: z.string().optional() })
-    .optional(),
+  created: z.optional(isoDate),
+  lastUsed: z.optional(
+    z.object({ date: isoDate, service: z.optional(z.string()), region: z.optional(z.string()) }),
+  ),
 });
 
 export const UserSchema = z.object({
   name: z.string(),
   arn: z.string(),
   path: z.string(),
-  created: isoDate.optional(),
-  tags: tags.default({}),
-  keys: z.array(AccessKeySchema).default([]),
+  created: z.optional(isoDate),
+  tags: z._default(tags, {}),
+  keys: z._default(z.array(AccessKeySchema), []),
 });
 
 export const OidcProviderSchema = z.object({
@@ -69,12 +69,12 @@ export const GapSchema = z.object({
 
 export const SnapshotSchema = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
-  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  account: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')),
   collectedAt: isoDate,
   roles: z.array(RoleSchema),
   oidcProviders: z.array(OidcProviderSchema),
   users: z.array(UserSchema),
-  gaps: z.array(GapSchema).default([]),
+  gaps: z._default(z.array(GapSchema), []),
 });
 
 export type Snapshot = z.infer<typeof SnapshotSchema>;

@@ -7,7 +7,8 @@ import type { Severity } from '../rules/rule.js';
  * with one message per protocol).
  */
 export type AlertMessage =
-  | { kind: 'alert'; account: string; finding: Finding }
+  /** `rule` is absent when the catalog does not know the finding's rule (or an older version sent it). */
+  | { kind: 'alert'; account: string; finding: Finding; rule?: RuleTexts }
   /** The finding went away: a short notice for the people who got the alert. */
   | { kind: 'resolved'; account: string; finding: Finding; resolvedAt: string }
   /** Once a day: findings below a channel's minimum severity, and how many are still open. */
@@ -20,6 +21,15 @@ export type AlertMessage =
       /** How many findings the digest left out to stay within the message size limits. */
       omitted: number;
     };
+
+/**
+ * What the rule of an alert's finding says about it, carried in the alert so that the Slack notifier
+ * shows it without bundling the rules (68 KB of its 307 KB, most of it the policy engine).
+ */
+export interface RuleTexts {
+  rationale: string;
+  references: string[];
+}
 
 /** SNS message attributes, so that subscriptions can filter (email: high and above). */
 export interface AlertAttributes {

@@ -3,6 +3,7 @@ import type { Finding } from '../findings/finding.js';
 import type { FindingStore, StoredFinding } from '../findings/store.js';
 import { SEVERITIES, type Severity, severityRank } from '../rules/rule.js';
 import type { AlertMessage } from './alert.js';
+import { findingAlert } from './finding-alert.js';
 
 export type Publish = (message: AlertMessage) => Promise<unknown>;
 
@@ -40,7 +41,7 @@ export async function alertNew(
     const at = deps.now();
     if (!(await deps.store.markAlerted(finding.id, at))) continue;
     try {
-      await deps.publish({ kind: 'alert', account: deps.account, finding });
+      await deps.publish(findingAlert(finding, deps.account));
     } catch (error) {
       await deps.store.releaseAlert(finding.id, at);
       throw error;

@@ -1,5 +1,4 @@
 import type { Finding } from '../findings/finding.js';
-import { ALL_RULES } from '../rules/catalog.js';
 import { SEVERITIES, type Severity } from '../rules/rule.js';
 import type { AlertMessage } from './alert.js';
 
@@ -30,8 +29,6 @@ const EMOJI: Record<Severity, string> = {
   info: '⚪',
 };
 
-const RULES = new Map(ALL_RULES.map((r) => [r.id, r]));
-
 export interface SlackMessage {
   text: string;
   blocks: object[];
@@ -45,7 +42,7 @@ export interface SlackMessage {
 export function slackMessage(message: AlertMessage): SlackMessage {
   switch (message.kind) {
     case 'alert':
-      return alertMessage(message.finding, message.account);
+      return alertMessage(message);
     case 'resolved':
       return resolvedMessage(message.finding, message.account, message.resolvedAt);
     case 'digest':
@@ -53,8 +50,7 @@ export function slackMessage(message: AlertMessage): SlackMessage {
   }
 }
 
-function alertMessage(finding: Finding, account: string): SlackMessage {
-  const rule = RULES.get(finding.ruleId);
+function alertMessage({ finding, account, rule }: Extract<AlertMessage, { kind: 'alert' }>): SlackMessage {
   const event = record(finding.evidence.event);
   const blocks: object[] = [
     header(`${EMOJI[finding.severity]} ${finding.severity.toUpperCase()} · ${finding.title}`),

@@ -25,6 +25,7 @@ import { METRICS } from '../../functions/slack-notifier/metrics.js';
 import { runAudit } from '../../shared/audit/audit.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
+import { findingAlert } from '../../shared/notify/finding-alert.js';
 import { slackMessage } from '../../shared/notify/slack.js';
 import { postToSlack, SlackDeliveryError } from '../../shared/notify/slack-delivery.js';
 import { describeMoto } from '../support/moto-suite.js';
@@ -132,7 +133,7 @@ const metric = (name: string) =>
 const { snapshot, baseline, config } = sampleAccount();
 const audit = runAudit(snapshot, { config, baseline });
 const trustWider = audit.findings.find((f) => f.ruleId === 'drift.trust-wider') as Finding;
-const alertOf = (finding: Finding): AlertMessage => ({ kind: 'alert', account: snapshot.account, finding });
+const alertOf = (finding: Finding): AlertMessage => findingAlert(finding, snapshot.account);
 
 function snsEvent(...messages: string[]): SNSEvent {
   return {

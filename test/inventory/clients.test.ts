@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CallCounter, createClients, totalCalls } from '../../shared/inventory/clients.js';
+import { CallCounter, createClients, createIamClient, totalCalls } from '../../shared/inventory/clients.js';
 
 describe('CallCounter', () => {
   it('counts per operation and tells what was added since an earlier count', () => {
@@ -26,11 +26,12 @@ describe('createClients', () => {
     vi.stubEnv('AWS_PROFILE', undefined);
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/trustwatch-test-config');
     expect(await createClients().iam.config.region()).toBe('us-east-1');
+    expect(await createIamClient().config.region()).toBe('us-east-1');
   });
 
   it('retries adaptively', async () => {
     const { iam, sts } = createClients();
-    for (const client of [iam, sts]) {
+    for (const client of [iam, sts, createIamClient()]) {
       expect(await client.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
       expect(await client.config.maxAttempts()).toBe(6);
     }

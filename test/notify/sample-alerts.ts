@@ -5,6 +5,7 @@ import { processRecord } from '../../shared/activity/process.js';
 import { runAudit } from '../../shared/audit/audit.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
+import { findingAlert } from '../../shared/notify/finding-alert.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { sampleAccount, sampleActivityContext } from '../support/sample-account.js';
 
@@ -33,7 +34,7 @@ export async function goldenAlerts(): Promise<
   const find = (findings: Finding[], ruleId: string, name: string): AlertMessage => {
     const finding = findings.find((f) => f.ruleId === ruleId && f.resource.name === name);
     if (!finding) throw new Error(`the sample account has no ${ruleId} finding for ${name}`);
-    return { kind: 'alert', account: finding.account, finding };
+    return findingAlert(finding, finding.account);
   };
   return {
     // The widening as the IAM event watch sees it: with the change's author and CloudTrail link.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../shared/findings/finding.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
+import { findingAlert } from '../../shared/notify/finding-alert.js';
 import { type SlackMessage, slackMessage } from '../../shared/notify/slack.js';
 import type { Severity } from '../../shared/rules/rule.js';
 import { goldenAlerts } from './sample-alerts.js';
@@ -26,7 +27,7 @@ const base: Finding = {
 };
 
 const alert = (finding: Partial<Finding>): SlackMessage =>
-  slackMessage({ kind: 'alert', account: '111122223333', finding: { ...base, ...finding } });
+  slackMessage(findingAlert({ ...base, ...finding }, '111122223333'));
 
 /** Every text object of the message (mrkdwn and plain_text), in order. */
 function texts(message: SlackMessage): { type: string; text: string }[] {
@@ -298,6 +299,26 @@ describe('slackMessage resolved', () => {
     const context = texts(message).at(-1)?.text;
     expect(context).toContain('Resolved <!date^1793700000^{date_short_pretty} {time}|2026-11-03 10:00 UTC>');
     expect(context).toContain('finding `0123456789abcdef0123456789abcdef`');
+  });
+});
+
+describe('slackMessage rule texts', () => {
+  it("shows why it matters and the references from the alert, as its rule's catalog entry says", () => {
+    const message = alert({ ruleId: 'keys.not-rotated' });
+    expect(sectionTexts(message)).toContain(
+      '*Why it matters*\nA long-lived access key that is never rotated stays valid for as long as it leaks: in CI logs, caches, forks and laptops. Rotation bounds the damage of a leak that nobody noticed.',
+    );
+    expect(texts(message).at(-1)?.text).toContain(
+      'References: CIS AWS Foundations 1.14, AWS Security Hub IAM.3',
+    );
+  });
+
+  it('leaves them out of an alert that has none (a rule unknown to the catalog, an older sender)', () => {
+    const message = slackMessage({ kind: 'alert', account: '111122223333', finding: base });
+    expect(sectionTexts(message).some((t) => t.startsWith('*Why it matters*'))).toBe(false);
+    expect(texts(message).at(-1)?.text).not.toContain('References');
+    expect(limitViolations(message)).toEqual([]);
+    expect(findingAlert({ ...base, ruleId: 'no.such-rule' }, '111122223333')).not.toHaveProperty('rule');
   });
 });
 
