@@ -4,7 +4,7 @@ import {
   GetCredentialReportCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { parseCsv } from './csv.js';
+import { parse } from 'csv-parse/sync';
 import { describeFailure } from './gaps.js';
 import type { AccessKey } from './snapshot.js';
 
@@ -46,7 +46,7 @@ const REQUIRED = ['user', 'arn'];
 export function parseCredentialReport(csv: string): Omit<CredentialReport, 'generatedAt'> {
   let rows: string[][];
   try {
-    rows = parseCsv(csv);
+    rows = parse(csv, { relax_column_count: true, trim: true, skip_empty_lines: true });
   } catch (error) {
     throw new CredentialReportError('parse credential report', `not CSV: ${(error as Error).message}`);
   }
