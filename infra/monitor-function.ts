@@ -9,7 +9,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alertOnAny } from './alarm.js';
-import { lambdaBundling } from './bundling.js';
+import { LAMBDA_NODE_OPTIONS, lambdaBundling } from './bundling.js';
 import { type Access, type AccessResources, accessStatements, WILDCARD_REASONS } from './permissions.js';
 
 /** The functions under functions/, by folder name. */
@@ -91,7 +91,7 @@ export class MonitorFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup,
-      environment: props.environment,
+      environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
       onFailure: new SqsDestination(props.failures),
       retryAttempts: 2,
       bundling: {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { lambdaBundling } from '../../infra/bundling.js';
+import { LAMBDA_NODE_OPTIONS, lambdaBundling } from '../../infra/bundling.js';
 import { cdkEsbuildOptions } from '../cdk-esbuild.js';
 import { ms, type SuiteResult, summarize } from '../measure.js';
 
@@ -75,7 +75,7 @@ export async function bundleSuites(): Promise<SuiteResult[]> {
         const bundle = join(root, m.name, 'index.mjs');
         try {
           m.plain.push(coldLoad(bundle, []));
-          m.mapped.push(coldLoad(bundle, ['--enable-source-maps']));
+          m.mapped.push(coldLoad(bundle, [LAMBDA_NODE_OPTIONS]));
         } catch (error) {
           m.failure = String((error as { stderr?: string }).stderr ?? error)
             .split('\n')
@@ -88,22 +88,23 @@ export async function bundleSuites(): Promise<SuiteResult[]> {
   }
   const misses: string[] = [];
   const rows = measured.map((m) => {
-    const load = summarize(m.plain).median;
+    // Judged as deployed: the functions run with NODE_OPTIONS=--enable-source-maps.
+    const load = summarize(m.mapped).median;
     const fits = m.failure === undefined && m.size <= BUDGET_BYTES && load <= BUDGET_MS;
     if (!fits) misses.push(m.name);
     return m.failure !== undefined
       ? `| ${m.name} | ${kb(m.size)} | ${kb(m.map)} | does not load: ${m.failure} | | NOT met |`
-      : `| ${m.name} | ${kb(m.size)} | ${kb(m.map)} | ${ms(load)} | ${ms(summarize(m.mapped).median)} | ${fits ? 'met' : 'NOT met'} |`;
+      : `| ${m.name} | ${kb(m.size)} | ${kb(m.map)} | ${ms(summarize(m.plain).median)} | ${ms(load)} | ${fits ? 'met' : 'NOT met'} |`;
   });
   return [
     {
       title: `Lambda bundles (infra/bundling.ts; cold module load, median of ${RUNS} fresh processes)`,
       lines: [
-        '| function | bundle | source map | load | load with --enable-source-maps | budget |',
+        `| function | bundle | source map | load | load with ${LAMBDA_NODE_OPTIONS} (as deployed) | budget |`,
         '|---|---|---|---|---|---|',
         ...rows,
         '',
-        `Budget: ${kb(BUDGET_BYTES)} and ${BUDGET_MS} ms (without source maps) per function: ${misses.length === 0 ? 'met' : `NOT met by ${misses.join(', ')}`}.`,
+        `Budget: ${kb(BUDGET_BYTES)} and ${BUDGET_MS} ms (loaded as deployed, with ${LAMBDA_NODE_OPTIONS}) per function: ${misses.length === 0 ? 'met' : `NOT met by ${misses.join(', ')}`}.`,
       ],
     },
   ];

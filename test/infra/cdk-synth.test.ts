@@ -96,6 +96,7 @@ describe('npx cdk synth, offline, without credentials', () => {
           cwd: asset,
           env: {
             PATH: process.env.PATH,
+            NODE_OPTIONS: '--enable-source-maps',
             AWS_REGION: 'eu-west-1',
             TRUSTWATCH_TABLE: 'trustwatch-state',
             TRUSTWATCH_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:trustwatch-alerts',

@@ -220,6 +220,8 @@ describe('the monitor stack', () => {
             TRUSTWATCH_PREFIX: 'trustwatch',
             TRUSTWATCH_CONFIG: '/var/task/trustwatch.config.json',
             TRUSTWATCH_BASELINE: '/var/task/baseline.json',
+            // Stack traces in the logs point at the TypeScript.
+            NODE_OPTIONS: '--enable-source-maps',
           },
         },
       });
