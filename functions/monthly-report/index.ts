@@ -2,19 +2,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import * as z from 'zod';
 import { createClients } from '../../shared/inventory/clients.js';
 import { collectSnapshot } from '../../shared/inventory/collect.js';
 import { readWithSchema } from '../../shared/schema-file.js';
+import * as z from '../../shared/zod.js';
 import { coldStart } from '../common/wiring.js';
 import { s3Bucket } from './bucket.js';
 import { monthlyReportHandler } from './handler.js';
 
 const EnvironmentSchema = z.object({
   /** The bucket reports are written to, as ACCOUNT/YYYY-MM/report.{html,json}. */
-  TRUSTWATCH_REPORT_BUCKET: z.string().min(1, 'the report bucket name'),
+  TRUSTWATCH_REPORT_BUCKET: z.string().check(z.minLength(1, 'the report bucket name')),
   /** Set by Lambda. */
-  AWS_REGION: z.string().default('us-east-1'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
 });
 
 // Built once per cold start and reused across invocations.

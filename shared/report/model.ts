@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../rules/rule.js';
+import * as z from '../zod.js';
 
 /**
  * The monthly report as data: what the HTML, Markdown, text and Slack forms render and what the JSON
@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../rules/rule.js';
  */
 export const REPORT_SCHEMA_VERSION = 1;
 
-const count = z.number().int().min(0);
+const count = z.int().check(z.nonnegative());
 const severityEnum = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 export const SeverityCountsSchema = z.object(
   Object.fromEntries(SEVERITIES.map((s) => [s, count])) as Record<Severity, typeof count>,
@@ -20,13 +20,13 @@ const FindingRefSchema = z.object({
   title: z.string(),
   resource: z.string(),
   firstSeen: z.string(),
-  resolvedAt: z.string().optional(),
+  resolvedAt: z.optional(z.string()),
   /** Days open at the end of the month (open ones) or until resolved (resolved ones). */
-  days: z.number().int().min(0),
+  days: count,
 });
 
 /** A list cut to its first items; `total` says how many there were. */
-const bounded = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: count });
+const bounded = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), total: count });
 
 const PostureSchema = z.object({
   openAtEnd: SeverityCountsSchema,
@@ -34,7 +34,7 @@ const PostureSchema = z.object({
   opened: SeverityCountsSchema,
   resolved: SeverityCountsSchema,
   /** Of the findings resolved this month; null when none was. */
-  meanDaysToResolve: z.number().min(0).nullable(),
+  meanDaysToResolve: z.nullable(z.number().check(z.nonnegative())),
   oldestOpen: bounded(FindingRefSchema),
   openedThisMonth: bounded(FindingRefSchema),
   resolvedThisMonth: bounded(FindingRefSchema),
@@ -45,7 +45,7 @@ const PostureSchema = z.object({
       reason: z.string(),
       expires: z.string(),
       /** Days from the end of the month to the expiry; negative when it has expired. */
-      daysLeft: z.number().int(),
+      daysLeft: z.int(),
     }),
   ),
 });
@@ -54,7 +54,7 @@ const CiUserSchema = z.object({
   name: z.string(),
   activeKeys: count,
   oldestKeyDays: count,
-  lastUsed: z.string().nullable(),
+  lastUsed: z.nullable(z.string()),
 });
 
 const MigrationSchema = z.object({
@@ -63,7 +63,7 @@ const MigrationSchema = z.object({
   /** CI users whose active key was last used this month or later (IAM keeps only the last use). */
   staticUsersUsed: count,
   /** oidcRolesUsed among the CI identities used; null when neither was. */
-  oidcShare: z.number().min(0).max(1).nullable(),
+  oidcShare: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
   oidcAssumptions: count,
   /** Distinct static keys seen used by GitHub Actions this month (activity.static-key-from-actions). */
   keysUsedFromActions: count,
@@ -89,7 +89,7 @@ const TrustedRoleSchema = z.object({
   owners: z.array(OwnerSchema),
   subjects: z.array(z.string()),
   /** Why the policy could not be analysed, when it could not. */
-  problem: z.string().optional(),
+  problem: z.optional(z.string()),
 });
 
 const TrustChangeSchema = z.object({
@@ -97,11 +97,11 @@ const TrustChangeSchema = z.object({
   verdict: z.enum(['wider', 'narrower', 'incomparable', 'new']),
   at: z.string(),
   /** Who made the change, from the CloudTrail event; null when the audit found it without one. */
-  by: z.string().nullable(),
+  by: z.nullable(z.string()),
   before: z.array(z.string()),
   after: z.array(z.string()),
   /** What shows the change: a subject let in now, or no longer, or that the role was deleted. */
-  example: z.string().optional(),
+  example: z.optional(z.string()),
 });
 
 const SeriesSchema = z.object({
@@ -115,18 +115,18 @@ const SeriesSchema = z.object({
 const ActivitySchema = z.object({
   perDay: z.array(z.object({ day: z.string(), succeeded: count, denied: count })),
   /** The busiest roles; `others` sums the rest. */
-  roles: z.object({ top: z.array(SeriesSchema), others: SeriesSchema.nullable(), total: count }),
-  repositories: z.object({ top: z.array(SeriesSchema), others: SeriesSchema.nullable(), total: count }),
+  roles: z.object({ top: z.array(SeriesSchema), others: z.nullable(SeriesSchema), total: count }),
+  repositories: z.object({ top: z.array(SeriesSchema), others: z.nullable(SeriesSchema), total: count }),
   denied: bounded(
     z.object({
       role: z.string(),
       subject: z.string(),
       count,
       /** Why AWS refused, from the activity.assume-denied finding; null when none recorded one. */
-      diagnosis: z.array(z.string()).nullable(),
+      diagnosis: z.nullable(z.array(z.string())),
     }),
   ),
-  unusedRoles: bounded(z.object({ name: z.string(), lastUsed: z.string().nullable() })),
+  unusedRoles: bounded(z.object({ name: z.string(), lastUsed: z.nullable(z.string()) })),
 });
 
 /** Headline numbers, kept so that next month's report can compare against them. */
@@ -135,18 +135,18 @@ export const MetricsSchema = z.object({
   openCriticalHigh: count,
   opened: count,
   resolved: count,
-  meanDaysToResolve: z.number().nullable(),
-  oidcShare: z.number().nullable(),
-  ciUsersWithKeys: count.nullable(),
-  ciKeysOver90Days: count.nullable(),
-  githubTrustedRoles: count.nullable(),
-  rolesAdmittingAnyOwner: count.nullable(),
+  meanDaysToResolve: z.nullable(z.number()),
+  oidcShare: z.nullable(z.number()),
+  ciUsersWithKeys: z.nullable(count),
+  ciKeysOver90Days: z.nullable(count),
+  githubTrustedRoles: z.nullable(count),
+  rolesAdmittingAnyOwner: z.nullable(count),
   trustChanges: count,
   /** Trust changes that let in tokens the baseline did not (wider or incomparable). */
   trustWidened: count,
   assumptions: count,
   denied: count,
-  unusedRoles: count.nullable(),
+  unusedRoles: z.nullable(count),
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
 
@@ -157,8 +157,8 @@ const ComparisonSchema = z.object({
     z.object({
       metric: z.string(),
       label: z.string(),
-      previous: z.number().nullable(),
-      current: z.number().nullable(),
+      previous: z.nullable(z.number()),
+      current: z.nullable(z.number()),
       /** Which way is better, so a renderer can say improved or worse. */
       better: z.enum(['lower', 'higher']),
     }),
@@ -168,25 +168,25 @@ const ComparisonSchema = z.object({
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   account: z.string(),
-  month: z.string().regex(/^\d{4}-\d{2}$/),
+  month: z.string().check(z.regex(/^\d{4}-\d{2}$/)),
   period: z.object({ start: z.string(), end: z.string() }),
   generatedAt: z.string(),
   /** When the account state the migration and trust sections describe was read; null without one. */
-  snapshotAt: z.string().nullable(),
+  snapshotAt: z.nullable(z.string()),
   /** Data that was absent or summarised, in words: the report says so rather than leaving it out. */
   notes: z.array(z.string()),
   metrics: MetricsSchema,
   posture: PostureSchema,
   /** Null when no account snapshot was available. */
-  migration: MigrationSchema.nullable(),
+  migration: z.nullable(MigrationSchema),
   trust: z.object({
     /** Null when no account snapshot was available. */
-    roles: bounded(TrustedRoleSchema).nullable(),
+    roles: z.nullable(bounded(TrustedRoleSchema)),
     changes: bounded(TrustChangeSchema),
   }),
   activity: ActivitySchema,
   /** Null when no report of the previous month was found. */
-  comparison: ComparisonSchema.nullable(),
+  comparison: z.nullable(ComparisonSchema),
 });
 
 export type Report = z.infer<typeof ReportSchema>;

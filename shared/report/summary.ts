@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../rules/rule.js';
+import * as z from '../zod.js';
 import { MetricsSchema, type Report, SeverityCountsSchema } from './model.js';
 
 /** Oldest open findings named in the summary; the report lists more. */
@@ -14,23 +14,23 @@ export const ReportSummarySchema = z.object({
   month: z.string(),
   metrics: MetricsSchema,
   /** The previous month's numbers, when its report was found. */
-  previous: MetricsSchema.nullable(),
+  previous: z.nullable(MetricsSchema),
   openAtEnd: SeverityCountsSchema,
   oldestOpen: z.array(
     z.object({
       severity: z.enum(SEVERITIES as [Severity, ...Severity[]]),
       title: z.string(),
       resource: z.string(),
-      days: z.number().int(),
+      days: z.int(),
     }),
   ),
-  notes: z.number().int(),
+  notes: z.int(),
   location: z.object({
     /** The HTML report, e.g. s3://bucket/111122223333/2026-10/report.html, or a file path. */
     html: z.string(),
     json: z.string(),
     /** The AWS console page of the HTML object, when it is in S3. */
-    console: z.string().optional(),
+    console: z.optional(z.string()),
   }),
 });
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;
