@@ -1,19 +1,30 @@
 import { writeFileSync } from 'node:fs';
-import { machine } from './measure.js';
+import { machine, type SuiteResult } from './measure.js';
 import { auditSuites } from './suites/audit.js';
 import { bundleSuites } from './suites/bundles.js';
 import { cliSuites } from './suites/cli.js';
 import { collectorSuites } from './suites/collector.js';
 import { engineSuites } from './suites/engine.js';
+import { reportSuites } from './suites/report.js';
+
+const ALL: Record<string, () => SuiteResult[] | Promise<SuiteResult[]>> = {
+  engine: engineSuites,
+  collector: collectorSuites,
+  audit: auditSuites,
+  report: reportSuites,
+  cli: cliSuites,
+  bundles: bundleSuites,
+};
 
 // Runs every benchmark suite and writes BENCHMARKS.md. Run on an otherwise idle machine.
-const suites = [
-  ...engineSuites(),
-  ...(await collectorSuites()),
-  ...auditSuites(),
-  ...cliSuites(),
-  ...(await bundleSuites()),
-];
+// `npm run bench -- report` runs the named suites only and prints them, leaving BENCHMARKS.md as it is.
+const named = process.argv.slice(2);
+const unknown = named.filter((name) => !(name in ALL));
+if (unknown.length > 0)
+  throw new Error(`no such suite: ${unknown.join(', ')} (suites: ${Object.keys(ALL).join(', ')})`);
+const suites: SuiteResult[] = [];
+for (const [name, run] of Object.entries(ALL))
+  if (named.length === 0 || named.includes(name)) suites.push(...(await run()));
 const out = [
   '# Benchmarks',
   '',
@@ -21,5 +32,5 @@ const out = [
   '',
   ...suites.flatMap((s) => [`## ${s.title}`, '', ...s.lines, '']),
 ].join('\n');
-writeFileSync('BENCHMARKS.md', out);
+if (named.length === 0) writeFileSync('BENCHMARKS.md', out);
 process.stdout.write(out);

@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerLint } from './commands/lint.js';
+import { registerReport } from './commands/report.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { EXIT, UsageError } from './exit.js';
 
@@ -28,6 +29,7 @@ registerBaseline(program, pkg.version);
 registerSnapshot(program);
 registerEvents(program);
 registerActivity(program);
+registerReport(program);
 
 try {
   await program.parseAsync();

@@ -38,9 +38,6 @@ const NEVER_LOADED_IN_LAMBDA = [
   // container and EC2 instance-metadata credentials (17 KB more):
   '@aws-sdk/credential-provider-http',
   '@smithy/credential-provider-imds',
-  // Loaded only by operations with an event stream (S3 SelectObjectContent, Kinesis SubscribeToShard…):
-  // none of trustwatch's has one, and a function that calls one must take this line out (14 KB).
-  '@smithy/core/event-streams',
 ];
 
 export const lambdaBundling: LambdaBundling = {

@@ -2,7 +2,7 @@ import { SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { SEVERITIES, type Severity, severityRank } from '../shared/rules/rule.js';
 
 /** The `severity` attribute of messages that are not about one finding (see shared/notify/alert.ts). */
-const SUMMARIES = ['digest'];
+const SUMMARIES = ['digest', 'report'];
 
 /**
  * The filter policy of a channel: alerts and notices at or above its minimum severity, and the

@@ -40,6 +40,8 @@ export interface TrustwatchSchedules {
   readonly activityScan?: ScheduleExpression;
   /** The digest of the findings below every channel's minimum. @default daily at 08:00 UTC */
   readonly dailyDigest?: ScheduleExpression;
+  /** Last month's report. @default the 1st of each month at 06:00 UTC */
+  readonly monthlyReport?: ScheduleExpression;
 }
 
 export interface TrustwatchMonitorProps {
@@ -89,10 +91,14 @@ const DEFAULT_SCHEDULES: Required<TrustwatchSchedules> = {
   audit: ScheduleExpression.rate(Duration.hours(1)),
   activityScan: ScheduleExpression.rate(Duration.minutes(5)),
   dailyDigest: ScheduleExpression.cron({ minute: '0', hour: '8' }),
+  monthlyReport: ScheduleExpression.cron({ minute: '0', hour: '6', day: '1' }),
 };
 
 type FunctionSpec = Pick<MonitorFunctionProps, 'description' | 'memorySize' | 'timeout' | 'access'> & {
+  /** Variables beyond the settings every function reads. */
   environment?: Record<string, string>;
+  /** False for a function that reads none of the settings, the config or the baseline. @default true */
+  settings?: boolean;
 };
 
 /**
@@ -212,6 +218,7 @@ export class TrustwatchMonitor extends Construct {
         topic: this.topic,
         topicKey,
         slackSecret,
+        reportBucket: this.reportBucket,
         centralTopicArn: props.centralTopicArn,
         centralTopicKeyArn: props.centralTopicKeyArn,
       },
@@ -264,6 +271,20 @@ export class TrustwatchMonitor extends Construct {
       timeout: Duration.minutes(5),
       access: ['state-table', 'alert-topic', 'iam-inventory', 'iam-key-names'],
     });
+    const monthlyReport = this.monitorFunction('monthly-report', {
+      description: "trustwatch: last month's compliance report, to the report bucket and the alert topic",
+      memorySize: 1024,
+      // Reads the whole account like the audit, then aggregates a month of activity.
+      timeout: Duration.minutes(10),
+      access: ['state-table', 'alert-topic', 'iam-inventory', 'report-bucket'],
+      environment: { TRUSTWATCH_REPORT_BUCKET: this.reportBucket.bucketName },
+    });
+    const reportsArn = `<${stack.getLogicalId(this.reportBucket.node.defaultChild as CfnElement)}.Arn>`;
+    Validations.of(this.functions['monthly-report']?.role ?? this).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${reportsArn}/*]`,
+      reason:
+        'writes ACCOUNT/YYYY-MM/report.{html,json} of whichever month it reports, and reads the month before',
+    });
     const digest = this.monitorFunction('daily-digest', {
       description: 'trustwatch: the daily digest of findings below every alert minimum',
       memorySize: 256,
@@ -291,6 +312,7 @@ export class TrustwatchMonitor extends Construct {
     this.schedule('audit', schedules.audit, audit);
     this.schedule('activity-scan', schedules.activityScan, activityScan);
     this.schedule('daily-digest', schedules.dailyDigest, digest);
+    this.schedule('monthly-report', schedules.monthlyReport, monthlyReport);
 
     for (const email of props.alertEmails ?? [])
       this.topic.addSubscription(
@@ -305,6 +327,7 @@ export class TrustwatchMonitor extends Construct {
         // Room for the delivery's retries: four requests of 10 s and 30 s of waiting.
         timeout: Duration.seconds(90),
         access: ['slack-secret'],
+        settings: false,
         environment: { TRUSTWATCH_SLACK_SECRET: slackSecret.secretName },
       });
       this.topic.addSubscription(
@@ -328,15 +351,14 @@ export class TrustwatchMonitor extends Construct {
   }
 
   private monitorFunction(name: FunctionName, spec: FunctionSpec): IFunction {
-    const { environment, ...rest } = spec;
+    const { environment = {}, settings = true, ...rest } = spec;
     const created = new MonitorFunction(this, pascal(name), {
       name,
       ...rest,
       functionName: `${this.prefix}-${name}`,
-      // The notifier reads no settings: it gets its own small environment.
-      environment: environment ?? this.#settings,
+      environment: settings ? { ...this.#settings, ...environment } : environment,
       ...this.#common,
-      ...(environment ? { copyFiles: undefined } : {}),
+      ...(settings ? {} : { copyFiles: undefined }),
     });
     this.functions[name] = created;
     return created.function;

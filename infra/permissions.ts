@@ -149,6 +149,10 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
       return [allow(['secretsmanager:GetSecretValue'], [on.slackSecret.secretArn])];
     case 'report-bucket':
       if (!on.reportBucket) throw new Error('the report-bucket access needs the report bucket');
-      return [allow(['s3:GetObject', 's3:PutObject'], [on.reportBucket.arnForObjects('*')])];
+      return [
+        allow(['s3:GetObject', 's3:PutObject'], [on.reportBucket.arnForObjects('*')]),
+        // Without it S3 answers a missing object (the first month has no previous report) with AccessDenied.
+        allow(['s3:ListBucket'], [on.reportBucket.bucketArn]),
+      ];
   }
 }

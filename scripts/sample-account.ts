@@ -1,12 +1,19 @@
 /**
  * Writes the bundled sample account (examples/sample-account): a snapshot, the baseline it drifted
- * from, and a configuration. Every audit rule fires at least once. Run: npx tsx scripts/sample-account.ts
+ * from, a configuration, a morning of CloudTrail events, the monitor's state through August to
+ * October 2026 and the report of September (which October's compares with). Every audit rule fires at
+ * least once. Run: npx tsx scripts/sample-account.ts
  */
 import { writeFileSync } from 'node:fs';
 import { BASELINE_SCHEMA_VERSION, type Baseline } from '../shared/baseline/baseline.js';
 import { formatBaseline } from '../shared/baseline/capture.js';
+import { ConfigSchema } from '../shared/config/config.js';
 import { canonical } from '../shared/findings/finding.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../shared/inventory/snapshot.js';
+import { assumptionWindow, buildReport } from '../shared/report/aggregate.js';
+import { renderJson } from '../shared/report/json.js';
+import { parseMonth } from '../shared/report/month.js';
+import { sampleState } from './sample-state.js';
 
 const ACCOUNT = '111122223333';
 const COLLECTED = '2026-11-02T09:00:00.000Z';
@@ -439,6 +446,22 @@ writeFileSync(`${dir}/snapshot.json`, `${JSON.stringify(snapshot, null, 2)}\n`);
 writeFileSync(`${dir}/baseline.json`, formatBaseline(baseline));
 writeFileSync(`${dir}/trustwatch.config.json`, `${JSON.stringify(config, null, 2)}\n`);
 writeFileSync(`${dir}/events.json`, `${JSON.stringify(events, null, 2)}\n`);
+const state = sampleState(snapshot, baseline, ConfigSchema.parse(config));
+writeFileSync(`${dir}/state.json`, `${JSON.stringify(state)}\n`);
+// September's report, as the deployed function would have written it on 1 October.
+const september = parseMonth('2026-09');
+const window = assumptionWindow(september);
+const previous = buildReport({
+  account: ACCOUNT,
+  month: september,
+  findings: Object.values(state.findings),
+  assumptions: state.assumptions.filter((a) => a.day >= window.from && a.day <= window.to),
+  snapshot,
+  config: ConfigSchema.parse(config),
+  baseline,
+  generatedAt: '2026-10-01T06:00:00.000Z',
+});
+writeFileSync(`${dir}/report-2026-09.json`, renderJson(previous));
 process.stdout.write(
   `wrote ${dir}: ${snapshot.roles.length} roles, ${users.length} users, ${events.length} events\n`,
 );

@@ -14,7 +14,7 @@ const RUNS = 9;
 
 /**
  * What the functions read from their environment at import time (functions/common/settings.ts, the
- * slack notifier's secret name), with dummy values, and nothing of this machine's: no AWS profile,
+ * slack notifier's secret name, the report bucket), with dummy values, and nothing of this machine's: no AWS profile,
  * no NODE_OPTIONS. Importing a function builds its clients but calls nothing.
  */
 const LAMBDA_ENV = {
@@ -25,6 +25,7 @@ const LAMBDA_ENV = {
   TRUSTWATCH_TABLE: 'trustwatch-bench',
   TRUSTWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:trustwatch-bench',
   TRUSTWATCH_SLACK_SECRET: 'trustwatch-bench-slack',
+  TRUSTWATCH_REPORT_BUCKET: 'trustwatch-bench-reports',
   // Lambda runs Node 22; on older Node the SDK would print a warning at load that Lambda never does.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };

@@ -21,11 +21,14 @@ import { tokenLine } from '../format/table.js';
 import { readOnePolicy } from '../input.js';
 import { useColor } from '../options.js';
 import { withStore } from './events.js';
+import { reportLine, writeReport } from './report.js';
 
 const BEFORE = 'deploy-production.json';
 const WIDENED = 'deploy-production-widened.json';
 // The job names no environment, so GitHub sends a ref subject and the environment-pinned policy refuses it.
 const REFUSED_SUB = 'repo:my-org/payments-api:ref:refs/heads/main';
+/** The month the sample account's state (examples/sample-account/state.json) covers last. */
+const REPORT_MONTH = '2026-10';
 
 /** The bundle runs from dist/cli/, the sources from cli/commands/: look upwards for the package's examples. */
 function examplesDir(): string {
@@ -42,9 +45,12 @@ function examplesDir(): string {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('audit the bundled sample account, then compare and explain example trust policies')
-    .action(async () => {
-      process.stdout.write(await demo(examplesDir(), useColor()));
+    .description(
+      "audit the bundled sample account, compare and explain example trust policies, then write the account's monthly report",
+    )
+    .option('--out <dir>', 'where to write the sample monthly report', 'trustwatch-report')
+    .action(async (options: { out: string }) => {
+      process.stdout.write(await demo(examplesDir(), options.out, useColor()));
     });
 }
 
@@ -76,7 +82,7 @@ async function replay(
   });
 }
 
-async function demo(examples: string, color: boolean): Promise<string> {
+async function demo(examples: string, reportDir: string, color: boolean): Promise<string> {
   const paint = painter(color);
   const show = (path: string) => relative(process.cwd(), path) || path;
   const account = join(examples, 'sample-account');
@@ -85,6 +91,8 @@ async function demo(examples: string, color: boolean): Promise<string> {
     baseline: join(account, 'baseline.json'),
     config: join(account, 'trustwatch.config.json'),
     events: join(account, 'events.json'),
+    state: join(account, 'state.json'),
+    previousReport: join(account, 'report-2026-09.json'),
   };
   const snapshot = readJsonFile(SnapshotSchema, files.snapshot);
   const baseline = readJsonFile(BaselineSchema, files.baseline);
@@ -131,8 +139,20 @@ async function demo(examples: string, color: boolean): Promise<string> {
     `  trustwatch audit --snapshot ${show(files.snapshot)} --baseline ${show(files.baseline)} --config ${show(files.config)}`,
     '  trustwatch audit --baseline baseline.json        (your account, with the usual AWS credentials)',
     `  trustwatch lint ${show(join(policies, '*.json'))} --format sarif > trustwatch.sarif`,
+    `  trustwatch report --month ${REPORT_MONTH} --state ${show(files.state)} --snapshot ${show(files.snapshot)} --out reports`,
     '',
   );
+  // Last, the report the deployed function writes on 1 November from the state it kept through October.
+  const written = await writeReport({
+    month: REPORT_MONTH,
+    out: reportDir,
+    state: files.state,
+    snapshot: files.snapshot,
+    config: files.config,
+    baseline: files.baseline,
+    previous: files.previousReport,
+  });
+  out.push(paint('bold', `Monthly compliance report for ${REPORT_MONTH}`), `  ${reportLine(written)}`, '');
   return out.join('\n');
 }
 

@@ -6,6 +6,7 @@ import { FindingSchema } from '../../shared/findings/finding-schema.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { slackMessage } from '../../shared/notify/slack.js';
 import { postToSlack } from '../../shared/notify/slack-delivery.js';
+import { ReportSummarySchema } from '../../shared/report/summary.js';
 import { SEVERITIES, type Severity } from '../../shared/rules/rule.js';
 import * as z from '../../shared/zod.js';
 import { METRICS } from './metrics.js';
@@ -74,10 +75,13 @@ export function slackNotifierHandler(deps: SlackNotifierDependencies) {
   };
 }
 
-/** What the logs say a message was about; `fingerprint` is the finding's id, or the digest's day. */
+/** What the logs say a message was about; `fingerprint` is the finding's id, or the digest's day, or the report's month. */
 function describe(message: AlertMessage): { fingerprint: string; [key: string]: string } {
   if (message.kind === 'digest') {
     return { kind: 'digest', fingerprint: `digest:${message.day}`, account: message.account };
+  }
+  if (message.kind === 'report') {
+    return { kind: 'report', fingerprint: `report:${message.summary.month}`, account: message.account };
   }
   return {
     kind: message.kind,
@@ -120,6 +124,7 @@ const AlertMessageSchema = z.discriminatedUnion('kind', [
     open: z.record(z.enum(SEVERITIES as [Severity, ...Severity[]]), z.int().check(z.nonnegative())),
     omitted: z.int().check(z.nonnegative()),
   }),
+  z.object({ kind: z.literal('report'), account: z.string(), summary: ReportSummarySchema }),
 ]) satisfies z.ZodMiniType<AlertMessage>;
 
 /** The AlertMessage an SNS record carries, or what is wrong with it. */

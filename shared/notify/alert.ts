@@ -1,4 +1,5 @@
 import type { Finding } from '../findings/finding.js';
+import type { ReportSummary } from '../report/summary.js';
 import type { Severity } from '../rules/rule.js';
 
 /**
@@ -20,7 +21,9 @@ export type AlertMessage =
       open: Record<Severity, number>;
       /** How many findings the digest left out to stay within the message size limits. */
       omitted: number;
-    };
+    }
+  /** Once a month: the compliance report's headline numbers and where the report is. */
+  | { kind: 'report'; account: string; summary: ReportSummary };
 
 /**
  * What the rule of an alert's finding says about it, carried in the alert so that the Slack notifier
@@ -33,15 +36,16 @@ export interface RuleTexts {
 
 /** SNS message attributes, so that subscriptions can filter (email: high and above). */
 export interface AlertAttributes {
-  severity: Severity | 'digest';
+  severity: Severity | 'digest' | 'report';
   ruleId: string;
   account: string;
   kind: AlertMessage['kind'];
 }
 
 export function alertAttributes(message: AlertMessage): AlertAttributes {
-  if (message.kind === 'digest')
-    return { severity: 'digest', ruleId: 'digest', account: message.account, kind: 'digest' };
+  // A digest or report has no one severity: subscriptions take them by kind (see README, Alerts).
+  if (message.kind === 'digest' || message.kind === 'report')
+    return { severity: message.kind, ruleId: message.kind, account: message.account, kind: message.kind };
   return {
     severity: message.finding.severity,
     ruleId: message.finding.ruleId,

@@ -1,4 +1,9 @@
 import type { Finding } from '../findings/finding.js';
+import { METRIC_ROWS } from '../report/comparison.js';
+import { change, monthTitle, percent, value } from '../report/format.js';
+import type { Metrics } from '../report/model.js';
+import { parseMonth, previousMonth } from '../report/month.js';
+import type { ReportSummary } from '../report/summary.js';
 import { ALL_RULES } from '../rules/catalog.js';
 import { SEVERITIES } from '../rules/rule.js';
 import type { AlertMessage } from './alert.js';
@@ -40,7 +45,7 @@ interface AlertFacts {
   leftOut: string[];
 }
 
-/** The plain-text email (and SNS default message) for an alert, a resolved notice or a digest. */
+/** The plain-text email (and SNS default message) for an alert, a resolved notice, a digest or the monthly report. */
 export function emailText(message: AlertMessage): string {
   switch (message.kind) {
     case 'alert':
@@ -49,6 +54,8 @@ export function emailText(message: AlertMessage): string {
       return resolvedText(message.finding, message.resolvedAt);
     case 'digest':
       return digestText(message);
+    case 'report':
+      return reportText(message.summary);
   }
 }
 
@@ -130,6 +137,65 @@ function digestText(message: Extract<AlertMessage, { kind: 'digest' }>): string 
           WIDTH,
         )
       : [],
+  ]);
+}
+
+/** The measures the monthly summary shows; the report itself compares them all. */
+const SUMMARY_METRICS = new Set<keyof Metrics>([
+  'openFindings',
+  'openCriticalHigh',
+  'opened',
+  'resolved',
+  'meanDaysToResolve',
+  'trustWidened',
+  'ciUsersWithKeys',
+  'assumptions',
+  'denied',
+  'unusedRoles',
+]);
+const SUMMARY_ROWS = METRIC_ROWS.filter((r) => SUMMARY_METRICS.has(r.metric));
+
+function reportText(summary: ReportSummary): string {
+  const m = summary.metrics;
+  const p = summary.previous;
+  const column = Math.max(...SUMMARY_ROWS.map((l) => l.label.length)) + 2;
+  const lines = SUMMARY_ROWS.map(({ metric, label, better }) => {
+    const now = value(m[metric]);
+    const since = p ? `  ${change(p[metric], m[metric], better)}` : '';
+    return `${label.padEnd(column)}${now.padStart(8)}${since}`;
+  });
+  return render([
+    [`trustwatch compliance report: account ${summary.account}, ${monthTitle(summary.month)}`],
+    wrap(
+      `${percent(m.oidcShare)} of the CI identities used this month came in through OIDC rather than static keys.` +
+        (p
+          ? ` Changes are against ${monthTitle(previousMonth(parseMonth(summary.month)).id)}.`
+          : ' No report of the previous month was found, so nothing is compared.'),
+      WIDTH,
+    ),
+    lines,
+    section(
+      'Oldest open findings',
+      summary.oldestOpen.flatMap((f) =>
+        wrap(
+          `- [${f.severity.toUpperCase()}] ${clean(f.resource)}: ${clean(f.title)} (${count(f.days, 'day')} open)`,
+          WIDTH - INDENT.length,
+          '  ',
+        ),
+      ),
+    ),
+    summary.notes > 0
+      ? wrap(
+          `The report notes ${count(summary.notes, 'gap or summary')} in its data: see "About the data".`,
+          WIDTH,
+        )
+      : [],
+    section('The full report', [
+      summary.location.html,
+      ...(summary.location.console ? [summary.location.console] : []),
+      `Data: ${summary.location.json}`,
+    ]),
+    ['--', 'Sent by trustwatch (monthly report)'],
   ]);
 }
 

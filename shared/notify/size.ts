@@ -71,7 +71,8 @@ const RAW_FIELDS = new Set(['raw', 'rawRecord', 'record', 'cloudTrailEvent']);
  * drops the least severe findings and counts them in `omitted`.
  */
 export function fitAlert(alert: AlertMessage): AlertMessage {
-  if (fits(alert)) return alert;
+  // A report summary is bounded by construction (see report/summary.ts): it always fits.
+  if (fits(alert) || alert.kind === 'report') return alert;
   if (alert.kind === 'digest') return fitDigest(alert);
   for (const budget of BUDGETS) {
     const summarised = { ...alert, finding: summariseFinding(alert.finding, budget) };

@@ -1,4 +1,6 @@
 import type { Finding } from '../findings/finding.js';
+import { change, monthTitle, percent, value } from '../report/format.js';
+import type { ReportSummary } from '../report/summary.js';
 import { SEVERITIES, type Severity } from '../rules/rule.js';
 import type { AlertMessage } from './alert.js';
 
@@ -35,7 +37,7 @@ export interface SlackMessage {
 }
 
 /**
- * The Block Kit message for an alert, a resolved notice or the daily digest. Everything that comes
+ * The Block Kit message for an alert, a resolved notice, the daily digest or the monthly report. Everything that comes
  * from the account is escaped (`&`, `<`, `>`), so a finding cannot mention `<!channel>`, make a link
  * or open a quote; links are made only from URLs checked to be AWS console pages.
  */
@@ -47,6 +49,8 @@ export function slackMessage(message: AlertMessage): SlackMessage {
       return resolvedMessage(message.finding, message.account, message.resolvedAt);
     case 'digest':
       return digestMessage(message);
+    case 'report':
+      return reportMessage(message.summary);
   }
 }
 
@@ -149,6 +153,58 @@ function digestMessage(message: Extract<AlertMessage, { kind: 'digest' }>): Slac
   return {
     text: summary(
       `📋 trustwatch digest ${message.day} (account ${message.account}): ${message.findings.length + message.omitted} new below the alert threshold, ${total} open`,
+    ),
+    blocks,
+  };
+}
+
+function reportMessage(report: ReportSummary): SlackMessage {
+  const m = report.metrics;
+  const p = report.previous;
+  const field = (label: string, metric: keyof typeof m, better: 'lower' | 'higher') =>
+    mrkdwn(`*${label}*\n${value(m[metric])}${p ? ` · _${change(p[metric], m[metric], better)}_` : ''}`);
+  const open = SEVERITIES.filter((s) => report.openAtEnd[s] > 0).map(
+    (s) => `${EMOJI[s]} ${report.openAtEnd[s]} ${s}`,
+  );
+  const link = consoleUrl(report.location.console);
+  const blocks: object[] = [
+    header(`📊 trustwatch compliance report · ${monthTitle(report.month)}`),
+    section([
+      `Account ${code(report.account)} · *open at month end:* ${open.length > 0 ? open.join(' · ') : 'nothing'}`,
+      `*${percent(m.oidcShare)}* of the CI identities used this month came in through OIDC.`,
+    ]),
+    {
+      type: 'section',
+      fields: [
+        field('Opened', 'opened', 'lower'),
+        field('Resolved', 'resolved', 'higher'),
+        field('Trust policies widened', 'trustWidened', 'lower'),
+        field('CI users holding keys', 'ciUsersWithKeys', 'lower'),
+        field('Refused assumptions', 'denied', 'lower'),
+        field('Roles unused 90 days', 'unusedRoles', 'lower'),
+      ],
+    },
+  ];
+  if (report.oldestOpen.length > 0) {
+    blocks.push(
+      section([
+        '*Oldest open findings*',
+        ...report.oldestOpen.map(
+          (f) => `• ${EMOJI[f.severity]} ${code(f.resource)} · ${prose(f.title, VALUE_MAX)} (${f.days} days)`,
+        ),
+      ]),
+    );
+  }
+  if (link)
+    blocks.push({ type: 'actions', elements: [button('Open the report in S3', 'open-report', link)] });
+  blocks.push(
+    context(
+      `Report ${code(report.location.html)}${p ? '' : ' · no previous report to compare with'}${report.notes > 0 ? ` · ${report.notes} note(s) on the data in the report` : ''}`,
+    ),
+  );
+  return {
+    text: summary(
+      `📊 trustwatch report ${monthTitle(report.month)} (account ${report.account}): ${m.openFindings} open, ${m.opened} opened, ${m.resolved} resolved`,
     ),
     blocks,
   };

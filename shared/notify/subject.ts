@@ -1,3 +1,4 @@
+import { monthTitle } from '../report/format.js';
 import type { AlertMessage } from './alert.js';
 
 /** SNS rejects a longer subject (its documentation says "less than 100"; the service takes 100). */
@@ -27,6 +28,11 @@ export function emailSubject(message: AlertMessage): string {
         `${total} ${total === 1 ? 'finding' : 'findings'} below the alert level on ${message.day}, account ${message.account}`,
       );
     }
+    case 'report':
+      return subject(
+        '[REPORT] trustwatch: ',
+        `compliance report for ${monthTitle(message.summary.month)}, account ${message.account}`,
+      );
   }
 }
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ensureBuilt, ROOT, trustwatch } from './run.js';
+import { CLI, ensureBuilt, ROOT, tempFiles, trustwatch } from './run.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -44,7 +44,10 @@ describe('trustwatch', () => {
   });
 
   it('runs the demo on the bundled sample account and exits 0, as npm start does', () => {
-    const run = trustwatch(['demo']);
+    // Run elsewhere so that the report the demo writes (into trustwatch-report/) stays out of the tree.
+    const { dir, cleanup } = tempFiles({});
+    const run = trustwatch(['demo'], { cwd: dir });
+    cleanup();
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/audit of the sample account 111122223333/);

@@ -78,6 +78,7 @@ console.log(JSON.stringify(await handler(${JSON.stringify(event)}, context)));`;
         TRUSTWATCH_TABLE: 'trustwatch',
         TRUSTWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:trustwatch-alerts',
         TRUSTWATCH_SLACK_SECRET: 'trustwatch-slack',
+        TRUSTWATCH_REPORT_BUCKET: 'trustwatch-reports',
       },
     });
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;

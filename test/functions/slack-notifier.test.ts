@@ -28,6 +28,8 @@ import type { AlertMessage } from '../../shared/notify/alert.js';
 import { findingAlert } from '../../shared/notify/finding-alert.js';
 import { slackMessage } from '../../shared/notify/slack.js';
 import { postToSlack, SlackDeliveryError } from '../../shared/notify/slack-delivery.js';
+import { reportSummary } from '../../shared/report/summary.js';
+import { sampleReport } from '../report/sample-report.js';
 import { describeMoto } from '../support/moto-suite.js';
 import { sampleAccount } from '../support/sample-account.js';
 
@@ -323,6 +325,27 @@ describe('slack-notifier against a Slack stand-in', () => {
         { messageId: event.Records[1]?.Sns.MessageId, problem: expect.stringContaining('finding.severity') },
       ]);
       expect(metric(METRICS.malformed)).toBe(2);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('posts the monthly report summary', async () => {
+    const slack = await slackStandIn();
+    try {
+      const { invoke } = notifier({ webhookUrl: fixedUrl(slack.url()) });
+      const report: AlertMessage = {
+        kind: 'report',
+        account: snapshot.account,
+        summary: reportSummary(await sampleReport(), {
+          html: `s3://reports/${snapshot.account}/2026-10/report.html`,
+          json: `s3://reports/${snapshot.account}/2026-10/report.json`,
+        }),
+      };
+      const result = await invoke(snsEvent(JSON.stringify(report)));
+      expect(result).toEqual({ posted: 1, malformed: 0 });
+      expect(slack.requests.map((r) => r.body.blocks)).toEqual([slackMessage(report).blocks]);
+      expect(logs('INFO').map((l) => l.fingerprint)).toEqual(['report:2026-10']);
     } finally {
       await slack.close();
     }

@@ -70,9 +70,12 @@ async function calledActions(entry: string): Promise<string[]> {
   return [...actions].filter((a) => !NEEDS_NO_PERMISSION.has(a)).sort();
 }
 
-/** What a role needs for its plumbing, not for calls in the code: logs, its failure queue, the topic key. */
+/**
+ * What a role needs though its code calls no such command: its logs, its failure queue, the topic key,
+ * and s3:ListBucket, without which S3 answers GetObject of a missing object with AccessDenied.
+ */
 const PLUMBING =
-  /^(logs:(CreateLogStream|PutLogEvents)|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl)|kms:(Decrypt|GenerateDataKey))$/;
+  /^(logs:(CreateLogStream|PutLogEvents)|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl)|kms:(Decrypt|GenerateDataKey)|s3:ListBucket)$/;
 
 const FUNCTIONS = readdirSync('functions').filter((d) => d !== 'common');
 

@@ -34,6 +34,14 @@ const RESOURCE_READS = [
   'iam:ListOpenIDConnectProviders',
   'iam:ListRolePolicies',
 ];
+const INVENTORY_READS = [
+  'iam:GenerateCredentialReport',
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GetCredentialReport',
+  'iam:GetOpenIDConnectProvider',
+  'iam:ListOpenIDConnectProviders',
+  'iam:ListRoles',
+];
 const sorted = (...lists: string[][]) => lists.flat().sort();
 
 describe('the monitor stack', () => {
@@ -116,11 +124,11 @@ describe('the monitor stack', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: email,
-        FilterPolicy: { severity: ['critical', 'high', 'digest'] },
+        FilterPolicy: { severity: ['critical', 'high', 'digest', 'report'] },
       });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
-      FilterPolicy: { severity: ['critical', 'high', 'medium', 'digest'] },
+      FilterPolicy: { severity: ['critical', 'high', 'medium', 'digest', 'report'] },
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
     });
   });
@@ -195,6 +203,7 @@ describe('the monitor stack', () => {
       ['trustwatch-audit', 'rate(1 hour)'],
       ['trustwatch-activity-scan', 'rate(5 minutes)'],
       ['trustwatch-daily-digest', 'cron(0 8 * * ? *)'],
+      ['trustwatch-monthly-report', 'cron(0 6 1 * ? *)'],
     ])
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         Name: name,
@@ -226,15 +235,23 @@ describe('the monitor stack', () => {
         },
       });
     template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'trustwatch-monthly-report',
+      Environment: {
+        Variables: Match.objectLike({
+          TRUSTWATCH_REPORT_BUCKET: { Ref: Match.stringLikeRegexp('MonitorReports') },
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'trustwatch-slack-notifier',
       Timeout: 90,
       Environment: { Variables: { TRUSTWATCH_SLACK_SECRET: 'trustwatch/slack-webhook' } },
     });
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 6);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 7);
     template.resourcePropertiesCountIs(
       'AWS::Lambda::EventInvokeConfig',
       { DestinationConfig: { OnFailure: { Destination: Match.anyValue() } }, MaximumRetryAttempts: 2 },
-      6,
+      7,
     );
   });
 
@@ -257,18 +274,19 @@ describe('the monitor stack', () => {
       'trustwatch-audit': sorted(
         TABLE_ACTIONS,
         PUBLISH_ACTIONS,
-        [
-          'iam:GenerateCredentialReport',
-          'iam:GetAccountAuthorizationDetails',
-          'iam:GetCredentialReport',
-          'iam:GetOpenIDConnectProvider',
-          'iam:ListAccessKeys',
-          'iam:ListOpenIDConnectProviders',
-          'iam:ListRoles',
-        ],
+        INVENTORY_READS,
+        ['iam:ListAccessKeys'],
         PLUMBING,
       ),
       'trustwatch-daily-digest': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, PLUMBING),
+      'trustwatch-monthly-report': sorted(
+        TABLE_ACTIONS,
+        PUBLISH_ACTIONS,
+        INVENTORY_READS,
+        // ListBucket: a missing previous report then reads as NoSuchKey, not AccessDenied.
+        ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
+        PLUMBING,
+      ),
       'trustwatch-slack-notifier': sorted(['secretsmanager:GetSecretValue'], PLUMBING),
     });
   });
@@ -301,9 +319,15 @@ describe('the monitor stack', () => {
     }[];
     expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
       [
-        ...['alarm-relay', 'iam-event', 'activity-scan', 'audit', 'daily-digest', 'slack-notifier'].flatMap(
-          (f) => [`trustwatch-${f}-errors`, `trustwatch-${f}-throttles`],
-        ),
+        ...[
+          'alarm-relay',
+          'iam-event',
+          'activity-scan',
+          'audit',
+          'daily-digest',
+          'monthly-report',
+          'slack-notifier',
+        ].flatMap((f) => [`trustwatch-${f}-errors`, `trustwatch-${f}-throttles`]),
         'trustwatch-failures-waiting',
         'trustwatch-slack-delivery-failed',
       ].sort(),
@@ -342,6 +366,7 @@ describe('a monitor in us-east-1 with nothing configured', () => {
       'trustwatch-audit',
       'trustwatch-daily-digest',
       'trustwatch-iam-event',
+      'trustwatch-monthly-report',
     ]);
     minimal.template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'trustwatch-audit',
@@ -488,7 +513,7 @@ describe('an organization', () => {
     central.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'security@example.com',
-      FilterPolicy: { severity: ['critical', 'high', 'digest'] },
+      FilterPolicy: { severity: ['critical', 'high', 'digest', 'report'] },
     });
   });
 

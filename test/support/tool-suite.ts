@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
 
 export interface Tool {
@@ -12,6 +13,15 @@ export const CFN_LINT: Tool = {
   name: 'cfn-lint',
   install: 'pip install cfn-lint',
   available: spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0,
+};
+
+/** Debian's Chromium, or another one named by CHROMIUM_PATH: the HTML report is checked in it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM: Tool = {
+  name: 'Chromium',
+  install: 'apt-get install -y chromium (or set CHROMIUM_PATH)',
+  available: existsSync(CHROMIUM_PATH),
 };
 
 /**

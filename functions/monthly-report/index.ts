@@ -1,0 +1,37 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import { createClients } from '../../shared/inventory/clients.js';
+import { collectSnapshot } from '../../shared/inventory/collect.js';
+import { readWithSchema } from '../../shared/schema-file.js';
+import * as z from '../../shared/zod.js';
+import { coldStart } from '../common/wiring.js';
+import { s3Bucket } from './bucket.js';
+import { monthlyReportHandler } from './handler.js';
+
+const EnvironmentSchema = z.object({
+  /** The bucket reports are written to, as ACCOUNT/YYYY-MM/report.{html,json}. */
+  TRUSTWATCH_REPORT_BUCKET: z.string().check(z.minLength(1, 'the report bucket name')),
+  /** Set by Lambda. */
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+});
+
+// Built once per cold start and reused across invocations.
+const logger = new Logger({ serviceName: 'trustwatch-monthly-report' });
+const { settings, store, publish } = coldStart();
+const env = readWithSchema(EnvironmentSchema, process.env, 'the function environment');
+const clients = createClients();
+
+export const handler = middy(
+  monthlyReportHandler({
+    settings,
+    store,
+    logger,
+    publish,
+    bucket: s3Bucket(new S3Client({}), env.TRUSTWATCH_REPORT_BUCKET),
+    region: env.AWS_REGION,
+    collect: async () => (await collectSnapshot(clients)).snapshot,
+    now: () => new Date(),
+  }),
+).use(injectLambdaContext(logger));
