@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { DynamoDbStore } from '../../shared/findings/dynamodb-store.js';
-import {
-  PARTITION_KEY,
-  SORT_KEY,
-  TABLE_ATTRIBUTE_DEFINITIONS,
-  TABLE_GLOBAL_SECONDARY_INDEXES,
-  TABLE_KEY_SCHEMA,
-  TTL_ATTRIBUTE,
-} from '../../shared/findings/table-schema.js';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../shared/findings/table-schema.js';
 import { describeMoto } from '../support/moto-suite.js';
+import { createStateTable } from '../support/state-table.js';
 import { storeContract } from './store.contract.js';
 
 describeMoto('DynamoDbStore on moto', () => {
@@ -27,15 +21,7 @@ describeMoto('DynamoDbStore on moto', () => {
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
     documents = DynamoDBDocumentClient.from(client);
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema: TABLE_KEY_SCHEMA,
-        AttributeDefinitions: TABLE_ATTRIBUTE_DEFINITIONS,
-        GlobalSecondaryIndexes: TABLE_GLOBAL_SECONDARY_INDEXES,
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createStateTable(client, table);
   });
   afterAll(() => client?.destroy());
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -8,11 +8,6 @@ import { s3Bucket } from '../../functions/monthly-report/bucket.js';
 import { monthlyReportHandler } from '../../functions/monthly-report/handler.js';
 import { DynamoDbStore } from '../../shared/findings/dynamodb-store.js';
 import type { AssumptionCount, StoredFinding } from '../../shared/findings/store.js';
-import {
-  TABLE_ATTRIBUTE_DEFINITIONS,
-  TABLE_GLOBAL_SECONDARY_INDEXES,
-  TABLE_KEY_SCHEMA,
-} from '../../shared/findings/table-schema.js';
 import { emailText } from '../../shared/notify/email.js';
 import { publishAlert } from '../../shared/notify/sns.js';
 import { readReport, renderJson } from '../../shared/report/json.js';
@@ -20,6 +15,7 @@ import { SAMPLE_STATE, sampleReport, sampleSeptemberReport } from '../report/sam
 import { describeMoto } from '../support/moto-suite.js';
 import { published } from '../support/moto-topics.js';
 import { sampleAccount } from '../support/sample-account.js';
+import { createStateTable } from '../support/state-table.js';
 import { sampleSettings, silentLogger } from './sample-settings.js';
 
 const endpoint = inject('motoEndpoint');
@@ -40,15 +36,7 @@ describeMoto('monthly report function on moto (DynamoDB, S3, SNS)', () => {
   const store = new DynamoDbStore(dynamodb, table);
 
   beforeAll(async () => {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema: TABLE_KEY_SCHEMA,
-        AttributeDefinitions: TABLE_ATTRIBUTE_DEFINITIONS,
-        GlobalSecondaryIndexes: TABLE_GLOBAL_SECONDARY_INDEXES,
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createStateTable(dynamodb, table);
     // The sample account's state, kept the way the deployed functions keep it.
     const state = JSON.parse(readFileSync(SAMPLE_STATE, 'utf8')) as {
       findings: Record<string, StoredFinding>;
