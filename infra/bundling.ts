@@ -1,7 +1,7 @@
 /**
  * How NodejsFunction bundles every trustwatch function. The fields mirror aws-cdk-lib's
  * `BundlingOptions` (aws-lambda-nodejs), so the object is handed over as it is, except `format`,
- * whose type there is the enum: `bundling: { ...lambdaBundling, format: OutputFormat.ESM }`.
+ * whose type there is the enum: `bundling: { ...bundlingFor(name), format: OutputFormat.ESM }`.
  * `npm run bench` bundles each function with exactly these options (bench/cdk-esbuild.ts) and checks
  * the budget (400 KB, 60 ms cold module load); test/functions/bundles.test.ts runs each bundle with
  * no node_modules in reach. Figures: that bench on Node 20, 2 busy cores, activity-scan (the biggest).
@@ -40,7 +40,8 @@ const NEVER_LOADED_IN_LAMBDA = [
   '@smithy/credential-provider-imds',
 ];
 
-export const lambdaBundling: LambdaBundling = {
+/** What every function shares; `bundlingFor` gives one function's. */
+const lambdaBundling: LambdaBundling = {
   minify: true,
   /**
    * Stack traces in the logs point at the TypeScript: the functions run with NODE_OPTIONS
@@ -78,3 +79,17 @@ export const lambdaBundling: LambdaBundling = {
 
 /** The functions' NODE_OPTIONS: source-mapped stack traces (see `sourceMap`). */
 export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
+/**
+ * Loaded only by operations with an event stream (S3 SelectObjectContent, Kinesis SubscribeToShard…),
+ * which trustwatch never calls; left out it saves every function some 23 KB. But the S3 client
+ * imports it statically, so a function with one must bundle it or fail to load.
+ */
+const EVENT_STREAMS = '@smithy/core/event-streams';
+const IMPORTS_EVENT_STREAMS = new Set(['monthly-report']);
+
+/** The bundling of one function (a folder under functions/): the construct, bench and tests use this. */
+export function bundlingFor(functionName: string): LambdaBundling {
+  if (IMPORTS_EVENT_STREAMS.has(functionName)) return lambdaBundling;
+  return { ...lambdaBundling, externalModules: [...lambdaBundling.externalModules, EVENT_STREAMS] };
+}

@@ -9,7 +9,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alertOnAny } from './alarm.js';
-import { LAMBDA_NODE_OPTIONS, lambdaBundling } from './bundling.js';
+import { bundlingFor, LAMBDA_NODE_OPTIONS } from './bundling.js';
 import { type Access, type AccessResources, accessStatements, WILDCARD_REASONS } from './permissions.js';
 
 /** The functions under functions/, by folder name. */
@@ -95,7 +95,7 @@ export class MonitorFunction extends Construct {
       onFailure: new SqsDestination(props.failures),
       retryAttempts: 2,
       bundling: {
-        ...lambdaBundling,
+        ...bundlingFor(props.name),
         format: OutputFormat.ESM,
         ...(copyFiles
           ? {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { LAMBDA_NODE_OPTIONS, lambdaBundling } from '../../infra/bundling.js';
+import { bundlingFor, LAMBDA_NODE_OPTIONS } from '../../infra/bundling.js';
 import { cdkEsbuildOptions } from '../cdk-esbuild.js';
 import { ms, type SuiteResult, summarize } from '../measure.js';
 
@@ -66,7 +66,7 @@ export async function bundleSuites(): Promise<SuiteResult[]> {
   try {
     for (const name of names) {
       const outdir = join(root, name);
-      await build(cdkEsbuildOptions(lambdaBundling, join('functions', name, 'index.ts'), outdir));
+      await build(cdkEsbuildOptions(bundlingFor(name), join('functions', name, 'index.ts'), outdir));
       const bundle = join(outdir, 'index.mjs');
       const map = existsSync(`${bundle}.map`) ? statSync(`${bundle}.map`).size : 0;
       measured.push({ name, size: statSync(bundle).size, map, plain: [], mapped: [] });

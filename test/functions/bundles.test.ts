@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdkEsbuildOptions } from '../../bench/cdk-esbuild.js';
-import { lambdaBundling } from '../../infra/bundling.js';
+import { bundlingFor } from '../../infra/bundling.js';
 import { goldenAlerts } from '../notify/sample-alerts.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws.js';
 
@@ -47,7 +47,7 @@ describe('deployed bundles', () => {
     triggers = await events();
     for (const name of FUNCTIONS)
       await build({
-        ...cdkEsbuildOptions(lambdaBundling, join(root, 'functions', name, 'index.ts'), join(dir, name)),
+        ...cdkEsbuildOptions(bundlingFor(name), join(root, 'functions', name, 'index.ts'), join(dir, name)),
         logLevel: 'error',
       });
   });
