@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 export const MOTO_INSTALL_HINT = 'pip install "moto[server]"';
 
@@ -14,16 +15,21 @@ export interface Moto {
 }
 
 /**
- * `python3 -m moto.server` on a free loopback port, ready when this resolves. AWS-managed policies
- * are loaded so that roles can have AdministratorAccess attached as in a real account.
+ * moto's server on a free loopback port, one request at a time (see moto_serial_server.py), ready
+ * when this resolves. AWS-managed policies are loaded so that roles can have AdministratorAccess
+ * attached as in a real account.
  */
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
-  });
+  const child = spawn(
+    'python3',
+    [join(import.meta.dirname, 'moto_serial_server.py'), '127.0.0.1', String(port)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    },
+  );
   // A crash of the process that started moto must not leave it running.
   const killChild = () => child.kill();
   process.once('exit', killChild);
