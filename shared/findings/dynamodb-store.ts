@@ -69,10 +69,13 @@ export class DynamoDbStore implements FindingStore {
   async save(input: Finding): Promise<SaveOutcome> {
     const finding = toSave(input);
     const { id: _id, firstSeen: _firstSeen, ...changing } = finding;
+    const { evidence, ...repeated } = changing;
     const absent = finding.suppression ? [] : ['suppression'];
+    // A repeat keeps the evidence only an earlier sighting had (who made the change, from the event).
+    const repeat = assign(repeated, absent, { evidence });
     for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
       // Most saves repeat a finding that is already open (every scan sees it again): try that first.
-      if (await succeeds(this.#update(finding.id, assign(changing, absent), NOT_RESOLVED))) return 'updated';
+      if (await succeeds(this.#update(finding.id, repeat, NOT_RESOLVED))) return 'updated';
       const open = this.#db.send(
         new PutCommand({
           TableName: this.tableName,
@@ -275,14 +278,26 @@ interface Assignment {
   values: Item;
 }
 
-/** `SET` of every field given and `REMOVE` of the attributes named, as one update expression. */
-function assign(set: Item, remove: string[] = []): Assignment {
+/**
+ * `SET` of every field given, `SET` of each field of the maps in `merge` inside the stored map of that
+ * name (its other fields stay), and `REMOVE` of the attributes named, as one update expression.
+ */
+function assign(set: Item, remove: string[] = [], merge: Record<string, Item> = {}): Assignment {
   const names: Record<string, string> = {};
   const values: Item = {};
   const sets = Object.entries(set).map(([name, value], i) => {
     names[`#s${i}`] = name;
     values[`:s${i}`] = value;
     return `#s${i} = :s${i}`;
+  });
+  Object.entries(merge).forEach(([map, fields], m) => {
+    // DynamoDB refuses names the expression does not use: an empty map sets nothing.
+    if (Object.keys(fields).length > 0) names[`#m${m}`] = map;
+    Object.entries(fields).forEach(([field, value], i) => {
+      names[`#m${m}f${i}`] = field;
+      values[`:m${m}f${i}`] = value;
+      sets.push(`#m${m}.#m${m}f${i} = :m${m}f${i}`);
+    });
   });
   const removes = remove.map((name, i) => {
     names[`#r${i}`] = name;

@@ -64,7 +64,9 @@ export class FileStore implements FindingStore {
         state.findings[finding.id] = kept;
         return 'reopened';
       }
-      state.findings[finding.id] = stored.alertedAt ? { ...kept, alertedAt: stored.alertedAt } : kept;
+      // A repeat keeps the evidence only an earlier sighting had (who made the change, from the event).
+      const repeat = { ...kept, evidence: { ...stored.evidence, ...finding.evidence } };
+      state.findings[finding.id] = stored.alertedAt ? { ...repeat, alertedAt: stored.alertedAt } : repeat;
       return 'updated';
     });
   }

@@ -24,7 +24,11 @@ export interface AssumptionCount {
  * write that could race is conditional, so two invocations never both see "opened" for one finding.
  */
 export interface FindingStore {
-  /** Inserts or updates by `finding.id` (keeping `firstSeen` and `alertedAt` of the stored one). */
+  /**
+   * Inserts or updates by `finding.id`, keeping `firstSeen` and `alertedAt` of the stored one, and the
+   * fields of its evidence the new one lacks (the audit's repeat of a change the event watch saw first
+   * keeps who made it). A reopened finding takes the new evidence only.
+   */
   save(finding: Finding): Promise<SaveOutcome>;
   /**
    * Marks an open or suppressed finding resolved (the problem went away); false when the store does not

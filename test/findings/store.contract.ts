@@ -42,6 +42,37 @@ export function storeContract(makeStore: () => FindingStore | Promise<FindingSto
     expect((await store.get(f.id))?.evidence).toEqual(evidence);
   });
 
+  it('keeps on a repeat the evidence only the first sighting had, takes what the repeat brings', async () => {
+    const store = await makeStore();
+    const event = { eventName: 'UpdateAssumeRolePolicy', actor: 'arn:aws:iam::111122223333:user/alice' };
+    const seenByEvent = finding({ evidence: { witness: 'repo:a/b:ref:refs/heads/main', event } });
+    await store.save(seenByEvent);
+    // The hourly audit finds the same widening, without the event that made it.
+    const seenByAudit = { ...seenByEvent, evidence: { witness: 'repo:other/x:ref:refs/heads/main' } };
+    expect(await store.save(seenByAudit)).toBe('updated');
+    expect((await store.get(seenByEvent.id))?.evidence).toEqual({
+      witness: 'repo:other/x:ref:refs/heads/main',
+      event,
+    });
+  });
+
+  it('keeps the stored evidence when a repeat brings none', async () => {
+    const store = await makeStore();
+    const f = finding({ evidence: { witness: 'w1' } });
+    await store.save(f);
+    expect(await store.save({ ...f, evidence: {} })).toBe('updated');
+    expect((await store.get(f.id))?.evidence).toEqual({ witness: 'w1' });
+  });
+
+  it('takes only the new evidence when a resolved finding reopens', async () => {
+    const store = await makeStore();
+    const f = finding({ evidence: { witness: 'w1', event: { eventName: 'old' } } });
+    await store.save(f);
+    await store.resolve(f.id, '2026-03-05T00:00:00.000Z');
+    expect(await store.save({ ...f, evidence: { witness: 'w2' } })).toBe('reopened');
+    expect((await store.get(f.id))?.evidence).toEqual({ witness: 'w2' });
+  });
+
   it('sets and removes a suppression as the saved finding says', async () => {
     const store = await makeStore();
     const f = finding();

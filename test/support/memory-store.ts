@@ -24,6 +24,8 @@ export class MemoryStore implements FindingStore {
     }
     const reopened = stored.status === 'resolved';
     const next: StoredFinding = { ...finding, firstSeen: stored.firstSeen };
+    // As the real stores do: a repeat keeps the evidence only an earlier sighting had.
+    if (!reopened) next.evidence = { ...stored.evidence, ...finding.evidence };
     // As the real stores do: a reopened finding has not been alerted for this opening yet.
     if (stored.alertedAt && !reopened) next.alertedAt = stored.alertedAt;
     if (stored.resolvedAt && !reopened) next.resolvedAt = stored.resolvedAt;
