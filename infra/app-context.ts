@@ -1,4 +1,4 @@
-import { TOPIC_ARN } from '../shared/notify/sns.js';
+import { TOPIC_ARN } from '../shared/notify/topic-arn.js';
 import { SEVERITIES } from '../shared/rules/rule.js';
 import { readWithSchema } from '../shared/schema-file.js';
 import * as z from '../shared/zod.js';

@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { snapshotReader } from '../../shared/activity/account-reader.js';
 import { parseRecords } from '../../shared/activity/parse.js';
-import { type ProcessedFinding, processRecord } from '../../shared/activity/process.js';
+import { type ProcessedFinding, processRecord, snapshotContext } from '../../shared/activity/process.js';
 import { type AuditResult, runAudit } from '../../shared/audit/audit.js';
 import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
 import { type Config, ConfigSchema } from '../../shared/config/config.js';
@@ -67,14 +66,7 @@ async function replay(
   return withStore(undefined, async (store) => {
     const out: ProcessedFinding[] = [];
     for (const record of records) {
-      const processed = await processRecord(record, {
-        account: snapshot.account,
-        config,
-        baseline,
-        reader: snapshotReader(snapshot),
-        store,
-        monitorPrefix: 'trustwatch',
-      });
+      const processed = await processRecord(record, snapshotContext({ snapshot, config, baseline }, store));
       // The rules re-run on the changed role repeat the audit above: show what the events reveal.
       out.push(...processed.filter((p) => EVENT_RULES.test(p.finding.ruleId)));
     }

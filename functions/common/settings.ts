@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
 import { type Config, ConfigSchema, DEFAULT_CONFIG } from '../../shared/config/config.js';
-import { TOPIC_ARN } from '../../shared/notify/sns.js';
+import { TOPIC_ARN } from '../../shared/notify/topic-arn.js';
 import { readWithSchema } from '../../shared/schema-file.js';
 import * as z from '../../shared/zod.js';
 

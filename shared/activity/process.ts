@@ -2,7 +2,8 @@ import type { Baseline } from '../baseline/baseline.js';
 import type { Config } from '../config/config.js';
 import type { Finding } from '../findings/finding.js';
 import type { FindingStore, SaveOutcome } from '../findings/store.js';
-import type { AccountReader } from './account-reader.js';
+import type { Snapshot } from '../inventory/snapshot.js';
+import { type AccountReader, snapshotReader } from './account-reader.js';
 import { evaluateAssumption } from './assumptions.js';
 import { evaluateIamChange } from './iam-change.js';
 import type { CloudTrailRecord } from './record.js';
@@ -17,6 +18,21 @@ export interface ActivityContext {
   store: FindingStore;
   /** Name prefix of the monitor's own resources, for the tamper watch. */
   monitorPrefix: string;
+}
+
+/** The watches' context for an account known by its snapshot (the demo, tests): IAM is read from it. */
+export function snapshotContext(
+  account: { snapshot: Snapshot; config: Config; baseline?: Baseline },
+  store: FindingStore,
+): ActivityContext {
+  return {
+    account: account.snapshot.account,
+    config: account.config,
+    ...(account.baseline ? { baseline: account.baseline } : {}),
+    reader: snapshotReader(account.snapshot),
+    store,
+    monitorPrefix: 'trustwatch',
+  };
 }
 
 export interface ProcessedFinding {

@@ -9,7 +9,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Finding, FindingStatus } from './finding.js';
-import type { AssumptionCount, FindingStore, SaveOutcome, StoredFinding } from './store.js';
+import {
+  type AssumptionCount,
+  type FindingStore,
+  type SaveOutcome,
+  type StoredFinding,
+  storable,
+} from './store.js';
 import { PARTITION_KEY, SORT_KEY, STATUS_INDEX, TTL_ATTRIBUTE } from './table-schema.js';
 
 type Item = Record<string, NativeAttributeValue>;
@@ -67,7 +73,7 @@ export class DynamoDbStore implements FindingStore {
   }
 
   async save(input: Finding): Promise<SaveOutcome> {
-    const finding = toSave(input);
+    const finding = storable(input);
     const { id: _id, firstSeen: _firstSeen, ...changing } = finding;
     const { evidence, ...repeated } = changing;
     const absent = finding.suppression ? [] : ['suppression'];
@@ -320,18 +326,6 @@ async function succeeds(write: Promise<unknown>): Promise<boolean> {
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
-}
-
-/**
- * The finding as the store keeps it: `alertedAt` and `resolvedAt` belong to the store (a caller may
- * hand back what `get` returned), and a JSON round trip leaves no `undefined` or class instance for
- * the marshaller to reject, whatever options the caller's document client has.
- */
-function toSave(input: Finding): Finding {
-  if (input.status === 'resolved')
-    throw new Error(`finding ${input.id}: resolve it with resolve(), not save()`);
-  const { alertedAt: _alerted, resolvedAt: _resolved, ...finding } = input as StoredFinding;
-  return JSON.parse(JSON.stringify(finding));
 }
 
 function storedFinding(item: Item): StoredFinding {

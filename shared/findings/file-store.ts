@@ -4,7 +4,13 @@ import { FileFormatError, readWithSchema } from '../schema-file.js';
 import * as z from '../zod.js';
 import type { Finding } from './finding.js';
 import { FindingSchema } from './finding-schema.js';
-import type { AssumptionCount, FindingStore, SaveOutcome, StoredFinding } from './store.js';
+import {
+  type AssumptionCount,
+  type FindingStore,
+  type SaveOutcome,
+  type StoredFinding,
+  storable,
+} from './store.js';
 
 export const STATE_SCHEMA_VERSION = 1;
 
@@ -51,7 +57,7 @@ export class FileStore implements FindingStore {
   constructor(readonly path: string) {}
 
   async save(input: Finding): Promise<SaveOutcome> {
-    const finding = toSave(input);
+    const finding = storable(input);
     return this.#change((state) => {
       const stored = state.findings[finding.id];
       if (!stored) {
@@ -242,18 +248,6 @@ function emptyState(): State {
     assumptions: [],
     subjects: {},
   };
-}
-
-/**
- * The finding as the store keeps it: `alertedAt` and `resolvedAt` belong to the store (a caller may
- * hand back what `get` returned), and a copy, so that the caller changing its object later does
- * not change the state.
- */
-function toSave(input: Finding): Finding {
-  if (input.status === 'resolved')
-    throw new Error(`finding ${input.id}: resolve it with resolve(), not save()`);
-  const { alertedAt: _alerted, resolvedAt: _resolved, ...finding } = input as StoredFinding;
-  return JSON.parse(JSON.stringify(finding));
 }
 
 function time(text: string): number {

@@ -58,3 +58,15 @@ export interface FindingStore {
   /** Subjects ever seen assuming the role (for `activity.novel-subject`). */
   subjectsSeen(roleArn: string): Promise<string[]>;
 }
+
+/**
+ * The finding as a store keeps it: `alertedAt` and `resolvedAt` belong to the store (a caller may hand
+ * back what `get` returned), and a JSON copy: the caller changing its object later does not change the
+ * state, and no `undefined` or class instance is left for a marshaller to reject.
+ */
+export function storable(input: Finding): Finding {
+  if (input.status === 'resolved')
+    throw new Error(`finding ${input.id}: resolve it with resolve(), not save()`);
+  const { alertedAt: _alerted, resolvedAt: _resolved, ...finding } = input as StoredFinding;
+  return JSON.parse(JSON.stringify(finding));
+}

@@ -2,9 +2,6 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AlertMessage } from './alert.js';
 import { fitAlert, snsPayload } from './size.js';
 
-/** An SNS topic ARN, in any partition. */
-export const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/;
-
 /**
  * Publishes an alert, resolved notice or digest to the alert topic, made to fit SNS's limits first.
  * One message per protocol: email subscribers get the plain text, the Slack notifier Lambda the

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { snapshotReader } from '../../shared/activity/account-reader.js';
-import type { ActivityContext } from '../../shared/activity/process.js';
+import { type ActivityContext, snapshotContext } from '../../shared/activity/process.js';
 import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
 import { type Config, ConfigSchema } from '../../shared/config/config.js';
 import type { FindingStore } from '../../shared/findings/store.js';
@@ -20,13 +19,5 @@ export function sampleAccount(): { snapshot: Snapshot; baseline: Baseline; confi
 
 /** The watches' context for the sample account: IAM read from its snapshot, state in `store`. */
 export function sampleActivityContext(store: FindingStore): ActivityContext {
-  const { snapshot, baseline, config } = sampleAccount();
-  return {
-    account: snapshot.account,
-    config,
-    baseline,
-    reader: snapshotReader(snapshot),
-    store,
-    monitorPrefix: 'trustwatch',
-  };
+  return snapshotContext(sampleAccount(), store);
 }
