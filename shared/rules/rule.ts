@@ -1,3 +1,4 @@
+import type { GitHubSettings } from '../github/templates.js';
 import type { ParsedPolicy, Statement } from '../policy/model.js';
 import type { OwnerAnalysis } from '../policy/owners.js';
 import type { AdmittedTokens } from '../policy/query.js';
@@ -37,6 +38,8 @@ export interface PolicyContext {
   /** A name nobody wrote in the policy: it stands for every such name. */
   freshName: string;
   allowedOwners?: string[];
+  /** GitHub-side settings: declared subject templates. */
+  github?: GitHubSettings;
 }
 
 export interface PolicyRule extends RuleMeta {

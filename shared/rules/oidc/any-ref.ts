@@ -18,10 +18,16 @@ export const anyRef: PolicyRule = {
     const fresh = context.freshName;
     const repos = new Set<string>();
     for (const { claim, clause } of githubClauses(context)) {
-      if (claim !== 'sub' || !isPositiveString(clause)) continue;
+      if (!isPositiveString(clause)) continue;
       for (const v of clause.values) {
-        // Owner and repository as written, immutable ids included.
-        const m = /^repo:([^/:*?]+)\/([^:*?]+):/.exec(v);
+        // Owner and repository as written, immutable ids included; a repository claim pins them as a
+        // subject does, since one token's claims agree.
+        const m =
+          claim === 'sub'
+            ? /^repo:([^/:*?]+)\/([^:*?]+):/.exec(v)
+            : claim === 'repository'
+              ? /^([^/:*?]+)\/([^/:*?]+)$/.exec(v)
+              : null;
         if (m) repos.add(`${m[1]}/${m[2]}`);
       }
     }
@@ -32,7 +38,8 @@ export const anyRef: PolicyRule = {
         (c) => `repo:${owner}/${name}:${c}`,
       );
       let witness: Token | undefined;
-      for (const sub of subjects) witness ??= findAdmitted(context.parsed.document, [], { fixed: { sub } });
+      for (const sub of subjects)
+        witness ??= findAdmitted(context.parsed.document, [], { fixed: { sub } }, context.github);
       return witness
         ? [
             {
