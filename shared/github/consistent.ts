@@ -61,7 +61,15 @@ export function consistentVariants(
   const { repository, ref, environment } = token.claims;
   const repoParts: SubjectParts[] = [parts];
   const [owner, repo, extra] = (repository ?? '').split('/');
-  if (owner && repo && extra === undefined) repoParts.push({ ...parts, owner, repo });
+  if (owner && repo && extra === undefined) {
+    // The repository's subject in the name form and in the immutable form, whichever the cells want.
+    const { ownerId: _owner, repoId: _repo, ...named } = parts;
+    repoParts.push(
+      { ...parts, owner, repo },
+      { ...named, owner, repo },
+      { ...parts, owner, repo, ownerId: parts.ownerId ?? '1', repoId: parts.repoId ?? '1' },
+    );
+  }
   const contexts = [parts.context];
   const tail = parts.context.replace(/^(environment:[^:]+|pull_request|ref:refs\/[^:]+)/, '');
   if (environment !== undefined) contexts.push(`environment:${escapeValue(environment)}${tail}`);

@@ -11,6 +11,7 @@ import {
   star,
   tagged,
   tagsAlong,
+  tierOf,
 } from '../policy/regular.js';
 import { type GitHubSettings, TEMPLATE_KEYS } from './templates.js';
 
@@ -262,6 +263,20 @@ export function subjectFormAllowed(domain: Domain, tier: number, owner: string |
   if (form === 'custom') return owner === undefined;
   if (form === 'default') return owner === undefined || !domain.customizedOwners?.includes(owner);
   return true;
+}
+
+/** The declared template (scope and keys) a subject is rendered with, when it is one of theirs only. */
+export function declaredTemplateOf(
+  sub: string,
+  github: GitHubSettings,
+): { scope: string; keys: string[] } | undefined {
+  const domain = subjectDomain(github);
+  const tier = tierOf(domain.dfa, sub);
+  if (domain.forms?.[tier] !== 'declared') return undefined;
+  const [scope, keys] = Object.entries(github.subjectTemplates ?? {}).sort(([a], [b]) => a.localeCompare(b))[
+    tier
+  ] as [string, string[]];
+  return { scope, keys };
 }
 
 /** Whether GitHub issues `sub` for a pull-request run (default or customized subject). */

@@ -1,6 +1,6 @@
 import type { Token } from '../../policy/model.js';
 import { findAdmitted } from '../../policy/query.js';
-import { githubClauses, isPositiveString } from '../helpers.js';
+import { githubClauses, isPositiveString, templateNote } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
 export const anyRef: PolicyRule = {
@@ -43,7 +43,7 @@ export const anyRef: PolicyRule = {
       return witness
         ? [
             {
-              message: `any branch, tag or environment of ${repo} can assume the role, e.g. sub "${witness.claims.sub}"`,
+              message: `any branch, tag or environment of ${repo} can assume the role, e.g. sub "${witness.claims.sub}"${templateNote(context, witness)}`,
               evidence: { repository: repo, witness },
             },
           ]

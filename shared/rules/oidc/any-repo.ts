@@ -1,3 +1,4 @@
+import { templateNote } from '../helpers.js';
 import { repositoryProbe } from '../questions.js';
 import type { PolicyRule } from '../rule.js';
 
@@ -17,7 +18,7 @@ export const anyRepo: PolicyRule = {
         return witness
           ? [
               {
-                message: `any repository of "${owner}" can assume the role, e.g. sub "${witness.claims.sub}"`,
+                message: `any repository of "${owner}" can assume the role, e.g. sub "${witness.claims.sub}"${templateNote(context, witness)}`,
                 evidence: { owner, witness },
               },
             ]
