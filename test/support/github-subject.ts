@@ -57,15 +57,15 @@ export function isJobWorkflowRef(value: string): boolean {
 }
 
 /**
- * Owner names a policy may be said to name (lower case), read generously from its JSON text: `repo:NAME/`,
- * `repo:NAME@` and any string value starting `NAME/`. Generous is conservative here: a customized
+ * Owner names a policy may be said to name (lower case), read generously from its JSON text: `repo:NAME`,
+ * `repository_owner:NAME` and any string value starting `NAME/`. Generous is conservative here: a customized
  * subject of a named owner is not counted as issuable (see isIssuableToken).
  */
 export function namedOwners(...policies: object[]): Set<string> {
   const out = new Set<string>();
   for (const policy of policies) {
     const text = JSON.stringify(policy);
-    for (const m of text.matchAll(/repo:([A-Za-z0-9-]+)[/@]/gi)) out.add((m[1] as string).toLowerCase());
+    for (const m of text.matchAll(/(?:repo|repository_owner):([A-Za-z0-9-]+)/gi)) out.add((m[1] as string).toLowerCase());
     for (const m of text.matchAll(/"([A-Za-z0-9-]+)\//g)) out.add((m[1] as string).toLowerCase());
   }
   return out;
