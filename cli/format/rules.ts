@@ -102,6 +102,28 @@ function groupSection(group: RuleGroup): string[] {
   return [`## ${group.title}`, '', group.decidedBy, '', ...group.rules.flatMap(ruleSection)];
 }
 
+/** Access Analyzer's GitHub checks and the rules (of those shown) that decide the same concerns. */
+function accessAnalyzerSection(rules: RuleMeta[]): string[] {
+  const checks = ACCESS_ANALYZER_CHECKS.filter((check) => rulesFor(check, rules).length > 0);
+  if (checks.length === 0) return [];
+  return [
+    '## IAM Access Analyzer GitHub checks',
+    '',
+    'IAM Access Analyzer policy validation (the IAM console policy editor,',
+    '`aws accessanalyzer validate-policy`) warns about GitHub OIDC trust policies by their shape. The',
+    'trustwatch rules that decide the same concerns by what the policy admits:',
+    '',
+    '| Access Analyzer finding | type | what it looks for | trustwatch rules |',
+    '| --- | --- | --- | --- |',
+    ...checks.map(
+      (check) =>
+        `| [${check.title}](${check.url}) | ${FINDING_TYPE[check.findingType]} | ${cell(check.looksFor)} | ${rulesFor(check, rules).map(ruleLink).join(', ')} |`,
+    ),
+    '',
+    ...checks.flatMap((check) => [`**${check.title}.** ${md(check.trustwatch)}`, '']),
+  ];
+}
+
 /** The catalog as docs/rules.md: a summary table, each rule in full, then the Access Analyzer mapping. */
 export function rulesMarkdown(groups: RuleGroup[] = RULE_GROUPS): string {
   const rules = groups.flatMap((group) => group.rules);
@@ -119,20 +141,7 @@ export function rulesMarkdown(groups: RuleGroup[] = RULE_GROUPS): string {
     ...rules.map((rule) => `| ${ruleLink(rule)} | ${rule.severity} | ${cell(rule.title)} |`),
     '',
     ...groups.flatMap(groupSection),
-    '## IAM Access Analyzer GitHub checks',
-    '',
-    'IAM Access Analyzer policy validation (the IAM console policy editor, `aws accessanalyzer',
-    'validate-policy`) warns about GitHub OIDC trust policies by their shape. The trustwatch rules that',
-    'decide the same concerns by what the policy admits:',
-    '',
-    '| Access Analyzer finding | type | what it looks for | trustwatch rules |',
-    '| --- | --- | --- | --- |',
-    ...ACCESS_ANALYZER_CHECKS.map(
-      (check) =>
-        `| [${check.title}](${check.url}) | ${FINDING_TYPE[check.findingType]} | ${cell(check.looksFor)} | ${rulesFor(check, rules).map(ruleLink).join(', ')} |`,
-    ),
-    '',
-    ...ACCESS_ANALYZER_CHECKS.flatMap((check) => [`**${check.title}.** ${md(check.trustwatch)}`, '']),
+    ...accessAnalyzerSection(rules),
   ];
   return `${out.join('\n').trimEnd()}\n`;
 }
