@@ -5,7 +5,7 @@ import { lintSummary } from './summary.js';
 import { tokenLine } from './table.js';
 
 /** Table cells hold one line, and a `|` inside a cell would end it. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 

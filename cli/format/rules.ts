@@ -2,6 +2,7 @@ import { ACCESS_ANALYZER_CHECKS, type AccessAnalyzerCheck } from '../../shared/r
 import { RULE_GROUPS, type RuleGroup } from '../../shared/rules/catalog.js';
 import type { RuleMeta } from '../../shared/rules/rule.js';
 import { toJson } from './json.js';
+import { cell } from './markdown.js';
 import { painter, severityLabel } from './style.js';
 import type { TableOptions } from './table.js';
 
@@ -72,8 +73,7 @@ function md(text: string): string {
     .join('');
 }
 
-/** Table cells hold one line, and a `|` inside a cell would end it. */
-const cell = (text: string) => md(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const tableCell = (text: string) => cell(md(text));
 
 function ruleSection(rule: RuleMeta): string[] {
   const out = [
@@ -117,7 +117,7 @@ function accessAnalyzerSection(rules: RuleMeta[]): string[] {
     '| --- | --- | --- | --- |',
     ...checks.map(
       (check) =>
-        `| [${check.title}](${check.url}) | ${FINDING_TYPE[check.findingType]} | ${cell(check.looksFor)} | ${rulesFor(check, rules).map(ruleLink).join(', ')} |`,
+        `| [${check.title}](${check.url}) | ${FINDING_TYPE[check.findingType]} | ${tableCell(check.looksFor)} | ${rulesFor(check, rules).map(ruleLink).join(', ')} |`,
     ),
     '',
     ...checks.flatMap((check) => [`**${check.title}.** ${md(check.trustwatch)}`, '']),
@@ -138,7 +138,7 @@ export function rulesMarkdown(groups: RuleGroup[] = RULE_GROUPS): string {
     '',
     '| rule | severity | what it reports |',
     '| --- | --- | --- |',
-    ...rules.map((rule) => `| ${ruleLink(rule)} | ${rule.severity} | ${cell(rule.title)} |`),
+    ...rules.map((rule) => `| ${ruleLink(rule)} | ${rule.severity} | ${tableCell(rule.title)} |`),
     '',
     ...groups.flatMap(groupSection),
     ...accessAnalyzerSection(rules),
