@@ -2,7 +2,7 @@ import { ACCESS_ANALYZER_CHECKS, type AccessAnalyzerCheck } from '../../shared/r
 import { RULE_GROUPS, type RuleGroup } from '../../shared/rules/catalog.js';
 import type { RuleMeta } from '../../shared/rules/rule.js';
 import { toJson } from './json.js';
-import { cell } from './markdown.js';
+import { cell, markdownTable } from './markdown.js';
 import { painter, severityLabel } from './style.js';
 import type { TableOptions } from './table.js';
 
@@ -113,11 +113,14 @@ function accessAnalyzerSection(rules: RuleMeta[]): string[] {
     '`aws accessanalyzer validate-policy`) warns about GitHub OIDC trust policies by their shape. The',
     'trustwatch rules that decide the same concerns by what the policy admits:',
     '',
-    '| Access Analyzer finding | type | what it looks for | trustwatch rules |',
-    '| --- | --- | --- | --- |',
-    ...checks.map(
-      (check) =>
-        `| [${check.title}](${check.url}) | ${FINDING_TYPE[check.findingType]} | ${tableCell(check.looksFor)} | ${rulesFor(check, rules).map(ruleLink).join(', ')} |`,
+    ...markdownTable(
+      ['Access Analyzer finding', 'type', 'what it looks for', 'trustwatch rules'],
+      checks.map((check) => [
+        `[${check.title}](${check.url})`,
+        FINDING_TYPE[check.findingType],
+        tableCell(check.looksFor),
+        rulesFor(check, rules).map(ruleLink).join(', '),
+      ]),
     ),
     '',
     ...checks.flatMap((check) => [`**${check.title}.** ${md(check.trustwatch)}`, '']),
@@ -136,9 +139,10 @@ export function rulesMarkdown(groups: RuleGroup[] = RULE_GROUPS): string {
     'SNS subscription filters (`ruleId`) and code-scanning alerts refer to them. `trustwatch rules` prints',
     'the same catalog (`--format json` for tools, `--format markdown` for this page).',
     '',
-    '| rule | severity | what it reports |',
-    '| --- | --- | --- |',
-    ...rules.map((rule) => `| ${ruleLink(rule)} | ${rule.severity} | ${tableCell(rule.title)} |`),
+    ...markdownTable(
+      ['rule', 'severity', 'what it reports'],
+      rules.map((rule) => [ruleLink(rule), rule.severity, tableCell(rule.title)]),
+    ),
     '',
     ...groups.flatMap(groupSection),
     ...accessAnalyzerSection(rules),

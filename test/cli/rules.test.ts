@@ -27,6 +27,9 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
+/** A literal inside a regular expression. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const isRuleMeta = (value: unknown): value is RuleMeta =>
   typeof value === 'object' &&
   value !== null &&
@@ -106,7 +109,12 @@ describe('docs/rules.md', () => {
       const section = page.slice(page.indexOf(`### \`${rule.id}\``));
       expect(section, rule.id).toContain(`**${rule.severity}**: `);
       expect(section).toContain('**Why it matters.** ');
-      expect(page).toContain(`| [\`${rule.id}\`](#${rule.id.replace('.', '')}) | ${rule.severity} |`);
+      expect(page).toMatch(
+        new RegExp(
+          `^\\| \\[\`${literal(rule.id)}\`\\]\\(#${literal(rule.id.replace('.', ''))}\\) +\\| ${rule.severity} +\\|`,
+          'm',
+        ),
+      );
       for (const ref of rule.references.filter((r) => r.startsWith('https://'))) {
         expect(section).toContain(`- <${ref}>`);
       }
@@ -115,7 +123,7 @@ describe('docs/rules.md', () => {
     // Prose from the modules is not markdown: "repo:my-org/*" keeps its star.
     expect(page).toContain('"repo:my-org/\\*"');
     expect(page).toMatch(
-      /\| \[Specific github repo and branch recommended\]\(https:[^)]+\) \| general warning \| .* \| \[`oidc\.any-owner`\]\(#oidcany-owner\), \[`oidc\.any-repo`\]\(#oidcany-repo\), \[`oidc\.any-ref`\]\(#oidcany-ref\) \|/,
+      /\| \[Specific github repo and branch recommended\]\(https:[^)]+\) +\| general warning +\| .* \| \[`oidc\.any-owner`\]\(#oidcany-owner\), \[`oidc\.any-repo`\]\(#oidcany-repo\), \[`oidc\.any-ref`\]\(#oidcany-ref\) +\|/,
     );
   });
 
@@ -130,7 +138,9 @@ describe('docs/rules.md', () => {
     };
     const groups = RULE_GROUPS.map((g, i) => (i === 0 ? { ...g, rules: [...g.rules, rule] } : g));
     const page = rulesMarkdown(groups);
-    expect(page).toContain('| [`oidc.example-new`](#oidcexample-new) | critical | A rule added later |');
+    expect(page).toMatch(
+      /^\| \[`oidc\.example-new`\]\(#oidcexample-new\) +\| critical +\| A rule added later +\|$/m,
+    );
     expect(page).toContain('### `oidc.example-new`\n\n**critical**: A rule added later');
     expect(page).toContain('- AWS Security Hub IAM.1');
   });
@@ -143,10 +153,7 @@ describe('trustwatch rules', () => {
     expect(run.stderr).toBe('');
     for (const rule of ALL_RULES) {
       expect(run.stdout).toMatch(
-        new RegExp(
-          `^${rule.severity.toUpperCase()} +${rule.id.replace('.', '\\.')} +.*${rule.title.replace(/[*?.()]/g, '\\$&')}$`,
-          'm',
-        ),
+        new RegExp(`^${rule.severity.toUpperCase()} +${literal(rule.id)} +${literal(rule.title)}$`, 'm'),
       );
       expect(run.stdout).toContain(`  why: ${rule.rationale}\n`);
       expect(run.stdout).toContain(`  fix: ${rule.remediation}\n`);
