@@ -59,11 +59,38 @@ export const ACCOUNT_RULES: AccountRule[] = [
   keysCiUserStaticKey,
 ];
 
-/** Every rule's metadata, for SARIF, reports and documentation. */
-export const ALL_RULES: RuleMeta[] = [
-  ...POLICY_RULES,
-  ...ACCOUNT_RULES,
-  suppressionExpired,
-  keysCreated,
-  ...ACTIVITY_RULES,
+/** A part of the catalog: rules decided from the same input, documented together. */
+export interface RuleGroup {
+  title: string;
+  /** Which commands and functions report them, from what. */
+  decidedBy: string;
+  rules: RuleMeta[];
+}
+
+/**
+ * The whole catalog, in order. A rule module is registered here (in POLICY_RULES, ACCOUNT_RULES or a
+ * group) and nowhere else: SARIF, alerts, `trustwatch rules` and docs/rules.md all read it from here.
+ */
+export const RULE_GROUPS: RuleGroup[] = [
+  {
+    title: 'Trust policies',
+    decidedBy:
+      'From a trust policy alone: `lint`, `audit` (every GitHub-trusted role) and the IAM event watch when a trust policy changes.',
+    rules: POLICY_RULES,
+  },
+  {
+    title: 'Account',
+    decidedBy:
+      'From the account snapshot, the configuration and the baseline (`drift.*`): `audit`, the hourly audit and the IAM event watch.',
+    rules: [...ACCOUNT_RULES, suppressionExpired],
+  },
+  {
+    title: 'Activity and the monitor itself',
+    decidedBy:
+      "From CloudTrail records and the monitor's own alarms: `events replay`, `activity` and the deployed functions.",
+    rules: [keysCreated, ...ACTIVITY_RULES],
+  },
 ];
+
+/** Every rule's metadata, for SARIF, reports and documentation. */
+export const ALL_RULES: RuleMeta[] = RULE_GROUPS.flatMap((group) => group.rules);

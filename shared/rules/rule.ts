@@ -2,6 +2,7 @@ import type { GitHubSettings } from '../github/templates.js';
 import type { ParsedPolicy, Statement } from '../policy/model.js';
 import type { OwnerAnalysis } from '../policy/owners.js';
 import type { AdmittedTokens } from '../policy/query.js';
+import type { AccessAnalyzerCheck } from './access-analyzer.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -17,8 +18,10 @@ export interface RuleMeta {
   title: string;
   rationale: string;
   remediation: string;
-  /** CIS / AWS Security Hub ids and documentation where they exist. */
+  /** CIS / AWS Security Hub ids (with the benchmark version: CIS renumbers) and documentation links. */
   references: string[];
+  /** The IAM Access Analyzer policy checks whose concern this rule decides. */
+  accessAnalyzer?: AccessAnalyzerCheck[];
 }
 
 export interface RuleHit {

@@ -65,7 +65,8 @@ export function namedOwners(...policies: object[]): Set<string> {
   const out = new Set<string>();
   for (const policy of policies) {
     const text = JSON.stringify(policy);
-    for (const m of text.matchAll(/(?:repo|repository_owner):([A-Za-z0-9-]+)/gi)) out.add((m[1] as string).toLowerCase());
+    for (const m of text.matchAll(/(?:repo|repository_owner):([A-Za-z0-9-]+)/gi))
+      out.add((m[1] as string).toLowerCase());
     for (const m of text.matchAll(/"([A-Za-z0-9-]+)\//g)) out.add((m[1] as string).toLowerCase());
   }
   return out;

@@ -49,7 +49,7 @@ export const trustWider: AccountRule = {
     'The role now lets in GitHub workflows the reviewed policy did not: the witness below is a concrete subject that gets in now and did not before.',
   remediation:
     'Restore the reviewed trust policy (the baseline) or, if the change was intended, review it and capture a new baseline.',
-  references: [],
+  references: ['https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.iam-backdoor-role/'],
   check(context) {
     return trustChanges(context).flatMap(({ after, comparison, beforePolicy, afterPolicy }): AccountHit[] => {
       if (!after || !comparison || !afterPolicy) return [];

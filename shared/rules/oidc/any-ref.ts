@@ -1,5 +1,6 @@
 import type { Token } from '../../policy/model.js';
 import { findAdmitted } from '../../policy/query.js';
+import { specificGithubRepoAndBranchRecommended } from '../access-analyzer.js';
 import { githubClauses, isPositiveString, templateNote } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
@@ -14,6 +15,7 @@ export const anyRef: PolicyRule = {
   references: [
     'https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment',
   ],
+  accessAnalyzer: [specificGithubRepoAndBranchRecommended],
   check(context) {
     const fresh = context.freshName;
     const repos = new Set<string>();

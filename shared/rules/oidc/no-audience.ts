@@ -1,3 +1,4 @@
+import { missingConditionKeyForOidcPrincipal } from '../access-analyzer.js';
 import { githubAllows, githubClauses, where } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
@@ -9,6 +10,7 @@ export const noAudience: PolicyRule = {
     'Without an aud condition, a token minted for another service (any audience a workflow asks for) is accepted as well; AWS recommends pinning aud to sts.amazonaws.com.',
   remediation: 'Add "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}.',
   references: ['https://github.com/aws-actions/configure-aws-credentials#oidc-audience'],
+  accessAnalyzer: [missingConditionKeyForOidcPrincipal],
   check(context) {
     const withAud = new Set(
       githubClauses(context)
