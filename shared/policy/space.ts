@@ -405,12 +405,36 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
   const keyOf = new Map(space.keys.map((key, k) => [key.kind === 'claim' ? key.name : '', k]));
   const shown = CORRELATED_CLAIMS.filter((c) => keyOf.has(c) && choiceShows(space, keyOf.get(c) as number));
   if (shown.length === 0 || token.claims.sub === undefined) return token;
-  return consistentVariants(token, shown).find((variant) =>
+  const fits = (variant: Token) =>
     ['sub', ...shown].every((claim) => {
       const k = keyOf.get(claim);
       return k === undefined || inChosenCell(space, k, choice[k] as number, variant.claims[claim]);
-    }),
-  );
+    });
+  const near = consistentVariants(token, shown).find(fits);
+  if (near) return near;
+  // The cells' sample values disagree: try the values the policies write (wildcards filled in), which is
+  // where the other members of a cell usually are.
+  for (const claim of ['sub', ...shown]) {
+    const k = keyOf.get(claim) as number;
+    for (const atom of space.keys[k]?.atoms ?? []) {
+      for (const pattern of atom) {
+        const value = instantiate(pattern);
+        if (value === undefined) continue;
+        const found = consistentVariants(
+          { ...token, claims: { ...token.claims, [claim]: value } },
+          shown,
+        ).find(fits);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A value a pattern matches: its literal characters, nothing for `*`, one letter for `?`. */
+function instantiate(pattern: Pattern): string | undefined {
+  if (!pattern.satisfiable) return undefined;
+  return pattern.tokens.map((t) => (t.k === 'char' ? t.ch : t.k === 'one' ? 'x' : '')).join('');
 }
 
 /** Whether tokenOf shows the key's claim (a condition or probe names it, or it is sub or aud). */
