@@ -1,4 +1,5 @@
-import { keyTarget } from '../../policy/applies.js';
+import { admits } from '../../policy/admits.js';
+import { keyTarget, statementApplies } from '../../policy/applies.js';
 import { AdmittedTokens } from '../../policy/query.js';
 import { githubAllows, where } from '../helpers.js';
 import { statementAlone } from '../questions.js';
@@ -26,11 +27,19 @@ export const noAudience: PolicyRule = {
       // The statement's aud conditions alone, with the Denies, decide: the other keys do not restrict aud.
       const fixed = { narrower: { fixed: { aud: audience } } };
       const audOnly = statementAlone(context.parsed.document, { ...statement, conditions: onAud });
-      if (!new AdmittedTokens(audOnly, fixed).find([], { provider })) return [];
+      // Without a Deny every key left is aud, so one concrete token decides; a Deny may name other keys.
+      const open = audOnly.statements.some((s) => s.effect === 'Deny' && statementApplies(s, provider))
+        ? new AdmittedTokens(audOnly, fixed).find([], { provider }) !== undefined
+        : admits(audOnly, { provider, claims: { aud: audience } });
+      if (!open) return [];
       // A whole token only when the statement admits one: a statement that admits nothing still has no audience check.
-      const witness = new AdmittedTokens(statementAlone(context.parsed.document, statement), fixed).find([], {
-        provider,
-      });
+      const alone = statementAlone(context.parsed.document, statement);
+      const typical = context.tokens().find([], { view: context.viewOf(statement), provider });
+      const swapped = typical && { ...typical, claims: { ...typical.claims, aud: audience } };
+      const witness =
+        swapped && !admits(alone, swapped)
+          ? new AdmittedTokens(alone, fixed).find([], { provider })
+          : swapped;
       const what =
         onAud.length === 0
           ? `has no condition on ${provider}:aud`
