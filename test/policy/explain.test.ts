@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { explain } from '../../shared/policy/explain.js';
 import type { Token } from '../../shared/policy/model.js';
 import { parsePolicy } from '../../shared/policy/parse.js';
+import { githubTrust } from '../support/github-trust.js';
 
 const P = 'token.actions.githubusercontent.com';
-const policy = (sub: string[], op = 'StringEquals') =>
-  parsePolicy({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::1:oidc-provider/${P}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: { [`${P}:aud`]: 'sts.amazonaws.com' }, [op]: { [`${P}:sub`]: sub } },
-      },
-    ],
-  }).document;
+const policy = (sub: string[], operator = 'StringEquals') =>
+  parsePolicy(githubTrust(sub, { operator })).document;
 const token = (sub: string): Token => ({ provider: P, claims: { sub, aud: 'sts.amazonaws.com' } });
 const said = (e: ReturnType<typeof explain>) => [...e.reasons, ...(e.notes ?? [])].join('\n');
 

@@ -130,6 +130,11 @@ describe('oidc.for-all-values', () => {
     }
   });
 
+  it('leaves negated operators alone: they hold on an absent key with or without the qualifier', () => {
+    const p = on('StringNotEqualsIfExists', 'environment', 'development');
+    expect(findings(p, 'oidc.for-all-values')).toEqual([]);
+  });
+
   it('is low when a Null condition keeps tokens without the claim out', () => {
     const p = on('ForAllValues:StringEquals', 'environment', 'production', {
       Null: { [`${P}:environment`]: 'false' },

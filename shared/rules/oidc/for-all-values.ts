@@ -1,6 +1,6 @@
 import { isStsGitHubClaim } from '../../github/claims.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from '../../policy/model.js';
-import { clauseHolds, clausePatterns } from '../../policy/operators.js';
+import { clauseHolds, clausePatterns, operatorInfo } from '../../policy/operators.js';
 import { matchPattern } from '../../policy/pattern.js';
 import { AdmittedTokens } from '../../policy/query.js';
 import { githubClauses, where } from '../helpers.js';
@@ -21,29 +21,36 @@ export const forAllValues: PolicyRule = {
     'https://docs.github.com/en/actions/reference/security/oidc#oidc-token-claims',
   ],
   check(context) {
-    return githubClauses(context)
-      .filter(({ clause }) => clause.setQualifier === 'ForAllValues' || clause.ifExists)
-      .map(({ statement, clause, provider, claim }) => {
-        const evidence = { statement: statement.index, operator: clause.operator, key: clause.key };
-        const witness =
-          claim === 'iss' && holdsForIssuer(clause, provider, context.parsed.document.version)
-            ? undefined
-            : admittedWithout(context.parsed.document, statement, clause.key, provider);
-        if (!witness) {
+    return (
+      githubClauses(context)
+        // A negated operator is true on an absent key anyway: the qualifier changes nothing there.
+        .filter(
+          ({ clause }) =>
+            (clause.setQualifier === 'ForAllValues' || clause.ifExists) &&
+            !operatorInfo(clause.base)?.negated,
+        )
+        .map(({ statement, clause, provider, claim }) => {
+          const evidence = { statement: statement.index, operator: clause.operator, key: clause.key };
+          const witness =
+            claim === 'iss' && holdsForIssuer(clause, provider, context.parsed.document.version)
+              ? undefined
+              : admittedWithout(context.parsed.document, statement, clause.key, provider);
+          if (!witness) {
+            return {
+              message: `${where(statement)} uses ${clause.operator} on ${clause.key}: it is true when the key is absent, though ${claim === 'iss' ? `the issuer of every token of ${provider} satisfies it anyway` : `every GitHub token this statement admits carries ${claim}`}`,
+              evidence,
+              severity: 'low' as const,
+            };
+          }
+          const why = isStsGitHubClaim(claim)
+            ? `GitHub sends tokens without ${claim}`
+            : `STS does not pass the claim ${claim} as a condition key, so it is always absent`;
           return {
-            message: `${where(statement)} uses ${clause.operator} on ${clause.key}: it is true when the key is absent, though ${claim === 'iss' ? `the issuer of every token of ${provider} satisfies it anyway` : `every GitHub token this statement admits carries ${claim}`}`,
-            evidence,
-            severity: 'low' as const,
+            message: `${where(statement)} uses ${clause.operator} on ${clause.key}, which is true when the key is absent: ${why}, and such a token gets in, e.g. ${JSON.stringify(witness.claims)}`,
+            evidence: { ...evidence, witness },
           };
-        }
-        const why = isStsGitHubClaim(claim)
-          ? `GitHub sends tokens without ${claim}`
-          : `STS does not pass the claim ${claim} as a condition key, so it is always absent`;
-        return {
-          message: `${where(statement)} uses ${clause.operator} on ${clause.key}, which is true when the key is absent: ${why}, and such a token gets in, e.g. ${JSON.stringify(witness.claims)}`,
-          evidence: { ...evidence, witness },
-        };
-      });
+        })
+    );
   },
 };
 
