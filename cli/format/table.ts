@@ -69,5 +69,6 @@ export function explainTable(explanation: Explanation, { color }: TableOptions):
   const verdict = explanation.admitted
     ? paint(['bold', 'green'], 'ADMITTED')
     : paint(['bold', 'red'], 'REFUSED');
-  return `${[verdict, ...explanation.reasons.map((r) => `  - ${r}`)].join('\n')}\n`;
+  const notes = (explanation.notes ?? []).map((n) => `  note: ${n}`);
+  return `${[verdict, ...explanation.reasons.map((r) => `  - ${r}`), ...notes].join('\n')}\n`;
 }

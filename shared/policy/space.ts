@@ -270,10 +270,15 @@ function withoutOwners(cells: Cell[]): Cell[] {
   return [...merged.values()];
 }
 
+function realisticIn(domain: Domain, value: string): boolean {
+  const tier = tierOf(domain.dfa, value);
+  return tier >= 0 && tier < domain.realisticTiers;
+}
+
 /** Whether GitHub can issue this subject to a token of its owner (see `subjectFormAllowed`). */
 function subjectIssued(domain: Domain, candidates: string[], sub: string): boolean {
   const tier = tierOf(domain.dfa, sub);
-  if (tier < 0) return false;
+  if (tier < 0 || tier >= domain.realisticTiers) return false;
   const owner = parseSubject(sub)?.owner;
   const listed = owner === undefined ? undefined : candidates.find((c) => sameOwner(c, owner));
   return subjectFormAllowed(domain, tier, listed?.toLowerCase());
@@ -451,6 +456,10 @@ function inChosenCell(space: Space, k: number, o: number, value: string | undefi
   if (option.absent || value === undefined) return option.absent && value === undefined;
   const { cell } = option;
   if (key.fixedValue !== undefined) return value === key.fixedValue;
+  // A variant must be a value GitHub issues, as the cell's own sample is.
+  const domain = claimDomain(key.kind === 'claim' ? key.name : undefined, space.github);
+  if (key.name === 'sub' ? !subjectIssued(domain, space.ownerCandidates, value) : !realisticIn(domain, value))
+    return false;
   if (!key.atoms.every((atom, a) => atom.some((p) => matchPattern(p, value)) === cell.bits[a])) return false;
   if (
     key.name === 'sub' &&

@@ -13,6 +13,7 @@ import { anyOwner } from './oidc/any-owner.js';
 import { anyRef } from './oidc/any-ref.js';
 import { anyRepo } from './oidc/any-repo.js';
 import { forAllValues } from './oidc/for-all-values.js';
+import { iamWouldRefuse } from './oidc/iam-would-refuse.js';
 import { literalWildcard } from './oidc/literal-wildcard.js';
 import { mutableSubject } from './oidc/mutable-subject.js';
 import { noAudience } from './oidc/no-audience.js';
@@ -30,6 +31,7 @@ import type { PolicyRule, RuleMeta } from './rule.js';
 /** The rules a trust policy alone decides, in catalog order. */
 export const POLICY_RULES: PolicyRule[] = [
   noSubjectRestriction,
+  iamWouldRefuse,
   anyOwner,
   ownerNotAllowed,
   anyRepo,

@@ -45,7 +45,7 @@ export function lintPolicy(parsed: ParsedPolicy, options: LintOptions = {}): Lin
   return POLICY_RULES.flatMap((rule) =>
     rule.check(context).map((hit) => ({
       ruleId: rule.id,
-      severity: rule.severity,
+      severity: hit.severity ?? rule.severity,
       message: hit.message,
       evidence: hit.evidence,
     })),

@@ -27,6 +27,8 @@ export interface RuleMeta {
 export interface RuleHit {
   message: string;
   evidence: Record<string, unknown>;
+  /** Lower than the rule's own severity when this case of the rule is less dangerous. */
+  severity?: Severity;
 }
 
 /** Everything a policy rule may ask, computed once per policy and only when a rule asks. */

@@ -34,7 +34,8 @@ function trustChanges(context: AuditContext): TrustChange[] {
       const beforePolicy = parsePolicy(before.trustPolicy).document;
       if (!after) return { before, beforePolicy };
       const afterPolicy = parsePolicy(after.trustPolicy).document;
-      return { before, after, beforePolicy, afterPolicy, comparison: compare(beforePolicy, afterPolicy) };
+      const comparison = compare(beforePolicy, afterPolicy, { github: context.config.github });
+      return { before, after, beforePolicy, afterPolicy, comparison };
     });
     changes.set(context, list);
   }
