@@ -6,6 +6,7 @@ import { type Cell, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
 import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
 import { compilePattern, matchPattern, type Pattern, patternKey } from './pattern.js';
+import { type Caller, witnessPrincipal } from './principals.js';
 
 /**
  * The token space of one provider as seen by a set of policies: every condition key they mention,
@@ -29,6 +30,8 @@ export type KeyOption =
 
 export interface Space {
   provider: string;
+  /** The caller when the space is of a principal that is not a web identity (see principal-space.ts). */
+  caller?: Caller;
   keys: KeySpace[];
   /** Per policy: the statements that apply to this provider, with each clause bound to its key. */
   policies: BoundStatement[][];
@@ -106,6 +109,8 @@ export interface SpaceOptions {
   /** Claims held to one value: their patterns are matched directly, no search needed. */
   fixed?: Record<string, string>;
   probes?: Probe[];
+  /** A principal that is not a web identity: statements apply as they name it (`provider` is then ''). */
+  caller?: Caller;
 }
 
 export function buildSpace(policies: PolicyDocument[], provider: string, options: SpaceOptions = {}): Space {
@@ -124,7 +129,7 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
   for (const claim of options.extraClaims ?? []) keyFor(claim, 'claim');
   const bound = policies.map((policy) =>
     policy.statements
-      .filter((s) => statementApplies(s, provider))
+      .filter((s) => statementApplies(s, provider, options.caller))
       .map((statement) => ({
         statement,
         clauses: statement.conditions.map((clause): BoundClause => {
@@ -186,7 +191,14 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
       }
     }
   }
-  return { provider, keys, policies: bound, approximate, probes };
+  return {
+    provider,
+    ...(options.caller ? { caller: options.caller } : {}),
+    keys,
+    policies: bound,
+    approximate,
+    probes,
+  };
 }
 
 /** The index of the atom for this union of patterns, added unless an equal one exists. */
@@ -301,7 +313,9 @@ export function tokenOf(space: Space, choice: number[]): Token {
     const shown = named.has(k) || key.name === 'sub' || key.name === 'aud';
     if (shown && option && !option.absent) claims[key.name] = option.cell.value;
   });
-  return { provider: space.provider, claims };
+  return space.caller
+    ? { provider: space.provider, principal: witnessPrincipal(space.caller, claims), claims }
+    : { provider: space.provider, claims };
 }
 
 /** Whether the value chosen for the probe's key matches the probe (undefined while not chosen). */
