@@ -1,6 +1,7 @@
 import { DEFAULT_AUDIENCE, GITHUB_PROVIDER } from '../../shared/github/claims.js';
 import type { Explanation } from '../../shared/policy/explain.js';
 import type { Comparison, Token, Verdict } from '../../shared/policy/model.js';
+import { principalText } from '../../shared/policy/token-text.js';
 import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
 import { painter, severityLabel } from './style.js';
@@ -56,6 +57,10 @@ export function compareTable(comparison: Comparison, { color }: TableOptions): s
  * witness that differs in its audience or provider is not mistaken for a subject change.
  */
 export function tokenLine(token: Token): string {
+  if (token.principal) {
+    const context = Object.entries(token.claims).map(([key, value]) => `${key}=${value}`);
+    return [principalText(token.principal), ...context].join('  ');
+  }
   const { sub, ...rest } = token.claims;
   const extras = Object.entries(rest)
     .filter(([key, value]) => !(key === 'aud' && value === DEFAULT_AUDIENCE))
