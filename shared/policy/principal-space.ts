@@ -1,11 +1,20 @@
 import { statementApplies } from './applies.js';
 import { OWNER_NONE } from './cells.js';
-import type { ConditionClause, PolicyDocument, Principal, Statement } from './model.js';
+import type { ConditionClause, PolicyDocument, Principal, Statement, Token } from './model.js';
 import { compareOpaque } from './opaque.js';
 import { hasVariables, operatorInfo } from './operators.js';
 import { matchPattern } from './pattern.js';
 import { awsCaller, type Caller, callerValue, isSamlProvider } from './principals.js';
-import { buildSpace, globProbe, type KeyOption, type Space, type SpaceOptions } from './space.js';
+import {
+  buildSpace,
+  decide,
+  globProbe,
+  type KeyOption,
+  type Space,
+  type SpaceOptions,
+  searchChoices,
+  tokenOf,
+} from './space.js';
 
 /**
  * The principals other than web identities that two or more policies can tell apart. An account caller
@@ -16,7 +25,7 @@ import { buildSpace, globProbe, type KeyOption, type Space, type SpaceOptions } 
 export function principalCallers(policies: PolicyDocument[]): Caller[] {
   const statements = policies.flatMap((p) => p.statements);
   const text = JSON.stringify(policies);
-  const partition = /arn:(aws[a-z-]*):/.exec(text)?.[1] ?? 'aws';
+  const partition = partitionOf(text);
   const accounts = new Map<string, string>();
   const out = new Map<string, Caller>();
   const add = (caller: Caller) => out.set(JSON.stringify(caller), caller);
@@ -60,6 +69,11 @@ export function principalCallers(policies: PolicyDocument[]): Caller[] {
   }
   for (const [account, p] of accounts) add({ kind: 'aws', account, partition: p });
   return [...out.values()];
+}
+
+/** The partition the policies' ARNs are in (`aws`, `aws-cn`, `aws-us-gov`). */
+export function partitionOf(text: string): string {
+  return /arn:(aws[a-z-]*):/.exec(text)?.[1] ?? 'aws';
 }
 
 /** An account id no policy mentions; the AWS documentation's example ids read as "some other account". */
@@ -133,6 +147,17 @@ export interface CallerSpaceOptions extends SpaceOptions {
   pins?: Record<string, (string | null)[]>;
 }
 
+/**
+ * ARN operators on aws:PrincipalArn as the string patterns they are on the role and user ARNs it takes
+ * (whose parts hold no `:`), so they are decided with the principal rather than as independent yes/no.
+ */
+function arnAsPattern(clause: ConditionClause): ConditionClause {
+  if (clause.key.toLowerCase() !== PRINCIPAL_ARN || !clause.base.startsWith('Arn')) return clause;
+  const base = clause.base.startsWith('ArnNot') ? 'StringNotLike' : 'StringLike';
+  const qualifier = clause.setQualifier ? `${clause.setQualifier}:` : '';
+  return { ...clause, base, operator: `${qualifier}${base}${clause.ifExists ? 'IfExists' : ''}` };
+}
+
 /** The space of one caller: its statements, with the request context keys the caller fixes pinned. */
 export function callerSpace(
   policies: PolicyDocument[],
@@ -140,9 +165,13 @@ export function callerSpace(
   options: CallerSpaceOptions = {},
 ): Space {
   const account = caller.kind === 'aws' && caller.arn === undefined && caller.opaque === undefined;
-  const documents = account
-    ? policies.map((p) => ({ ...p, statements: p.statements.map((s) => asAccountCondition(s, caller)) }))
-    : policies;
+  const documents = policies.map((p) => ({
+    ...p,
+    statements: p.statements.map((s) => {
+      const statement = account ? asAccountCondition(s, caller) : s;
+      return { ...statement, conditions: statement.conditions.map(arnAsPattern) };
+    }),
+  }));
   const mentionsArn = documents.some((p) =>
     p.statements.some((s) => s.conditions.some((c) => c.key.toLowerCase() === PRINCIPAL_ARN)),
   );
@@ -185,4 +214,18 @@ function optionsFor(key: Space['keys'][number], value: string | null): KeyOption
     rows = rows.flatMap((row) => truths.map((t) => [...row, t]));
   }
   return rows.map((opaqueTruth) => ({ absent: false, cell, realistic: true, opaqueTruth }));
+}
+
+/** The most typical request the policy (index `policy` of the space) admits, if any. */
+export function firstAdmitted(space: Space, policy = 0): Token | undefined {
+  let found: Token | undefined;
+  searchChoices(
+    space,
+    (choice) => decide(space, policy, choice),
+    (choice) => {
+      found = tokenOf(space, choice);
+      return false;
+    },
+  );
+  return found;
 }
