@@ -12,7 +12,7 @@ import { isIssuableToken } from '../support/github-subject.js';
 import { oracleAdmits } from '../support/iam-oracle.js';
 import { policyPairArb, policySpecArb } from '../support/policy-arbitraries.js';
 import { renderPolicy } from '../support/policy-spec.js';
-import { principalTokenArb } from '../support/principal-arbitraries.js';
+import { principalTokenNearArb } from '../support/principal-arbitraries.js';
 import { githubTokenNearArb } from '../support/token-arbitraries.js';
 
 const NUM_RUNS = 700;
@@ -39,7 +39,7 @@ const caseArb = policyPairArb.chain(([a, b]) =>
     fc.constant(a),
     fc.constant(b),
     fc.array(githubTokenNearArb([a, b]), { minLength: PROBES, maxLength: PROBES }),
-    fc.array(principalTokenArb, { minLength: PRINCIPAL_PROBES, maxLength: PRINCIPAL_PROBES }),
+    fc.array(principalTokenNearArb([a, b]), { minLength: PRINCIPAL_PROBES, maxLength: PRINCIPAL_PROBES }),
   ),
 );
 

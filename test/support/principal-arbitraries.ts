@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { Token, TokenPrincipal } from '../../shared/policy/model.js';
 import { ORACLE_ACCOUNT } from './iam-oracle.js';
+import type { PolicySpec } from './policy-spec.js';
 
 export const ACCOUNTS = ['210987654321', '111122223333'];
 export const ORGS = ['o-a1b2c3', 'o-zz9'];
@@ -69,28 +70,57 @@ const callerArb: fc.Arbitrary<TokenPrincipal> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ Federated: SAML_PROVIDER }) },
 );
 
+/** The principals the specs' statements name, as callers (an account as its root ARN). */
+function namedCallers(specs: PolicySpec[]): TokenPrincipal[] {
+  const out: TokenPrincipal[] = [];
+  for (const spec of specs) {
+    for (const s of spec.statements) {
+      const p = s.principal as Record<string, unknown> | string;
+      if (typeof p !== 'object') continue;
+      const values = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as string[];
+      for (const v of values(p.AWS))
+        if (v !== '*') out.push({ AWS: /^\d{12}$/.test(v) ? `arn:aws:iam::${v}:root` : v });
+      for (const v of values(p.Service)) out.push({ Service: v });
+      for (const v of values(p.Federated)) if (v.includes(':saml-provider/')) out.push({ Federated: v });
+    }
+  }
+  return out;
+}
+
+/** A request near `specs`: often by a principal they name, else by any of the callers above. */
+export function principalTokenNearArb(specs: PolicySpec[]): fc.Arbitrary<Token> {
+  const named = namedCallers(specs);
+  return named.length === 0
+    ? principalTokenArb
+    : fc.oneof(principalTokenArb, requestArb(fc.constantFrom(...named)));
+}
+
 /**
  * A request by a principal other than a web identity, with some context keys set. Keys that only a
  * service or a SAML assertion carries are left to those callers, as IAM would.
  */
-export const principalTokenArb: fc.Arbitrary<Token> = fc
-  .tuple(
-    callerArb,
-    fc.record(
-      Object.fromEntries(
-        CONTEXT_KEYS.map((k) => [k, fc.option(contextValueArb(k), { freq: 2, nil: undefined })]),
+export const principalTokenArb: fc.Arbitrary<Token> = requestArb(callerArb);
+
+function requestArb(callers: fc.Arbitrary<TokenPrincipal>): fc.Arbitrary<Token> {
+  return fc
+    .tuple(
+      callers,
+      fc.record(
+        Object.fromEntries(
+          CONTEXT_KEYS.map((k) => [k, fc.option(contextValueArb(k), { freq: 2, nil: undefined })]),
+        ),
       ),
-    ),
-  )
-  .map(([principal, context]) => {
-    const claims: Record<string, string> = {};
-    for (const [key, value] of Object.entries(context)) {
-      if (value === undefined) continue;
-      if (key === 'aws:SourceAccount' && !('Service' in principal)) continue;
-      if (key === 'SAML:aud' && !('Federated' in principal)) continue;
-      // What IAM derives from an AWS principal is its own, not the caller's to choose.
-      if ((key === 'aws:PrincipalAccount' || key === 'aws:PrincipalArn') && 'AWS' in principal) continue;
-      claims[key] = value;
-    }
-    return { provider: '', principal, claims };
-  });
+    )
+    .map(([principal, context]) => {
+      const claims: Record<string, string> = {};
+      for (const [key, value] of Object.entries(context)) {
+        if (value === undefined) continue;
+        if (key === 'aws:SourceAccount' && !('Service' in principal)) continue;
+        if (key === 'SAML:aud' && !('Federated' in principal)) continue;
+        // What IAM derives from an AWS principal is its own, not the caller's to choose.
+        if ((key === 'aws:PrincipalAccount' || key === 'aws:PrincipalArn') && 'AWS' in principal) continue;
+        claims[key] = value;
+      }
+      return { provider: '', principal, claims };
+    });
+}

@@ -9,7 +9,7 @@ import { parseGithubSubject } from './github-subject.js';
 import { GITHUB_PROVIDER } from './iam-oracle.js';
 import { instantiateArb, mentionedFragments, nearMissArb } from './patterns.js';
 import { type PolicySpec, SLUG_PROVIDER, valuesByClaim } from './policy-spec.js';
-import { principalTokenArb } from './principal-arbitraries.js';
+import { principalTokenNearArb } from './principal-arbitraries.js';
 
 export const providerArb = fc.oneof(
   { weight: 6, arbitrary: fc.constant(GITHUB_PROVIDER) },
@@ -40,7 +40,7 @@ const present = (freq: number, arb: fc.Arbitrary<string>) => fc.option(arb, { fr
 export function tokenNearArb(specs: PolicySpec[]): fc.Arbitrary<Token> {
   return fc.oneof(
     { weight: 4, arbitrary: webTokenNearArb(specs) },
-    { weight: 1, arbitrary: principalTokenArb },
+    { weight: 1, arbitrary: principalTokenNearArb(specs) },
   );
 }
 
