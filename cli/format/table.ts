@@ -31,7 +31,7 @@ export function lintTable(results: LintResult[], { color }: TableOptions): strin
 }
 
 const VERDICT_TEXT: Record<Verdict, string> = {
-  equal: 'the two policies admit the same GitHub tokens',
+  equal: 'the two policies admit the same tokens and principals',
   narrower: 'the new policy admits only tokens the old one admitted',
   wider: 'the new policy admits tokens the old one refused',
   incomparable: 'each policy admits tokens the other refuses',
