@@ -258,6 +258,8 @@ function alertFacts(finding: Finding): AlertFacts {
   const compared = COMPARED[finding.resource.type];
   add(compared ? `${compared} before` : 'Before', list(field('before', texts)));
   add(compared ? `${compared} now` : 'Now', list(field('after', texts)));
+  add('Other principals before', list(field('principalsBefore', texts)));
+  add('Other principals now', list(field('principalsAfter', texts)));
   add('Now gets in', list(field('newlyAdmitted', tokens)?.map(tokenText), true));
   add('No longer gets in', list(field('noLongerAdmitted', tokens)?.map(tokenText), true));
   const witness = field('witness', token);

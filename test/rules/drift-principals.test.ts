@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../shared/audit/audit.js';
+import { emailText } from '../../shared/notify/email.js';
+import { slackMessage } from '../../shared/notify/slack.js';
 import type { Token } from '../../shared/policy/model.js';
 import { sampleAccount } from '../support/sample-account.js';
 
@@ -34,6 +36,16 @@ describe('drift on principals other than GitHub', () => {
     expect(admitted[0]?.principal).toEqual({ AWS: BACKDOOR });
     expect(wider?.evidence.principalsAfter).toEqual([`AWS ${BACKDOOR}`]);
     expect(findings('drift.trust-narrower')).toEqual([]);
+  });
+
+  it('the alert names the new principal in email and Slack, not an empty subject', () => {
+    const [wider] = auditWith((statements) => [...statements, backdoor])('drift.trust-wider');
+    if (!wider) throw new Error('no drift.trust-wider finding');
+    const message = { kind: 'alert' as const, account: wider.account, finding: wider };
+    expect(emailText(message)).toMatch(new RegExp(`Now gets in +AWS ${BACKDOOR}\n`));
+    expect(emailText(message)).toMatch(new RegExp(`Other principals now +AWS ${BACKDOOR}\n`));
+    const slack = JSON.stringify(slackMessage(message).blocks);
+    expect(slack).toContain(`*Now gets in:* \`AWS ${BACKDOOR}\``);
   });
 
   it('a GitHub role that trusts an account instead of GitHub is wider, not narrower', () => {
