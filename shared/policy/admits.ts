@@ -4,7 +4,7 @@ import type { ConditionClause, PolicyDocument, Statement, Token } from './model.
 import { compareOpaque } from './opaque.js';
 import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
 import { matchPattern, resolveVariables } from './pattern.js';
-import { callerOf, callerValue } from './principals.js';
+import { callerOf, callerValue, claimValue } from './principals.js';
 
 /**
  * The value of a condition key in the request STS evaluates for this token, or undefined when absent.
@@ -16,7 +16,8 @@ export function requestValue(token: Token, key: string): string | undefined {
   if (target.kind === 'claim' && isGitHubProvider(token.provider) && !isStsGitHubClaim(target.claim))
     return undefined;
   const wanted = target.kind === 'claim' ? target.claim : target.key;
-  for (const [name, value] of Object.entries(token.claims)) if (name.toLowerCase() === wanted) return value;
+  const own = claimValue(token, wanted);
+  if (own !== undefined) return own;
   const caller = callerOf(token);
   return caller ? (callerValue(caller, wanted) ?? undefined) : undefined;
 }

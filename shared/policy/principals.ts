@@ -64,7 +64,8 @@ export function callerOf(token: Token): Caller | undefined {
   return { kind: 'saml', arn: p.Federated };
 }
 
-function claimValue(token: Token, key: string): string | undefined {
+/** A claim or context key of the token; key names compare case-insensitively (`key` lower-cased). */
+export function claimValue(token: Token, key: string): string | undefined {
   for (const [name, value] of Object.entries(token.claims)) if (name.toLowerCase() === key) return value;
   return undefined;
 }
