@@ -191,20 +191,38 @@ export class JsonSplitter {
       return -1;
     }
     let { depth, inString, escaped } = v;
-    for (let i = from; i < n; i++) {
-      const c = chunk[i] as number;
+    let i = from;
+    while (i < n) {
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) {
-          inString = false;
-          if (depth === 0) return i + 1;
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
         }
-      } else if (c === QUOTE) inString = true;
+        // Most of a record's bytes are inside strings: jump to the next quote (memchr), then see
+        // whether an odd run of backslashes escapes it.
+        const quote = chunk.indexOf(QUOTE, i);
+        const stop = quote < 0 ? n : quote;
+        let slashes = 0;
+        for (let k = stop - 1; k >= i && chunk[k] === BACKSLASH; k--) slashes++;
+        if (quote < 0) {
+          escaped = slashes % 2 === 1;
+          i = n;
+          break;
+        }
+        i = quote + 1;
+        if (slashes % 2 === 1) continue;
+        inString = false;
+        if (depth === 0) return i;
+        continue;
+      }
+      const c = chunk[i] as number;
+      i++;
+      if (c === QUOTE) inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         depth--;
-        if (depth === 0) return i + 1;
+        if (depth === 0) return i;
       }
     }
     v.depth = depth;

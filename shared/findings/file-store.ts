@@ -59,7 +59,8 @@ const JournalHeaderSchema = z.object({ generation: z.string() });
 /** The state in memory, indexed for what the operations ask. */
 interface State {
   findings: Map<string, StoredFinding>;
-  events: Map<string, string>;
+  /** Event id → when its claim expires, in ms. */
+  events: Map<string, number>;
   checkpoints: Map<string, string>;
   /** By `roleArn \0 subject \0 day`. */
   assumptions: Map<string, AssumptionCount>;
@@ -400,7 +401,7 @@ export class FileStore implements FindingStore {
 
 function apply(state: State, change: Change): void {
   if ('finding' in change) state.findings.set(change.finding.id, change.finding);
-  else if ('event' in change) state.events.set(change.event, change.until);
+  else if ('event' in change) state.events.set(change.event, Date.parse(change.until));
   else if ('checkpoint' in change) state.checkpoints.set(change.region, change.checkpoint);
   else {
     const { roleArn, subject, day, succeeded, denied } = change.assumption;
@@ -422,13 +423,13 @@ function apply(state: State, change: Change): void {
 /** Expired claims are free, as in DynamoDB, whether or not they were dropped yet. */
 function claimed(state: State, eventId: string): boolean {
   const until = state.events.get(eventId);
-  return until !== undefined && Date.parse(until) >= Date.now();
+  return until !== undefined && until >= Date.now();
 }
 
 function fromFile(file: z.infer<typeof StateSchema>): State {
   const state = emptyState();
   for (const [id, finding] of Object.entries(file.findings)) state.findings.set(id, finding);
-  for (const [id, until] of Object.entries(file.events)) state.events.set(id, until);
+  for (const [id, until] of Object.entries(file.events)) state.events.set(id, Date.parse(until));
   for (const [region, at] of Object.entries(file.checkpoints)) state.checkpoints.set(region, at);
   for (const assumption of file.assumptions) apply(state, { assumption });
   for (const [role, subjects] of Object.entries(file.subjects)) state.subjects.set(role, new Set(subjects));
@@ -439,7 +440,7 @@ function fromFile(file: z.infer<typeof StateSchema>): State {
 function serialize(state: State, generation: string): string {
   const now = Date.now();
   const events: Record<string, string> = {};
-  for (const [id, until] of state.events) if (Date.parse(until) >= now) events[id] = until;
+  for (const [id, until] of state.events) if (until >= now) events[id] = new Date(until).toISOString();
   return JSON.stringify({
     schemaVersion: STATE_SCHEMA_VERSION,
     generation,
