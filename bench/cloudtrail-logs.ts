@@ -30,7 +30,10 @@ const uuid = (n: number) => {
  * then an IAM change. The same `n` gives the same records.
  */
 export function record(n: number): Record<string, unknown> {
-  const eventTime = new Date(Date.UTC(2026, 10, 1) + n * 250).toISOString().replace('.000', '').replace(/\.\d+/, '');
+  const eventTime = new Date(Date.UTC(2026, 10, 1) + n * 250)
+    .toISOString()
+    .replace('.000', '')
+    .replace(/\.\d+/, '');
   const base = {
     eventVersion: '1.09',
     eventTime,
@@ -58,11 +61,18 @@ export function record(n: number): Record<string, unknown> {
         identityProvider: PROVIDER,
       },
       sourceIPAddress: `52.154.133.${n % 250}`,
-      userAgent: 'aws-sdk-nodejs/2.1112.0 linux/v20.19.0 configure-aws-credentials-for-github-actions promise',
+      userAgent:
+        'aws-sdk-nodejs/2.1112.0 linux/v20.19.0 configure-aws-credentials-for-github-actions promise',
       ...(refused
-        ? { errorCode: 'AccessDenied', errorMessage: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' }
+        ? {
+            errorCode: 'AccessDenied',
+            errorMessage: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+          }
         : {}),
-      requestParameters: { roleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`, roleSessionName: 'GitHubActions' },
+      requestParameters: {
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+        roleSessionName: 'GitHubActions',
+      },
       responseElements: refused
         ? null
         : {
@@ -139,7 +149,10 @@ export function writeLogFiles(dir: string, total: number, files: number): { byte
     const gz = gzipSync(text);
     bytes += Buffer.byteLength(text);
     gzipped += gz.length;
-    writeFileSync(join(dir, `${ACCOUNT}_CloudTrail_us-east-1_20261101T${String(f).padStart(4, '0')}Z_x.json.gz`), gz);
+    writeFileSync(
+      join(dir, `${ACCOUNT}_CloudTrail_us-east-1_20261101T${String(f).padStart(4, '0')}Z_x.json.gz`),
+      gz,
+    );
   }
   return { bytes, gzipped };
 }

@@ -316,7 +316,7 @@ export class FileStore implements FindingStore {
     try {
       const handle = await open(temporary, 'w');
       try {
-        await handle.writeFile(serialize(state, this.#generation));
+        for (const piece of serialize(state, this.#generation)) await handle.write(piece);
         await handle.sync();
       } finally {
         await handle.close();
@@ -436,20 +436,28 @@ function fromFile(file: z.infer<typeof StateSchema>): State {
   return state;
 }
 
-/** The state file's text; expired claims are left out, which keeps the file from growing forever. */
-function serialize(state: State, generation: string): string {
+/**
+ * The state file's text, in pieces, so that a state of a million claimed events is never one string;
+ * expired claims are left out, which keeps the file from growing forever.
+ */
+function* serialize(state: State, generation: string): Generator<string> {
+  yield `{"schemaVersion":${STATE_SCHEMA_VERSION},"generation":${JSON.stringify(generation)}`;
+  yield `,"findings":${JSON.stringify(Object.fromEntries(state.findings))},"events":{`;
   const now = Date.now();
-  const events: Record<string, string> = {};
-  for (const [id, until] of state.events) if (until >= now) events[id] = new Date(until).toISOString();
-  return JSON.stringify({
-    schemaVersion: STATE_SCHEMA_VERSION,
-    generation,
-    findings: Object.fromEntries(state.findings),
-    events,
-    checkpoints: Object.fromEntries(state.checkpoints),
-    assumptions: [...state.assumptions.values()],
-    subjects: Object.fromEntries([...state.subjects].map(([role, seen]) => [role, [...seen]])),
-  });
+  let piece: string[] = [];
+  for (const [id, until] of state.events) {
+    if (until < now) continue;
+    piece.push(`${JSON.stringify(id)}:"${new Date(until).toISOString()}"`);
+    if (piece.length === 10_000) {
+      yield `${piece.join(',')},`;
+      piece = [];
+    }
+  }
+  yield `${piece.join(',')}}`.replace(/,}$/, '}');
+  yield `,"checkpoints":${JSON.stringify(Object.fromEntries(state.checkpoints))}`;
+  yield `,"assumptions":${JSON.stringify([...state.assumptions.values()])}`;
+  const subjects = Object.fromEntries([...state.subjects].map(([role, seen]) => [role, [...seen]]));
+  yield `,"subjects":${JSON.stringify(subjects)}}`;
 }
 
 function emptyState(): State {
