@@ -211,6 +211,14 @@ describe('every shape CloudTrail reaches a user in, read at once or streamed', (
     expect(record).toMatchObject({ eventId: 'ünïcødé-🔑', userAgent: 'Zürich/東京' });
   });
 
+  it('finds where strings end across chunk boundaries, whatever backslashes and quotes they hold', async () => {
+    const tricky = ['say \\"hi\\"', 'ends in a backslash \\', '\\\\\\"', 'braces } ] { [ and "quotes"', '\\u0022'];
+    const list = tricky.map((userAgent, i) => ({ ...first, eventID: `e-${i}`, userAgent }));
+    const parsed = await readEveryWay(Buffer.from(JSON.stringify(logFile(list))));
+    expect(parsed.rejected).toEqual([]);
+    expect(parsed.records.map((r) => r.userAgent)).toEqual(tricky);
+  });
+
   it('names a digest file as one', async () => {
     const digest = {
       awsAccountId: '111122223333',

@@ -22,6 +22,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshPath = () => join(dir, `state-${++files}`, 'state.json');
 
+/** One counter of assumptions, for the tests that add to it. */
+const count = {
+  roleArn: 'arn:aws:iam::123456789012:role/ci',
+  subject: 'repo:o/r:pull_request',
+  day: '2026-03-01',
+};
+
 /** A state file large enough that a run of a few changes leaves them in the journal. */
 async function largeState(path: string): Promise<void> {
   const store = new FileStore(path);
@@ -135,11 +142,6 @@ describe('FileStore', () => {
 
   it("lets two stores on one file take turns: the second waits, then sees the first one's changes", async () => {
     const path = freshPath();
-    const count = {
-      roleArn: 'arn:aws:iam::123456789012:role/ci',
-      subject: 'repo:o/r:pull_request',
-      day: '2026-03-01',
-    };
     const [a, b] = [new FileStore(path), new FileStore(path)];
     await b.list();
     await a.addAssumption({ ...count, succeeded: 1, denied: 0 });
@@ -220,11 +222,6 @@ describe('FileStore', () => {
   it('ignores a journal of an earlier generation that a crash left after folding it in', async () => {
     const path = freshPath();
     const store = new FileStore(path);
-    const count = {
-      roleArn: 'arn:aws:iam::123456789012:role/ci',
-      subject: 'repo:o/r:pull_request',
-      day: '2026-03-01',
-    };
     await store.addAssumption({ ...count, succeeded: 1, denied: 0 });
     await store.close();
     // What the journal held is in the file now; a crash kept the journal.
@@ -239,11 +236,6 @@ describe('FileStore', () => {
 
   it('continues a state file written before journals existed', async () => {
     const path = freshPath();
-    const count = {
-      roleArn: 'arn:aws:iam::123456789012:role/ci',
-      subject: 'repo:o/r:pull_request',
-      day: '2026-03-01',
-    };
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(
       path,
