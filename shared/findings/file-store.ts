@@ -445,15 +445,17 @@ function* serialize(state: State, generation: string): Generator<string> {
   yield `,"findings":${JSON.stringify(Object.fromEntries(state.findings))},"events":{`;
   const now = Date.now();
   let piece: string[] = [];
+  let separator = '';
   for (const [id, until] of state.events) {
     if (until < now) continue;
     piece.push(`${JSON.stringify(id)}:"${new Date(until).toISOString()}"`);
     if (piece.length === 10_000) {
-      yield `${piece.join(',')},`;
+      yield separator + piece.join(',');
+      separator = ',';
       piece = [];
     }
   }
-  yield `${piece.join(',')}}`.replace(/,}$/, '}');
+  yield `${piece.length > 0 ? separator + piece.join(',') : ''}}`;
   yield `,"checkpoints":${JSON.stringify(Object.fromEntries(state.checkpoints))}`;
   yield `,"assumptions":${JSON.stringify([...state.assumptions.values()])}`;
   const subjects = Object.fromEntries([...state.subjects].map(([role, seen]) => [role, [...seen]]));

@@ -116,6 +116,17 @@ describe('FileStore', () => {
     expect(await later.eventClaimed('event-4999')).toBe(true);
   });
 
+  it.each([20_000, 25_001])(
+    'writes a state of %i claimed events, in pieces, as one valid file',
+    async (events) => {
+      const path = freshPath();
+      const store = new FileStore(path);
+      for (let i = 0; i < events; i++) await store.claimEvent(`event-${i}`, '2099-01-01T00:00:00Z');
+      await store.close();
+      expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).events)).toHaveLength(events);
+    },
+  );
+
   it('folds the journal into the file once it has outgrown it, and loses nothing doing so', async () => {
     const path = freshPath();
     const role = 'arn:aws:iam::123456789012:role/ci';
