@@ -52,6 +52,11 @@ export async function withStore<T>(
     if (error instanceof FileFormatError || error instanceof LockTimeoutError) {
       throw new UsageError(`state file ${error.message}`);
     }
+    // The state file, its journal, lock or temporary file, or the folder they go in.
+    const failed = (error as NodeJS.ErrnoException).path;
+    if (failed && (store.path.startsWith(failed) || failed.startsWith(store.path))) {
+      throw new UsageError(`state file ${store.path}: cannot use it (${fsReason(error)})`);
+    }
     throw error;
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -243,6 +243,15 @@ describe('trustwatch events replay', () => {
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(/^trustwatch: state file .*state\.json: not valid JSON/);
       expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+      const inFile = trustwatch([
+        'events',
+        'replay',
+        `${SAMPLE}/events.json`,
+        '--state',
+        join(dir, 'state.json', 'x'),
+      ]);
+      expect(inFile.status).toBe(2);
+      expect(inFile.stderr).toMatch(/^trustwatch: state file .*state\.json\/x: cannot use it \(ENOTDIR/);
     } finally {
       cleanup();
     }
