@@ -95,9 +95,8 @@ export class JsonSplitter {
   end(): JsonPiece[] {
     const out: JsonPiece[] = [];
     if (this.#failed) return out;
-    const value = this.#value;
-    if (value?.kind === 'scalar') this.#finishValue(Buffer.alloc(0), 0, 0, out);
-    else if (value || this.#expect !== 'top') {
+    // Values are inside a top-level object or array, so any unfinished one means the input was cut.
+    if (this.#value || this.#expect !== 'top') {
       out.push({
         kind: 'error',
         reason: `not valid JSON: the input ends inside a value (position ${this.#offset})`,
