@@ -95,7 +95,8 @@ export function registerEvents(program: Command): void {
       const files = expandPaths(paths);
       const reader = snapshot ? snapshotReader(snapshot) : undefined;
       const run: ActivityRun = { records: 0, rejected: [], findings: [] };
-      // A finding repeated by many records is reported once, as its first outcome (opened beats updated).
+      // A finding repeated by many records is reported once, as it was last seen; an opening by any of
+      // them is what it reports (opened or reopened beats updated).
       const findings = new Map<string, ProcessedFinding>();
       let repeated = 0;
       await withStore(options.state, async (store) => {
@@ -115,7 +116,8 @@ export function registerEvents(program: Command): void {
           });
           for (const p of processed) {
             const seen = findings.get(p.finding.id);
-            findings.set(p.finding.id, seen ? { finding: p.finding, outcome: seen.outcome } : p);
+            const outcome = seen && seen.outcome !== 'updated' ? seen.outcome : p.outcome;
+            findings.set(p.finding.id, { finding: p.finding, outcome });
           }
           // As the deployed poller does: handle, then claim, so a crash in between loses no event.
           await store.claimEvent(record.eventId, REPLAYED);

@@ -216,6 +216,11 @@ describe('trustwatch events replay', () => {
         .flatMap((r) => (JSON.parse(r.stdout) as Replay).findings)
         .filter((f) => f.ruleId === 'activity.novel-subject' && f.outcome === 'opened');
       expect(opened).toHaveLength(1);
+      // A refusal repeated 200 times in a run is one finding in its output, not 200 rows.
+      for (const run of runs) {
+        const rules = (JSON.parse(run.stdout) as Replay).findings.map((f) => f.ruleId);
+        expect(rules.filter((r) => r === 'activity.assume-denied')).toHaveLength(1);
+      }
       expect(runs.map((r) => r.status).sort()).toEqual([0, 1]);
       expect(await assumptionCounts(state)).toEqual([
         { subject: 'repo:acme-corp/marketing-site:ref:refs/heads/feature-x', succeeded: 400, denied: 0 },
