@@ -36,8 +36,13 @@ const StateSchema = z.object({
   generation: z.optional(z.string()),
   /** By finding id. */
   findings: z.record(z.string(), StoredFindingSchema),
-  /** Claimed CloudTrail event id → when the claim expires. */
-  events: z.record(z.string(), z.string()),
+  /**
+   * Claimed CloudTrail event id → when the claim expires (as files before `claims` kept them). Checked
+   * by `readClaims`, not here: a schema would first copy a million of them.
+   */
+  events: z.optional(z.unknown()),
+  /** When claims expire → the event ids claimed until then: a million ids parse fast as lists. */
+  claims: z.optional(z.unknown()),
   /** Region → the time LookupEvents was read up to. */
   checkpoints: z.record(z.string(), z.string()),
   assumptions: z.array(AssumptionSchema),
@@ -359,7 +364,7 @@ export class FileStore implements FindingStore {
       throw new FileFormatError(`${this.path}: not valid JSON (${(error as Error).message})`);
     }
     const file = readWithSchema(StateSchema, value, this.path);
-    const state = fromFile(file);
+    const state = fromFile(file, readClaims(file, this.path));
     this.#generation = file.generation;
     this.#journalBytes = file.generation ? await this.#readJournal(state, file.generation) : 0;
     this.#readFrom = readFrom;
@@ -426,10 +431,45 @@ function claimed(state: State, eventId: string): boolean {
   return until !== undefined && until >= Date.now();
 }
 
-function fromFile(file: z.infer<typeof StateSchema>): State {
-  const state = emptyState();
+/** The claimed events of a state file, checked in one pass into the map. */
+function readClaims(file: { events?: unknown; claims?: unknown }, path: string): Map<string, number> {
+  const claims = new Map<string, number>();
+  const problem = (field: string, expected: string, value: unknown) =>
+    new FileFormatError(
+      `${path}: ${field}: Invalid input: expected ${expected}, received ${describe(value)}`,
+    );
+  const record = (field: string, value: unknown) => {
+    if (value === undefined) return {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw problem(field, 'record', value);
+    }
+    return value as Record<string, unknown>;
+  };
+  const events = record('events', file.events);
+  for (const id in events) {
+    const until = events[id];
+    if (typeof until !== 'string') throw problem(`events.${id}`, 'string', until);
+    claims.set(id, Date.parse(until));
+  }
+  const byExpiry = record('claims', file.claims);
+  for (const until in byExpiry) {
+    const ids = byExpiry[until];
+    if (!Array.isArray(ids)) throw problem(`claims.${until}`, 'array', ids);
+    const ms = Date.parse(until);
+    for (const id of ids) {
+      if (typeof id !== 'string') throw problem(`claims.${until}`, 'strings', id);
+      claims.set(id, ms);
+    }
+  }
+  return claims;
+}
+
+const describe = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+
+function fromFile(file: z.infer<typeof StateSchema>, events: Map<string, number>): State {
+  const state = { ...emptyState(), events };
   for (const [id, finding] of Object.entries(file.findings)) state.findings.set(id, finding);
-  for (const [id, until] of Object.entries(file.events)) state.events.set(id, Date.parse(until));
   for (const [region, at] of Object.entries(file.checkpoints)) state.checkpoints.set(region, at);
   for (const assumption of file.assumptions) apply(state, { assumption });
   for (const [role, subjects] of Object.entries(file.subjects)) state.subjects.set(role, new Set(subjects));
@@ -442,20 +482,30 @@ function fromFile(file: z.infer<typeof StateSchema>): State {
  */
 function* serialize(state: State, generation: string): Generator<string> {
   yield `{"schemaVersion":${STATE_SCHEMA_VERSION},"generation":${JSON.stringify(generation)}`;
-  yield `,"findings":${JSON.stringify(Object.fromEntries(state.findings))},"events":{`;
+  yield `,"findings":${JSON.stringify(Object.fromEntries(state.findings))},"claims":{`;
+  const byExpiry = new Map<number, string[]>();
   const now = Date.now();
-  let piece: string[] = [];
-  let separator = '';
   for (const [id, until] of state.events) {
-    if (until < now) continue;
-    piece.push(`${JSON.stringify(id)}:"${new Date(until).toISOString()}"`);
-    if (piece.length === 10_000) {
-      yield separator + piece.join(',');
-      separator = ',';
-      piece = [];
-    }
+    // Expired claims are left out (and a time that never parsed is no claim).
+    if (!(until >= now)) continue;
+    const ids = byExpiry.get(until);
+    if (ids) ids.push(id);
+    else byExpiry.set(until, [id]);
   }
-  yield `${piece.length > 0 ? separator + piece.join(',') : ''}}`;
+  let separator = '';
+  for (const [until, ids] of byExpiry) {
+    yield `${separator}"${new Date(until).toISOString()}":[`;
+    separator = ',';
+    for (let at = 0; at < ids.length; at += 10_000) {
+      yield (at > 0 ? ',' : '') +
+        ids
+          .slice(at, at + 10_000)
+          .map((id) => JSON.stringify(id))
+          .join(',');
+    }
+    yield ']';
+  }
+  yield '}';
   yield `,"checkpoints":${JSON.stringify(Object.fromEntries(state.checkpoints))}`;
   yield `,"assumptions":${JSON.stringify([...state.assumptions.values()])}`;
   const subjects = Object.fromEntries([...state.subjects].map(([role, seen]) => [role, [...seen]]));

@@ -22,6 +22,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshPath = () => join(dir, `state-${++files}`, 'state.json');
 
+/** The event ids a state file holds claimed, as written: grouped by when their claims expire. */
+function claimedIn(path: string): string[] {
+  const { claims } = JSON.parse(readFileSync(path, 'utf8')) as { claims: Record<string, string[]> };
+  return Object.values(claims).flat();
+}
+
 /** One counter of assumptions, for the tests that add to it. */
 const count = {
   roleArn: 'arn:aws:iam::123456789012:role/ci',
@@ -60,7 +66,7 @@ describe('FileStore', () => {
     );
     await store.close();
     expect(readdirSync(join(path, '..'))).toEqual(['state.json']);
-    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).events)).toHaveLength(10);
+    expect(claimedIn(path)).toHaveLength(10);
   });
 
   it('drops expired claims when it writes the file', async () => {
@@ -69,7 +75,7 @@ describe('FileStore', () => {
     await store.claimEvent('old', '2020-01-01T00:00:00Z');
     await store.claimEvent('new', '2099-01-01T00:00:00Z');
     await store.close();
-    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).events)).toEqual(['new']);
+    expect(claimedIn(path)).toEqual(['new']);
   });
 
   it('names the file and the field when the file is not a state it understands', async () => {
@@ -82,6 +88,17 @@ describe('FileStore', () => {
     writeFileSync(path, JSON.stringify({ ...state, checkpoints: { 'us-east-1': 7 } }));
     await expect(new FileStore(path).checkpoint('us-east-1')).rejects.toThrow(
       new FileFormatError(`${path}: checkpoints.us-east-1: Invalid input: expected string, received number`),
+    );
+
+    writeFileSync(path, JSON.stringify({ ...state, claims: { '2099-01-01T00:00:00.000Z': ['a', 7] } }));
+    await expect(new FileStore(path).list()).rejects.toThrow(
+      new FileFormatError(
+        `${path}: claims.2099-01-01T00:00:00.000Z: Invalid input: expected strings, received number`,
+      ),
+    );
+    writeFileSync(path, JSON.stringify({ ...state, events: { a: null } }));
+    await expect(new FileStore(path).list()).rejects.toThrow(
+      `${path}: events.a: Invalid input: expected string`,
     );
 
     writeFileSync(path, JSON.stringify({ ...state, schemaVersion: 99 }));
@@ -123,7 +140,7 @@ describe('FileStore', () => {
       const store = new FileStore(path);
       for (let i = 0; i < events; i++) await store.claimEvent(`event-${i}`, '2099-01-01T00:00:00Z');
       await store.close();
-      expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).events)).toHaveLength(events);
+      expect(new Set(claimedIn(path)).size).toBe(events);
     },
   );
 
