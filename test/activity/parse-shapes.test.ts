@@ -212,7 +212,13 @@ describe('every shape CloudTrail reaches a user in, read at once or streamed', (
   });
 
   it('finds where strings end across chunk boundaries, whatever backslashes and quotes they hold', async () => {
-    const tricky = ['say \\"hi\\"', 'ends in a backslash \\', '\\\\\\"', 'braces } ] { [ and "quotes"', '\\u0022'];
+    const tricky = [
+      'say \\"hi\\"',
+      'ends in a backslash \\',
+      '\\\\\\"',
+      'braces } ] { [ and "quotes"',
+      '\\u0022',
+    ];
     const list = tricky.map((userAgent, i) => ({ ...first, eventID: `e-${i}`, userAgent }));
     const parsed = await readEveryWay(Buffer.from(JSON.stringify(logFile(list))));
     expect(parsed.rejected).toEqual([]);
