@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeLogFiles } from '../cloudtrail-logs.js';
 import { machine, type SuiteResult } from '../measure.js';
@@ -44,6 +44,8 @@ export function replaySuites(): SuiteResult[] {
   if (!existsSync(CLI)) execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
   const rows: string[] = [];
   let verdict = '';
+  // Wall time on a shared machine says as much about the others as about this: keep how busy it was.
+  const busy = `Load average when the suite started: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores.`;
   for (const total of [100_000, 1_000_000]) {
     const work = mkdtempSync(join(tmpdir(), 'trustwatch-bench-replay-'));
     try {
@@ -69,7 +71,7 @@ export function replaySuites(): SuiteResult[] {
     {
       title: `\`events replay\` of ${FILES} gzipped CloudTrail log files (generated records, about 1.3 KB each)`,
       lines: [
-        `Measured on ${new Date().toISOString().slice(0, 10)}: ${machine()}.`,
+        `Measured on ${new Date().toISOString().slice(0, 10)}: ${machine()}. ${busy}`,
         '',
         '| records | size | run | wall time | CPU time | records/s (wall) | peak RSS |',
         '|---|---|---|---|---|---|---|',
