@@ -64,11 +64,18 @@ export function consistentVariants(
   if (owner && repo && extra === undefined) {
     // The repository's subject in the name form and in the immutable form, whichever the cells want.
     const { ownerId: _owner, repoId: _repo, ...named } = parts;
-    repoParts.push(
-      { ...parts, owner, repo },
-      { ...named, owner, repo },
-      { ...parts, owner, repo, ownerId: parts.ownerId ?? '1', repoId: parts.repoId ?? '1' },
-    );
+    const immutable = { ownerId: parts.ownerId ?? '1', repoId: parts.repoId ?? '1' };
+    // Each side may hold only part of what the cells ask: the owner of one with the name of the other.
+    for (const [o, r] of [
+      [owner, repo],
+      [parts.owner, repo],
+      [owner, parts.repo],
+    ] as const)
+      repoParts.push(
+        { ...parts, owner: o, repo: r },
+        { ...named, owner: o, repo: r },
+        { ...parts, ...immutable, owner: o, repo: r },
+      );
   }
   const contexts = [parts.context];
   const tail = parts.context.replace(/^(environment:[^:]+|pull_request|ref:refs\/[^:]+)/, '');

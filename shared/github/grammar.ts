@@ -144,7 +144,8 @@ const CLAIM_TIERS: Record<string, Re[]> = {
   enterprise_id: [digits],
   job_workflow_ref: [workflowRef],
   ref: [seq(lit('refs/heads/'), refName), ref],
-  environment: [value],
+  // The claim carries the name as it is; only the subject escapes a `:` as `%3A`.
+  environment: [anything],
   workflow: [anything],
 };
 

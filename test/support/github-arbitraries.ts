@@ -41,6 +41,13 @@ const contextArb = fc.oneof(
   fc.constant('pull_request'),
 );
 
+/** The `ref` claim: a branch, a tag or a pull request's merge ref. */
+export const refArb = fc.oneof(
+  pick(BRANCHES).map((b) => `refs/heads/${b}`),
+  pick(TAGS).map((t) => `refs/tags/${t}`),
+  pick(['7', '42']).map((n) => `refs/pull/${n}/merge`),
+);
+
 export const jobWorkflowRefArb = fc
   .tuple(
     repositoryArb,
@@ -68,6 +75,10 @@ export function claimValueArb(claim: string): fc.Arbitrary<string> {
       return audienceArb;
     case 'repository':
       return repositoryArb;
+    case 'ref':
+      return refArb;
+    case 'environment':
+      return pick(ENVIRONMENTS).map((e) => e.replaceAll('%3A', ':'));
     default:
       return jobWorkflowRefArb;
   }

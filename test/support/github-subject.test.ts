@@ -57,9 +57,10 @@ describe('isIssuableToken (test predicate)', () => {
     aud: 'sts.amazonaws.com',
     repository: 'acme/app',
     job_workflow_ref: JWR,
+    ref: 'refs/pull/12/merge',
   };
 
-  it('needs sub, aud, repository and job_workflow_ref, consistent with each other', () => {
+  it('needs sub, aud, repository, job_workflow_ref and ref, consistent with each other', () => {
     expect(isIssuableToken({ provider: P, claims })).toBe(true);
     expect(isIssuableToken({ provider: P, claims: { ...claims, aud: 'anything at all' } })).toBe(true);
     expect(isIssuableToken({ provider: P, claims: { ...claims, repository: 'Acme/app' } })).toBe(false);
@@ -75,5 +76,17 @@ describe('isIssuableToken (test predicate)', () => {
     expect(
       isIssuableToken({ provider: P, claims: { ...claims, sub: custom, job_workflow_ref: otherJwr } }),
     ).toBe(false);
+  });
+
+  it('holds ref and environment to what the subject says', () => {
+    expect(isIssuableToken({ provider: P, claims: { ...claims, ref: 'refs/heads/main' } })).toBe(false);
+    const { ref: _, ...noRef } = claims;
+    expect(isIssuableToken({ provider: P, claims: noRef })).toBe(false);
+    const branch = { ...claims, sub: 'repo:acme/app:ref:refs/heads/main', ref: 'refs/heads/main' };
+    expect(isIssuableToken({ provider: P, claims: branch })).toBe(true);
+    expect(isIssuableToken({ provider: P, claims: { ...branch, environment: 'prod' } })).toBe(false);
+    const env = { ...claims, sub: 'repo:acme/app:environment:prod%3Aeu', ref: 'refs/tags/v1' };
+    expect(isIssuableToken({ provider: P, claims: env })).toBe(false);
+    expect(isIssuableToken({ provider: P, claims: { ...env, environment: 'prod:eu' } })).toBe(true);
   });
 });

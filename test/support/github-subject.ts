@@ -20,7 +20,7 @@ const WORKFLOW = `${OWNER}/${REPO}/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@r
 
 // Name form, or the immutable form with both ids: never one id without the other.
 const REPO_PART = `(?:(?<owner>${OWNER})/(?<repo>${REPO})|(?<idOwner>${OWNER})@${ID}/(?<idRepo>${REPO})@${ID})`;
-const CONTEXT = `(?:ref:refs/(?:heads|tags)/(?<ref>${REF_NAME})|environment:${ENV}|pull_request)`;
+const CONTEXT = `(?:ref:(?<fullRef>refs/(?:heads|tags)/(?<ref>${REF_NAME}))|environment:(?<env>${ENV})|(?<pr>pull_request))`;
 const SUBJECT = new RegExp(`^repo:${REPO_PART}:${CONTEXT}(?::job_workflow_ref:(?<jwr>${WORKFLOW}))?$`);
 const WORKFLOW_REF = new RegExp(`^${WORKFLOW}$`);
 
@@ -32,6 +32,10 @@ export interface SubjectParts {
   repository: string;
   /** The `job_workflow_ref` a customized subject embeds, if any. */
   jobWorkflowRef?: string;
+  /** The `ref` claim the subject fixes: its ref, or a pull request's merge ref (any number); undefined for an environment. */
+  ref?: string | RegExp;
+  /** The `environment` claim: the environment's name (`%3A` read as `:`), undefined when the subject names none. */
+  environment?: string;
 }
 
 /** The parts of a subject GitHub can issue (default, immutable-id or job_workflow_ref-customized form), else undefined. */
@@ -44,7 +48,16 @@ export function parseGithubSubject(sub: string): SubjectParts | undefined {
   if (owner === undefined || repo === undefined || badRepo(repo)) return undefined;
   if (g.ref !== undefined && badRefName(g.ref)) return undefined;
   if (g.jwr !== undefined && !isJobWorkflowRef(g.jwr)) return undefined;
-  return { repository: `${owner}/${repo}`, ...(g.jwr !== undefined ? { jobWorkflowRef: g.jwr } : {}) };
+  return {
+    repository: `${owner}/${repo}`,
+    ...(g.jwr !== undefined ? { jobWorkflowRef: g.jwr } : {}),
+    ...(g.fullRef !== undefined
+      ? { ref: g.fullRef }
+      : g.pr !== undefined
+        ? { ref: /^refs\/pull\/\d+\/merge$/ }
+        : {}),
+    ...(g.env !== undefined ? { environment: g.env.replaceAll('%3A', ':') } : {}),
+  };
 }
 
 export const isGithubSubject = (sub: string): boolean => parseGithubSubject(sub) !== undefined;
@@ -84,6 +97,14 @@ export function isIssuableToken(token: Token, named: ReadonlySet<string> = new S
   if (sub === undefined || !aud || repository === undefined || jwr === undefined) return false;
   const parts = parseGithubSubject(sub);
   if (!parts || parts.repository !== repository || !isJobWorkflowRef(jwr)) return false;
+  // The 2026 claims agree with the subject: `ref` is the run's ref (any ref for an environment job) and
+  // `environment` is present exactly for an environment subject.
+  const { ref, environment } = token.claims;
+  if (ref === undefined) return false;
+  if (parts.ref instanceof RegExp ? !parts.ref.test(ref) : parts.ref !== undefined && parts.ref !== ref)
+    return false;
+  if (!/^refs\/(heads|tags)\/[A-Za-z0-9_-][A-Za-z0-9._/-]*$|^refs\/pull\/\d+\/merge$/.test(ref)) return false;
+  if (environment !== parts.environment) return false;
   if (parts.jobWorkflowRef === undefined) return true;
   const owner = repository.split('/')[0]?.toLowerCase() ?? '';
   return parts.jobWorkflowRef === jwr && !named.has(owner);

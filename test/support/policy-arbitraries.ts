@@ -69,6 +69,8 @@ export const CLAIMS: [string, number][] = [
   ['aud', 3],
   ['repository', 1],
   ['job_workflow_ref', 1],
+  ['ref', 1],
+  ['environment', 1],
 ];
 
 /** Key spellings: the GitHub prefix, the GHEC slug prefix, and mixed case (key names are case-insensitive). */

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import type { Token } from '../../shared/policy/model.js';
-import { audienceArb, claimValueArb, jobWorkflowRefArb } from './github-arbitraries.js';
+import { audienceArb, claimValueArb, jobWorkflowRefArb, refArb } from './github-arbitraries.js';
 import { parseGithubSubject } from './github-subject.js';
 import { GITHUB_PROVIDER } from './iam-oracle.js';
 import { instantiateArb, mentionedFragments, nearMissArb } from './patterns.js';
@@ -69,9 +69,14 @@ export function githubTokenNearArb(specs: PolicySpec[]): fc.Arbitrary<Token> {
       aud: fc.oneof(claimNearArb('aud', specs), audienceArb),
       repository: claimNearArb('repository', specs),
       jwr: fc.oneof(claimNearArb('job_workflow_ref', specs), jobWorkflowRefArb),
+      ref: fc.oneof(claimNearArb('ref', specs), refArb),
+      environment: claimNearArb('environment', specs),
     })
-    .map(({ provider, sub, aud, repository, jwr }) => {
+    .map(({ provider, sub, aud, repository, jwr, ref, environment }) => {
       const parts = parseGithubSubject(sub);
+      // The run's ref and environment as the subject says; an environment job runs on any ref.
+      const runRef = typeof parts?.ref === 'string' ? parts.ref : parts?.ref ? 'refs/pull/7/merge' : ref;
+      const env = parts ? parts.environment : environment;
       return {
         provider,
         claims: {
@@ -79,6 +84,8 @@ export function githubTokenNearArb(specs: PolicySpec[]): fc.Arbitrary<Token> {
           aud,
           repository: parts?.repository ?? repository,
           job_workflow_ref: parts?.jobWorkflowRef ?? jwr,
+          ref: runRef,
+          ...(env !== undefined ? { environment: env } : {}),
         },
       };
     });
