@@ -15,6 +15,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS as EVENT_METRICS, SERVICE_NAME as EVENT_SERVICE } from '../functions/iam-event/metrics.js';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAME } from '../functions/slack-notifier/metrics.js';
 import { PARTITION_KEY, SORT_KEY, STATUS_INDEX, TTL_ATTRIBUTE } from '../shared/findings/table-schema.js';
 import type { Severity } from '../shared/rules/rule.js';
@@ -258,12 +259,19 @@ export class TrustwatchMonitor extends Construct {
       timeout: Duration.minutes(1),
       access: ['state-table', 'alert-topic', 'iam-resource-reads'],
     });
+    this.alarm(
+      'UnusableEvents',
+      this.metric(EVENT_METRICS.unusable, EVENT_SERVICE),
+      'a rule delivered an event with no usable CloudTrail record: it is in the failures queue, its ids in the iam-event log',
+    );
     const activityScan = this.monitorFunction('activity-scan', {
       description: 'trustwatch: CloudTrail LookupEvents of every watched region',
       memorySize: 512,
       // Shorter than the scan interval, so that scans do not pile up behind a slow one.
       timeout: Duration.minutes(4),
       access: ['state-table', 'alert-topic', 'iam-resource-reads', 'cloudtrail-reads'],
+      // Events it cannot handle go there (the role may send to it: it is the function's failure destination).
+      environment: { TRUSTWATCH_FAILURES_QUEUE: this.failures.queueUrl },
     });
     const audit = this.monitorFunction('audit', {
       description: 'trustwatch: the whole account against the baseline',
@@ -338,13 +346,7 @@ export class TrustwatchMonitor extends Construct {
       );
       this.alarm(
         'SlackDeliveryFailed',
-        new Metric({
-          namespace: METRIC_NAMESPACE,
-          metricName: METRICS.failed,
-          dimensionsMap: { service: SERVICE_NAME },
-          statistic: 'Sum',
-          period: Duration.minutes(5),
-        }),
+        this.metric(METRICS.failed, SERVICE_NAME),
         'an alert could not be posted to Slack',
       );
     }
@@ -400,6 +402,17 @@ export class TrustwatchMonitor extends Construct {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${functionArn}:*]`,
       reason:
         "CDK's invoke grant covers the function's versions and aliases; the schedule invokes $LATEST only",
+    });
+  }
+
+  /** A count the functions emit (Powertools metrics: the service is a dimension), summed over 5 minutes. */
+  private metric(metricName: string, service: string): IMetric {
+    return new Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { service },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
     });
   }
 

@@ -57,6 +57,7 @@ const NOT_ALERTED: Condition = {
  * - `FINDING#<id>` / `FINDING`: a finding, its attributes those of `StoredFinding` (indexed by status);
  * - `EVENT#<eventId>` / `EVENT`: a claimed CloudTrail event, deleted by TTL;
  * - `CHECKPOINT#<region>` / `CHECKPOINT`: how far LookupEvents was read;
+ * - `FAILURE#<eventId>` / `FAILURE`: failed attempts at handling an event, deleted by TTL;
  * - `ASSUME#<YYYY-MM>` / `<day>#<roleArn>#<subject>`: assumption counters, one partition a month so
  *   that a report's date range is a few queries, deleted by TTL after ACTIVITY_RETENTION_SECONDS;
  * - `SUBJECTS#<roleArn>` / `<subject>`: a subject that assumed the role successfully, kept for good.
@@ -165,6 +166,21 @@ export class DynamoDbStore implements FindingStore {
       new GetCommand({ TableName: this.tableName, Key: eventKey(eventId), ConsistentRead: true }),
     );
     return Item !== undefined && Item[TTL_ATTRIBUTE] >= nowSeconds();
+  }
+
+  async countFailure(eventId: string, expiresAt: string): Promise<number> {
+    const { Attributes } = await this.#db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(`FAILURE#${eventId}`, 'FAILURE'),
+        // ADD is atomic: two scans failing at once count two.
+        UpdateExpression: 'SET #ttl = :ttl ADD #attempts :one',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#attempts': 'attempts' },
+        ExpressionAttributeValues: { ':ttl': epochSeconds(expiresAt), ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Attributes?.attempts as number;
   }
 
   async checkpoint(region: string): Promise<string | undefined> {

@@ -27,6 +27,8 @@ const StateSchema = z.object({
   events: z.record(z.string(), z.string()),
   /** Region → the time LookupEvents was read up to. */
   checkpoints: z.record(z.string(), z.string()),
+  /** CloudTrail event id → failed attempts at handling it (absent from files written before it). */
+  failures: z.optional(z.record(z.string(), z.object({ attempts: z.number(), expires: z.string() }))),
   assumptions: z.array(
     z.object({
       roleArn: z.string(),
@@ -132,6 +134,16 @@ export class FileStore implements FindingStore {
     return this.#read((state) => {
       const until = state.events[eventId];
       return until !== undefined && Date.parse(until) >= Date.now();
+    });
+  }
+
+  countFailure(eventId: string, expiresAt: string): Promise<number> {
+    const expires = new Date(time(expiresAt)).toISOString();
+    return this.#change((state) => {
+      const failures = state.failures ?? {};
+      const attempts = (failures[eventId]?.attempts ?? 0) + 1;
+      state.failures = { ...failures, [eventId]: { attempts, expires } };
+      return attempts;
     });
   }
 

@@ -49,6 +49,11 @@ export interface FindingStore {
   claimEvent(eventId: string, expiresAt: string): Promise<boolean>;
   /** Whether the event id was claimed, without claiming it (the poller handles first, then claims). */
   eventClaimed(eventId: string): Promise<boolean>;
+  /**
+   * Counts one more failed attempt at handling a CloudTrail event and returns how many there were, so
+   * that a record the handler keeps failing on can be set aside after a few; forgotten after `expiresAt`.
+   */
+  countFailure(eventId: string, expiresAt: string): Promise<number>;
   /** The time up to which LookupEvents was read in a region. */
   checkpoint(region: string): Promise<string | undefined>;
   setCheckpoint(region: string, time: string): Promise<void>;

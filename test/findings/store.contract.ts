@@ -264,6 +264,17 @@ export function storeContract(makeStore: () => FindingStore | Promise<FindingSto
     await expect(store.claimEvent(randomUUID(), 'soon')).rejects.toThrow(/not a time/);
   });
 
+  it('counts failed attempts per event, losing none to concurrent callers', async () => {
+    const store = await makeStore();
+    const [a, b] = [randomUUID(), randomUUID()];
+    const expires = '2099-01-01T00:00:00.000Z';
+    expect(await store.countFailure(a, expires)).toBe(1);
+    expect(await store.countFailure(a, expires)).toBe(2);
+    expect(await store.countFailure(b, expires)).toBe(1);
+    const counts = await Promise.all(Array.from({ length: 5 }, () => store.countFailure(a, expires)));
+    expect(counts.sort()).toEqual([3, 4, 5, 6, 7]);
+  });
+
   it('keeps a checkpoint per region', async () => {
     const store = await makeStore();
     const [east, west] = [`east-${randomUUID()}`, `west-${randomUUID()}`];

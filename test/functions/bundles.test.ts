@@ -50,7 +50,8 @@ describe('deployed bundles', () => {
         ...cdkEsbuildOptions(bundlingFor(name), join(root, 'functions', name, 'index.ts'), join(dir, name)),
         logLevel: 'error',
       });
-  });
+    // Seven bundles on a busy machine take longer than the default hook timeout.
+  }, 120_000);
   afterAll(async () => {
     await aws.close();
     rmSync(dir, { recursive: true, force: true });
@@ -79,6 +80,7 @@ console.log(JSON.stringify(await handler(${JSON.stringify(event)}, context)));`;
         TRUSTWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:trustwatch-alerts',
         TRUSTWATCH_SLACK_SECRET: 'trustwatch-slack',
         TRUSTWATCH_REPORT_BUCKET: 'trustwatch-reports',
+        TRUSTWATCH_FAILURES_QUEUE: `${aws.url}/111122223333/trustwatch-failures`,
       },
     });
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;

@@ -332,6 +332,7 @@ describe('the monitor stack', () => {
         ].flatMap((f) => [`trustwatch-${f}-errors`, `trustwatch-${f}-throttles`]),
         'trustwatch-failures-waiting',
         'trustwatch-slack-delivery-failed',
+        'trustwatch-unusable-events',
       ].sort(),
     );
     // Every alarm invokes the relay when it fires and when it clears.
@@ -344,6 +345,11 @@ describe('the monitor stack', () => {
       Namespace: 'trustwatch',
       MetricName: 'SlackDeliveryFailed',
       Dimensions: [{ Name: 'service', Value: 'trustwatch-slack-notifier' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'trustwatch',
+      MetricName: 'UnusableEvents',
+      Dimensions: [{ Name: 'service', Value: 'trustwatch-iam-event' }],
     });
   });
 });

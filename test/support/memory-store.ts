@@ -14,6 +14,7 @@ export class MemoryStore implements FindingStore {
   readonly findings = new Map<string, StoredFinding>();
   readonly claims = new Map<string, string>();
   readonly checkpoints = new Map<string, string>();
+  readonly failures = new Map<string, number>();
   readonly #counts = new Map<string, AssumptionCount>();
 
   async save(finding: Finding): Promise<SaveOutcome> {
@@ -72,6 +73,12 @@ export class MemoryStore implements FindingStore {
 
   async eventClaimed(eventId: string): Promise<boolean> {
     return this.claims.has(eventId);
+  }
+
+  async countFailure(eventId: string): Promise<number> {
+    const attempts = (this.failures.get(eventId) ?? 0) + 1;
+    this.failures.set(eventId, attempts);
+    return attempts;
   }
 
   async checkpoint(region: string): Promise<string | undefined> {
