@@ -10,8 +10,10 @@ import {
 import { evaluateStaticKeyUse } from '../../shared/activity/static-key.js';
 import { trailCoverage } from '../../shared/activity/trail-status.js';
 import { makeFinding } from '../../shared/findings/make.js';
+import { alertPending } from '../../shared/notify/lifecycle.js';
 import { trailNotLogging } from '../../shared/rules/activity/rules.js';
 import { accountOf } from '../common/account.js';
+import { alertMinimum } from '../common/alert-minimum.js';
 import { type FunctionDependencies, recordProcessor } from '../common/process.js';
 import type { HandlerResult } from '../iam-event/handler.js';
 
@@ -101,7 +103,21 @@ export function activityScanHandler(deps: ActivityScanDependencies) {
         findings.push({ id: finding.id, ruleId: finding.ruleId, outcome: await deps.store.save(finding) });
       }
     }
-    deps.logger.info('activity scan done', { regions: deps.settings.regions, records, rejected, findings });
+    // Every five minutes: alerts a crash left unsent, by this or any other function, once their lease expired.
+    const pending = await alertPending({
+      store: deps.store,
+      publish: deps.publish,
+      account,
+      minimum: alertMinimum(deps.settings),
+      now: () => deps.now().toISOString(),
+    });
+    deps.logger.info('activity scan done', {
+      regions: deps.settings.regions,
+      records,
+      rejected,
+      findings,
+      pending,
+    });
     return { records, rejected, findings };
   };
 }

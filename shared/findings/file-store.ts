@@ -5,6 +5,7 @@ import * as z from '../zod.js';
 import type { Finding } from './finding.js';
 import { FindingSchema } from './finding-schema.js';
 import {
+  type AlertClaim,
   type AssumptionCount,
   type FindingStore,
   type SaveOutcome,
@@ -16,6 +17,7 @@ export const STATE_SCHEMA_VERSION = 1;
 
 const StoredFindingSchema = z.extend(FindingSchema, {
   alertedAt: z.optional(z.string()),
+  alertClaim: z.optional(z.object({ at: z.string(), until: z.string() })),
   resolvedAt: z.optional(z.string()),
 }) satisfies z.ZodMiniType<StoredFinding>;
 
@@ -74,7 +76,8 @@ export class FileStore implements FindingStore {
       }
       // A repeat keeps the evidence only an earlier sighting had (who made the change, from the event).
       const repeat = { ...kept, evidence: { ...stored.evidence, ...finding.evidence } };
-      state.findings[finding.id] = stored.alertedAt ? { ...repeat, alertedAt: stored.alertedAt } : repeat;
+      const { alertedAt, alertClaim } = stored;
+      state.findings[finding.id] = { ...repeat, ...(alertedAt ? { alertedAt } : {}), ...(alertClaim ? { alertClaim } : {}) };
       return 'updated';
     });
   }
@@ -88,20 +91,30 @@ export class FileStore implements FindingStore {
     });
   }
 
-  markAlerted(id: string, at: string): Promise<boolean> {
+  claimAlert(id: string, claim: AlertClaim): Promise<boolean> {
+    const lease = { at: new Date(time(claim.at)).toISOString(), until: new Date(time(claim.until)).toISOString() };
     return this.#change((state) => {
       const stored = state.findings[id];
-      if (!stored) throw new Error(`no finding ${id} to mark alerted`);
-      if (stored.alertedAt) return false;
-      stored.alertedAt = at;
+      if (!stored) throw new Error(`no finding ${id} to claim the alert of`);
+      if (stored.alertedAt || (stored.alertClaim && stored.alertClaim.until >= lease.at)) return false;
+      stored.alertClaim = lease;
       return true;
+    });
+  }
+
+  confirmAlert(id: string, at: string): Promise<void> {
+    return this.#change((state) => {
+      const stored = state.findings[id];
+      if (!stored) throw new Error(`no finding ${id} to confirm the alert of`);
+      stored.alertedAt = new Date(time(at)).toISOString();
+      delete stored.alertClaim;
     });
   }
 
   releaseAlert(id: string, at: string): Promise<void> {
     return this.#change((state) => {
       const stored = state.findings[id];
-      if (stored?.alertedAt === at) delete stored.alertedAt;
+      if (stored?.alertClaim && Date.parse(stored.alertClaim.at) === time(at)) delete stored.alertClaim;
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Finding } from '../../shared/findings/finding.js';
 import type {
+  AlertClaim,
   AssumptionCount,
   FindingStore,
   SaveOutcome,
@@ -29,6 +30,7 @@ export class MemoryStore implements FindingStore {
     if (!reopened) next.evidence = { ...stored.evidence, ...finding.evidence };
     // As the real stores do: a reopened finding has not been alerted for this opening yet.
     if (stored.alertedAt && !reopened) next.alertedAt = stored.alertedAt;
+    if (stored.alertClaim && !reopened) next.alertClaim = stored.alertClaim;
     if (stored.resolvedAt && !reopened) next.resolvedAt = stored.resolvedAt;
     this.findings.set(finding.id, next);
     return reopened ? 'reopened' : 'updated';
@@ -41,18 +43,29 @@ export class MemoryStore implements FindingStore {
     return true;
   }
 
-  async markAlerted(id: string, at: string): Promise<boolean> {
+  async claimAlert(id: string, claim: AlertClaim): Promise<boolean> {
     const stored = this.findings.get(id);
     if (!stored) return false;
-    if (stored.alertedAt) return false;
-    this.findings.set(id, { ...stored, alertedAt: at });
+    if (
+      stored.alertedAt ||
+      (stored.alertClaim && Date.parse(stored.alertClaim.until) >= Date.parse(claim.at))
+    )
+      return false;
+    this.findings.set(id, { ...stored, alertClaim: { ...claim } });
     return true;
+  }
+
+  async confirmAlert(id: string, at: string): Promise<void> {
+    const stored = this.findings.get(id);
+    if (!stored) return;
+    const { alertClaim: _ended, ...rest } = stored;
+    this.findings.set(id, { ...rest, alertedAt: at });
   }
 
   async releaseAlert(id: string, at: string): Promise<void> {
     const stored = this.findings.get(id);
-    if (stored?.alertedAt === at) {
-      const { alertedAt: _released, ...rest } = stored;
+    if (stored?.alertClaim?.at === at) {
+      const { alertClaim: _released, ...rest } = stored;
       this.findings.set(id, rest);
     }
   }
