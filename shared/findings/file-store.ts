@@ -77,7 +77,11 @@ export class FileStore implements FindingStore {
       // A repeat keeps the evidence only an earlier sighting had (who made the change, from the event).
       const repeat = { ...kept, evidence: { ...stored.evidence, ...finding.evidence } };
       const { alertedAt, alertClaim } = stored;
-      state.findings[finding.id] = { ...repeat, ...(alertedAt ? { alertedAt } : {}), ...(alertClaim ? { alertClaim } : {}) };
+      state.findings[finding.id] = {
+        ...repeat,
+        ...(alertedAt ? { alertedAt } : {}),
+        ...(alertClaim ? { alertClaim } : {}),
+      };
       return 'updated';
     });
   }
@@ -92,7 +96,10 @@ export class FileStore implements FindingStore {
   }
 
   claimAlert(id: string, claim: AlertClaim): Promise<boolean> {
-    const lease = { at: new Date(time(claim.at)).toISOString(), until: new Date(time(claim.until)).toISOString() };
+    const lease = {
+      at: new Date(time(claim.at)).toISOString(),
+      until: new Date(time(claim.until)).toISOString(),
+    };
     return this.#change((state) => {
       const stored = state.findings[id];
       if (!stored) throw new Error(`no finding ${id} to claim the alert of`);

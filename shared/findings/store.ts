@@ -84,6 +84,11 @@ export interface FindingStore {
 export function storable(input: Finding): Finding {
   if (input.status === 'resolved')
     throw new Error(`finding ${input.id}: resolve it with resolve(), not save()`);
-  const { alertedAt: _alerted, alertClaim: _claim, resolvedAt: _resolved, ...finding } = input as StoredFinding;
+  const {
+    alertedAt: _alerted,
+    alertClaim: _claim,
+    resolvedAt: _resolved,
+    ...finding
+  } = input as StoredFinding;
   return JSON.parse(JSON.stringify(finding));
 }

@@ -90,7 +90,7 @@ function recording() {
   return {
     logged,
     counted,
-    logger: logger as unknown as typeof silentLogger extends () => infer L ? L : never,
+    logger: logger as unknown as Logger,
     metrics,
   };
 }
