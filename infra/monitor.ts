@@ -1,9 +1,10 @@
 import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { type IMetric, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -20,7 +21,7 @@ import { METRIC_NAMESPACE, METRICS, SERVICE_NAME } from '../functions/slack-noti
 import { PARTITION_KEY, SORT_KEY, STATUS_INDEX, TTL_ATTRIBUTE } from '../shared/findings/table-schema.js';
 import type { Severity } from '../shared/rules/rule.js';
 import { alertOnAny } from './alarm.js';
-import { channelFilter } from './channel-filter.js';
+import { subscribeChannel } from './channel-filter.js';
 import {
   BASELINE_FILE,
   CONFIG_FILE,
@@ -114,6 +115,8 @@ export class TrustwatchMonitor extends Construct {
 
   readonly table: TableV2;
   readonly topic: Topic;
+  /** Where the alarm relay's own alarms go, straight to the alert addresses: the path that needs no relay. */
+  readonly watchdog: Topic;
   readonly eventBus: EventBus;
   /** Where the monthly reports go, under `ACCOUNT/YYYY-MM/`. */
   readonly reportBucket: Bucket;
@@ -167,6 +170,33 @@ export class TrustwatchMonitor extends Construct {
       masterKey: topicKey,
       enforceSSL: true,
     });
+
+    // The alarm relay's own alarms cannot go through the relay: they publish to this topic, which mails
+    // the alert addresses unfiltered (an alarm's message has no attributes for a filter to match).
+    this.watchdog = new Topic(this, 'Watchdog', {
+      topicName: `${this.prefix}-watchdog`,
+      displayName: 'trustwatch watchdog',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    this.watchdog.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.watchdog.topicArn],
+        conditions: fromThisAccount,
+      }),
+    );
+    // CloudWatch encrypts the alarm's message with the topic's key as it publishes.
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromThisAccount,
+      }),
+    );
 
     this.failures = new Queue(this, 'Failures', {
       queueName: `${this.prefix}-failures`,
@@ -228,7 +258,8 @@ export class TrustwatchMonitor extends Construct {
       copyFiles: stageFiles(files),
     };
 
-    // First, so that every other alarm can invoke it.
+    // First, so that every other alarm can invoke it; its own alarms go to the watchdog topic.
+    this.#common.alarmAction = new SnsAction(this.watchdog);
     const relay = this.monitorFunction('alarm-relay', {
       description: "trustwatch: turns the monitor's own alarms into alerts",
       memorySize: 256,
@@ -322,12 +353,10 @@ export class TrustwatchMonitor extends Construct {
     this.schedule('daily-digest', schedules.dailyDigest, digest);
     this.schedule('monthly-report', schedules.monthlyReport, monthlyReport);
 
-    for (const email of props.alertEmails ?? [])
-      this.topic.addSubscription(
-        new EmailSubscription(email, {
-          filterPolicy: channelFilter(config.alerts.email as Severity),
-        }),
-      );
+    for (const email of props.alertEmails ?? []) {
+      subscribeChannel(this.topic, new EmailSubscription(email), config.alerts.email as Severity);
+      this.watchdog.addSubscription(new EmailSubscription(email));
+    }
     if (slackSecret) {
       const notifier = this.monitorFunction('slack-notifier', {
         description: 'trustwatch: posts alerts to Slack',
@@ -338,11 +367,10 @@ export class TrustwatchMonitor extends Construct {
         settings: false,
         environment: { TRUSTWATCH_SLACK_SECRET: slackSecret.secretName },
       });
-      this.topic.addSubscription(
-        new LambdaSubscription(notifier, {
-          filterPolicy: channelFilter(config.alerts.slack as Severity),
-          deadLetterQueue: this.failures,
-        }),
+      subscribeChannel(
+        this.topic,
+        new LambdaSubscription(notifier, { deadLetterQueue: this.failures }),
+        config.alerts.slack as Severity,
       );
       this.alarm(
         'SlackDeliveryFailed',
