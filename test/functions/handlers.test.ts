@@ -87,31 +87,37 @@ function recording() {
       counted[name] = (counted[name] ?? 0) + value;
     },
   };
-  return {
-    logged,
-    counted,
-    logger: logger as unknown as Logger,
-    metrics,
-  };
+  return { logged, counted, logger: logger as unknown as Logger, metrics };
 }
+
+/** The iam-event handler on an empty store, with a recording logger and metrics. */
+function recordingHandler() {
+  const store = new MemoryStore();
+  const { logged, counted, logger, metrics } = recording();
+  const handle = iamEventHandler({
+    settings,
+    reader: snapshotReader(snapshot),
+    store,
+    logger,
+    publish,
+    metrics,
+  });
+  return { store, logged, counted, handle };
+}
+
+/** A real UpdateAssumeRolePolicy record, about a role of the sample account. */
+const roleChange = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...fixture('elastic-integrations_update-assume-role-policy.json'),
+  requestParameters: { roleName: 'gh-deploy-web-prod' },
+  ...extra,
+});
 
 const metrics = { addMetric: () => {} };
 
 describe('iam-event function', () => {
   it('turns an EventBridge IAM event into saved findings about the changed role', async () => {
-    const store = new MemoryStore();
-    const handle = iamEventHandler({
-      settings,
-      reader: snapshotReader(snapshot),
-      store,
-      logger,
-      publish,
-      metrics,
-    });
-    const record = {
-      ...fixture('elastic-integrations_update-assume-role-policy.json'),
-      requestParameters: { roleName: 'gh-deploy-web-prod' },
-    };
+    const { handle } = recordingHandler();
+    const record = roleChange();
     const result = await handle({ ...envelope(record), source: 'aws.iam' }, context);
     expect(result.records).toBe(1);
     expect(result.findings.find((f) => f.ruleId === 'drift.trust-wider')?.outcome).toBe('opened');
@@ -124,20 +130,8 @@ describe('iam-event function', () => {
   });
 
   it('sends an event it cannot use to the failures queue, traceable, after saving the usable ones', async () => {
-    const store = new MemoryStore();
-    const { logged, counted, logger, metrics } = recording();
-    const handle = iamEventHandler({
-      settings,
-      reader: snapshotReader(snapshot),
-      store,
-      logger,
-      publish,
-      metrics,
-    });
-    const record: Record<string, unknown> = {
-      ...fixture('elastic-integrations_update-assume-role-policy.json'),
-      requestParameters: { roleName: 'gh-deploy-web-prod' },
-    };
+    const { store, logged, counted, handle } = recordingHandler();
+    const record = roleChange();
     const { eventTime: _dropped, ...unusable } = record;
     const broken = { ...envelope(unusable), id: 'eb-7f3a', source: 'aws.iam' };
     const good = { ...envelope(record), id: 'eb-0001', source: 'aws.iam' };
@@ -163,22 +157,12 @@ describe('iam-event function', () => {
   });
 
   it('leaves the state as it was for an event no watch is about, and logs its ids', async () => {
-    const store = new MemoryStore();
-    const { logged, logger, metrics } = recording();
-    const handle = iamEventHandler({
-      settings,
-      reader: snapshotReader(snapshot),
-      store,
-      logger,
-      publish,
-      metrics,
-    });
-    const unrelated: Record<string, unknown> = {
-      ...fixture('elastic-integrations_update-assume-role-policy.json'),
+    const { store, logged, handle } = recordingHandler();
+    const unrelated = roleChange({
       eventSource: 's3.amazonaws.com',
       eventName: 'GetBucketAcl',
       requestParameters: { bucketName: 'logs' },
-    };
+    });
     const result = await handle({ ...envelope(unrelated), id: 'eb-s3', source: 'aws.s3' }, context);
     expect(result).toMatchObject({ records: 1, rejected: 0, findings: [] });
     expect(store.findings.size + store.claims.size + store.checkpoints.size).toBe(0);
