@@ -25,14 +25,18 @@ const FS_REASONS: Record<string, string> = {
   EACCES: 'permission denied',
 };
 
+/** Why a file could not be read, in words. */
+export function fsReason(error: unknown): string {
+  return FS_REASONS[(error as NodeJS.ErrnoException).code ?? ''] ?? (error as Error).message;
+}
+
 /** Every trust policy in a file; `-` reads standard input, so `aws iam get-role … | trustwatch lint -` works. */
 export function readPolicies(path: string): FilePolicy[] {
   let text: string;
   try {
     text = readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new InputError(path, `cannot read: ${FS_REASONS[code] ?? (error as Error).message}`);
+    throw new InputError(path, `cannot read: ${fsReason(error)}`);
   }
   try {
     return extractPolicies(text).map((p) => ({ ...p, file: p.name ? `${path}#${p.name}` : path }));

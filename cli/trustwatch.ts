@@ -11,6 +11,7 @@ import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerLint } from './commands/lint.js';
 import { registerReport } from './commands/report.js';
+import { registerRules } from './commands/rules.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { EXIT, UsageError } from './exit.js';
 
@@ -30,6 +31,7 @@ registerSnapshot(program);
 registerEvents(program);
 registerActivity(program);
 registerReport(program);
+registerRules(program);
 
 try {
   await program.parseAsync();

@@ -1,5 +1,9 @@
 import { type Command, Option } from 'commander';
-import { type LintFinding, lintPolicy } from '../../shared/rules/lint.js';
+import {
+  type LintFinding,
+  lintPolicy,
+  type LintOptions as PolicyLintOptions,
+} from '../../shared/rules/lint.js';
 import { SEVERITIES, type Severity, severityRank } from '../../shared/rules/rule.js';
 import { atOrAbove, EXIT } from '../exit.js';
 import { lintJson } from '../format/json.js';
@@ -8,7 +12,8 @@ import { lintSarif } from '../format/sarif.js';
 import { lintTable } from '../format/table.js';
 import { InputError, readPolicies } from '../input.js';
 import { isFileError, type LintResult } from '../model.js';
-import { collectList, formatOption, useColor } from '../options.js';
+import { collectList, configOption, formatOption, useColor } from '../options.js';
+import { loadConfig } from './audit.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 
@@ -16,11 +21,11 @@ interface LintOptions {
   format: (typeof FORMATS)[number];
   failOn: Severity;
   allowedOwner: string[];
+  config?: string;
 }
 
 /** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
-export function lintFiles(paths: string[], allowedOwners: string[] = []): LintResult[] {
-  const options = allowedOwners.length > 0 ? { allowedOwners } : {};
+export function lintFiles(paths: string[], options: PolicyLintOptions = {}): LintResult[] {
   return paths.flatMap((path): LintResult[] => {
     try {
       return readPolicies(path).map((p) => ({
@@ -65,8 +70,14 @@ export function registerLint(program: Command, version: string): void {
       collectList,
       [],
     )
+    .addOption(configOption())
     .action((files: string[], options: LintOptions) => {
-      const results = lintFiles(files, options.allowedOwner);
+      const config = loadConfig(options.config);
+      const allowedOwners = [...new Set([...config.allowedOwners, ...options.allowedOwner])];
+      const results = lintFiles(files, {
+        ...(allowedOwners.length > 0 ? { allowedOwners } : {}),
+        github: config.github,
+      });
       const render = {
         table: () => lintTable(results, { color: useColor() }),
         json: () => lintJson(results),

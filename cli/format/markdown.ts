@@ -5,8 +5,17 @@ import { lintSummary } from './summary.js';
 import { tokenLine } from './table.js';
 
 /** Table cells hold one line, and a `|` inside a cell would end it. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** A table with its columns padded to one width, as the formatter keeps committed markdown. */
+export function markdownTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) =>
+    Math.max(3, ...[h, ...rows.map((r) => r[i] ?? '')].map((c) => [...c].length)),
+  );
+  const line = (cells: string[]) => `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
 /** For pull-request comments and job summaries ($GITHUB_STEP_SUMMARY). */

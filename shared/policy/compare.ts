@@ -1,23 +1,52 @@
+import type { GitHubSettings } from '../github/templates.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import type { Comparison, PolicyDocument, Token } from './model.js';
-import { buildSpace, choiceRealistic, decide, providersOf, searchChoices, tokenOf } from './space.js';
+import { callerSpace, principalCallers } from './principal-space.js';
+import { tokenPrincipal } from './principals.js';
+import {
+  buildSpace,
+  choiceRealistic,
+  consistentToken,
+  decide,
+  providersOf,
+  searchChoices,
+  tokenOf,
+} from './space.js';
 
 const MAX_WITNESSES = 3;
 
+export interface CompareOptions {
+  github?: GitHubSettings;
+}
+
 /**
- * Exact comparison of the token sets two trust policies admit. Verdicts are about tokens GitHub can
- * issue; a difference only strings no GitHub token carries could show is returned as a note.
+ * Exact comparison of what two trust policies admit: OIDC tokens of every provider, and requests of
+ * every other principal (accounts, roles, users, services, SAML providers) with their request context.
+ * Verdicts are about tokens GitHub can issue; a difference only strings no GitHub token carries could
+ * show is returned as a note.
  */
-export function compare(oldDoc: PolicyDocument, newDoc: PolicyDocument): Comparison {
+export function compare(
+  oldDoc: PolicyDocument,
+  newDoc: PolicyDocument,
+  options: CompareOptions = {},
+): Comparison {
   const newlyAdmitted: Token[] = [];
   const noLongerAdmitted: Token[] = [];
   const notes: string[] = [];
-  for (const provider of providersOf([oldDoc, newDoc], { unnamed: true })) {
-    const space = buildSpace([oldDoc, newDoc], provider);
+  const policies = [oldDoc, newDoc];
+  const spaces = [
+    ...providersOf(policies, { unnamed: true }).map((provider) =>
+      buildSpace(policies, provider, { ...(options.github ? { github: options.github } : {}) }),
+    ),
+    // Trust is not only web identities: every account, role, user, service and SAML provider too.
+    ...principalCallers(policies).map((caller) => callerSpace(policies, caller)),
+  ];
+  for (const space of spaces) {
     if (space.approximate) {
+      const who = space.caller ? JSON.stringify(tokenPrincipal(space.caller)) : space.provider;
       notes.push(
-        `${provider}: numeric, date, IP and ARN conditions and values with policy variables are compared as independent yes/no conditions, so the verdict may be wider than the truth`,
+        `${who}: numeric, date, IP and ARN conditions and values with policy variables are compared as independent yes/no conditions, so the verdict may be wider than the truth`,
       );
     }
     const collect = (from: number, to: number, out: Token[]) => {
@@ -34,11 +63,12 @@ export function compare(oldDoc: PolicyDocument, newDoc: PolicyDocument): Compari
           return a === false && b === true ? true : undefined;
         },
         (choice) => {
-          const token = tokenOf(space, choice);
           if (!choiceRealistic(space, choice)) {
-            unrealistic ??= token;
+            unrealistic ??= tokenOf(space, choice);
             return true;
           }
+          const token = consistentToken(space, choice);
+          if (!token) return true;
           out.push(realisticWitness(token, holds));
           return ++found < MAX_WITNESSES;
         },
