@@ -4,7 +4,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Severity } from '../shared/rules/rule.js';
-import { channelFilter } from './channel-filter.js';
+import { subscribeChannel } from './channel-filter.js';
 
 export interface TrustwatchCentralTopicProps {
   /** The AWS Organizations id (`o-…`) whose accounts may publish. */
@@ -61,8 +61,6 @@ export class TrustwatchCentralTopic extends Construct {
       }),
     );
     for (const email of props.alertEmails ?? [])
-      this.topic.addSubscription(
-        new EmailSubscription(email, { filterPolicy: channelFilter(props.emailMinimum ?? 'high') }),
-      );
+      subscribeChannel(this.topic, new EmailSubscription(email), props.emailMinimum ?? 'high');
   }
 }

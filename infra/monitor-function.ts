@@ -38,8 +38,8 @@ export interface MonitorFunctionProps {
   /** Where an invocation that failed every retry goes. */
   failures: IQueue;
   /**
-   * What the error and throttle alarms invoke: the alarm relay. The relay's own alarms invoke itself
-   * (if it cannot run, its invocations wait in the failures queue).
+   * What the error and throttle alarms invoke: the alarm relay, or for the relay's own alarms the
+   * watchdog topic (a path that does not need the relay to run).
    */
   alarmAction?: IAlarmAction;
   logRetention: RetentionDays;
@@ -112,6 +112,8 @@ export class MonitorFunction extends Construct {
       id: 'AwsSolutions::AwsSolutions-L1',
       reason: 'nodejs22.x is the Node.js version trustwatch is bundled (target node22) and tested for',
     });
+    const alarmAction = props.alarmAction;
+    if (!alarmAction) throw new Error(`${props.name}: no alarm action for its alarms`);
     const period = Duration.minutes(5);
     for (const [alarmId, metric, what] of [
       ['Errors', this.function.metricErrors({ period }), 'invocations failed'],
@@ -121,7 +123,7 @@ export class MonitorFunction extends Construct {
         alarmName: `${props.functionName}-${alarmId.toLowerCase()}`,
         metric,
         what: `${props.name} ${what}`,
-        action: props.alarmAction ?? { bind: () => ({ alarmActionArn: this.function.functionArn }) },
+        action: alarmAction,
       });
   }
 }

@@ -1,9 +1,10 @@
 import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { type IMetric, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -15,11 +16,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS as EVENT_METRICS, SERVICE_NAME as EVENT_SERVICE } from '../functions/iam-event/metrics.js';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAME } from '../functions/slack-notifier/metrics.js';
 import { PARTITION_KEY, SORT_KEY, STATUS_INDEX, TTL_ATTRIBUTE } from '../shared/findings/table-schema.js';
 import type { Severity } from '../shared/rules/rule.js';
 import { alertOnAny } from './alarm.js';
-import { channelFilter } from './channel-filter.js';
+import { subscribeChannel } from './channel-filter.js';
 import {
   BASELINE_FILE,
   CONFIG_FILE,
@@ -113,6 +115,8 @@ export class TrustwatchMonitor extends Construct {
 
   readonly table: TableV2;
   readonly topic: Topic;
+  /** Where the alarm relay's own alarms go, straight to the alert addresses: the path that needs no relay. */
+  readonly watchdog: Topic;
   readonly eventBus: EventBus;
   /** Where the monthly reports go, under `ACCOUNT/YYYY-MM/`. */
   readonly reportBucket: Bucket;
@@ -166,6 +170,33 @@ export class TrustwatchMonitor extends Construct {
       masterKey: topicKey,
       enforceSSL: true,
     });
+
+    // The alarm relay's own alarms cannot go through the relay: they publish to this topic, which mails
+    // the alert addresses unfiltered (an alarm's message has no attributes for a filter to match).
+    this.watchdog = new Topic(this, 'Watchdog', {
+      topicName: `${this.prefix}-watchdog`,
+      displayName: 'trustwatch watchdog',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    this.watchdog.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.watchdog.topicArn],
+        conditions: fromThisAccount,
+      }),
+    );
+    // CloudWatch encrypts the alarm's message with the topic's key as it publishes.
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromThisAccount,
+      }),
+    );
 
     this.failures = new Queue(this, 'Failures', {
       queueName: `${this.prefix}-failures`,
@@ -227,7 +258,8 @@ export class TrustwatchMonitor extends Construct {
       copyFiles: stageFiles(files),
     };
 
-    // First, so that every other alarm can invoke it.
+    // First, so that every other alarm can invoke it; its own alarms go to the watchdog topic.
+    this.#common.alarmAction = new SnsAction(this.watchdog);
     const relay = this.monitorFunction('alarm-relay', {
       description: "trustwatch: turns the monitor's own alarms into alerts",
       memorySize: 256,
@@ -258,12 +290,19 @@ export class TrustwatchMonitor extends Construct {
       timeout: Duration.minutes(1),
       access: ['state-table', 'alert-topic', 'iam-resource-reads'],
     });
+    this.alarm(
+      'UnusableEvents',
+      this.metric(EVENT_METRICS.unusable, EVENT_SERVICE),
+      'a rule delivered an event with no usable CloudTrail record: it is in the failures queue, its ids in the iam-event log',
+    );
     const activityScan = this.monitorFunction('activity-scan', {
       description: 'trustwatch: CloudTrail LookupEvents of every watched region',
       memorySize: 512,
       // Shorter than the scan interval, so that scans do not pile up behind a slow one.
       timeout: Duration.minutes(4),
       access: ['state-table', 'alert-topic', 'iam-resource-reads', 'cloudtrail-reads'],
+      // Events it cannot handle go there (the role may send to it: it is the function's failure destination).
+      environment: { TRUSTWATCH_FAILURES_QUEUE: this.failures.queueUrl },
     });
     const audit = this.monitorFunction('audit', {
       description: 'trustwatch: the whole account against the baseline',
@@ -314,12 +353,10 @@ export class TrustwatchMonitor extends Construct {
     this.schedule('daily-digest', schedules.dailyDigest, digest);
     this.schedule('monthly-report', schedules.monthlyReport, monthlyReport);
 
-    for (const email of props.alertEmails ?? [])
-      this.topic.addSubscription(
-        new EmailSubscription(email, {
-          filterPolicy: channelFilter(config.alerts.email as Severity),
-        }),
-      );
+    for (const email of props.alertEmails ?? []) {
+      subscribeChannel(this.topic, new EmailSubscription(email), config.alerts.email as Severity);
+      this.watchdog.addSubscription(new EmailSubscription(email));
+    }
     if (slackSecret) {
       const notifier = this.monitorFunction('slack-notifier', {
         description: 'trustwatch: posts alerts to Slack',
@@ -330,21 +367,14 @@ export class TrustwatchMonitor extends Construct {
         settings: false,
         environment: { TRUSTWATCH_SLACK_SECRET: slackSecret.secretName },
       });
-      this.topic.addSubscription(
-        new LambdaSubscription(notifier, {
-          filterPolicy: channelFilter(config.alerts.slack as Severity),
-          deadLetterQueue: this.failures,
-        }),
+      subscribeChannel(
+        this.topic,
+        new LambdaSubscription(notifier, { deadLetterQueue: this.failures }),
+        config.alerts.slack as Severity,
       );
       this.alarm(
         'SlackDeliveryFailed',
-        new Metric({
-          namespace: METRIC_NAMESPACE,
-          metricName: METRICS.failed,
-          dimensionsMap: { service: SERVICE_NAME },
-          statistic: 'Sum',
-          period: Duration.minutes(5),
-        }),
+        this.metric(METRICS.failed, SERVICE_NAME),
         'an alert could not be posted to Slack',
       );
     }
@@ -400,6 +430,17 @@ export class TrustwatchMonitor extends Construct {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${functionArn}:*]`,
       reason:
         "CDK's invoke grant covers the function's versions and aliases; the schedule invokes $LATEST only",
+    });
+  }
+
+  /** A count the functions emit (Powertools metrics: the service is a dimension), summed over 5 minutes. */
+  private metric(metricName: string, service: string): IMetric {
+    return new Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { service },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
     });
   }
 

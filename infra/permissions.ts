@@ -146,7 +146,7 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
       ];
     case 'slack-secret':
       if (!on.slackSecret) throw new Error('the slack-secret access needs the Slack webhook secret');
-      return [allow(['secretsmanager:GetSecretValue'], [on.slackSecret.secretArn])];
+      return [allow(['secretsmanager:GetSecretValue'], [secretArnForPolicies(on.slackSecret)])];
     case 'report-bucket':
       if (!on.reportBucket) throw new Error('the report-bucket access needs the report bucket');
       return [
@@ -155,4 +155,13 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
         allow(['s3:ListBucket'], [on.reportBucket.bucketArn]),
       ];
   }
+}
+
+/**
+ * What a policy must name to cover a secret, as the secret's own grantRead does: a secret known only
+ * by its name has the partial ARN `…:secret:NAME`, while the real one ends in `-` and six random
+ * characters, which a policy naming the partial ARN does not match (every read is AccessDenied).
+ */
+function secretArnForPolicies(secret: ISecret): string {
+  return secret.secretFullArn ? secret.secretArn : `${secret.secretArn}-??????`;
 }

@@ -1,48 +1,50 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context } from 'aws-lambda';
 import { staticKeyUse } from '../../shared/activity/key-use.js';
-import { rateLimiter, scanRegion } from '../../shared/activity/lookup-scanner.js';
-import { parseRecords } from '../../shared/activity/parse.js';
+import {
+  type DeadLetter,
+  rateLimiter,
+  type Sleep,
+  scanRegion,
+} from '../../shared/activity/lookup-scanner.js';
 import { evaluateStaticKeyUse } from '../../shared/activity/static-key.js';
 import { trailCoverage } from '../../shared/activity/trail-status.js';
 import { makeFinding } from '../../shared/findings/make.js';
+import { alertPending } from '../../shared/notify/lifecycle.js';
 import { trailNotLogging } from '../../shared/rules/activity/rules.js';
 import { accountOf } from '../common/account.js';
+import { alertMinimum } from '../common/alert-minimum.js';
 import { type FunctionDependencies, recordProcessor } from '../common/process.js';
 import type { HandlerResult } from '../iam-event/handler.js';
 
 export interface ActivityScanDependencies extends FunctionDependencies {
   cloudtrail: (region: string) => CloudTrailClient;
   now: () => Date;
+  /** Where an event that cannot be handled goes (the failures queue), by event id. */
+  deadLetter: (letter: DeadLetter) => Promise<void>;
+  /** How the LookupEvents rate limit waits. */
+  sleep: Sleep;
 }
 
-/** Claimed events expire after LookupEvents' own 90 days: nothing older can come back. */
-const EVENT_MEMORY_MS = 90 * 86_400_000;
+/** How much of a backlog is read before the checkpoint is saved. */
+const SLICE_MINUTES = 60;
+/** Left for the key-use lookups and the trail checks when the time runs out on a scan. */
+const RESERVE_MS = 45_000;
 
 /**
- * Two triggers, one handler: the schedule (poll LookupEvents in every watched region, and check the
- * trails still log) and an EventBridge rule in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
- * (the only one that delivers read-only AssumeRoleWithWebIdentity events). Both claim event ids in the
- * store, so an event seen by both is handled once.
+ * The schedule: poll LookupEvents in every watched region, look up calls signed with CI users' keys,
+ * and check that the trails still log. A backlog is read in slices, the checkpoint saved after each,
+ * until the invocation's time runs short; an event the handler keeps failing on is dead-lettered after
+ * a few scans. Assumptions that EventBridge delivered first (iam-event) are claimed already and skipped.
  */
 export function activityScanHandler(deps: ActivityScanDependencies) {
-  return async (event: unknown, context: Pick<Context, 'invokedFunctionArn'>): Promise<HandlerResult> => {
+  return async (
+    _event: unknown,
+    context: Pick<Context, 'invokedFunctionArn'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
+  ): Promise<HandlerResult> => {
     const account = accountOf(context);
     const findings: HandlerResult['findings'] = [];
     const handle = recordProcessor(deps, account, findings);
-    if (isApiCallEvent(event)) {
-      const { records, rejected } = parseRecords(event);
-      for (const record of records) {
-        // As the poller does: handle, then claim. A crash in between handles the event again later
-        // (findings are idempotent); claiming first would lose it for good.
-        if (await deps.store.eventClaimed(record.eventId)) continue;
-        await handle(record);
-        const expires = new Date(Date.parse(record.eventTime) + EVENT_MEMORY_MS).toISOString();
-        await deps.store.claimEvent(record.eventId, expires);
-      }
-      deps.logger.info('AssumeRoleWithWebIdentity events processed', { records: records.length, findings });
-      return { records: records.length, rejected: rejected.length, findings };
-    }
     let records = 0;
     let rejected = 0;
     const now = deps.now();
@@ -50,8 +52,25 @@ export function activityScanHandler(deps: ActivityScanDependencies) {
       const client = deps.cloudtrail(region);
       const previous = await deps.store.checkpoint(region);
       // One limiter for every LookupEvents call of the region: the 2-a-second limit is per region.
-      const limiter = rateLimiter(2);
-      const scan = await scanRegion(client, deps.store, { region, now, handle, limiter });
+      const limiter = rateLimiter(2, deps.sleep);
+      const scan = await scanRegion(client, deps.store, {
+        region,
+        now,
+        handle,
+        limiter,
+        sliceMinutes: SLICE_MINUTES,
+        deadLetter: deps.deadLetter,
+        reserveMs: RESERVE_MS,
+        ...(context.getRemainingTimeInMillis
+          ? { timeLeft: () => context.getRemainingTimeInMillis?.() ?? 0 }
+          : {}),
+      });
+      for (const { eventId, reason } of scan.rejected)
+        deps.logger.error('unusable CloudTrail event', { region, eventId, reason });
+      if (scan.deadLettered.length > 0)
+        deps.logger.error('events sent to the failures queue', { region, eventIds: scan.deadLettered });
+      if (!scan.complete)
+        deps.logger.warn('backlog left for the next scan', { region, readUpTo: scan.to, window: scan.from });
       // Calls of other services signed with a CI user's key reach no handler: look them up by key.
       const since = previous
         ? new Date(Date.parse(previous) - 15 * 60_000)
@@ -84,7 +103,21 @@ export function activityScanHandler(deps: ActivityScanDependencies) {
         findings.push({ id: finding.id, ruleId: finding.ruleId, outcome: await deps.store.save(finding) });
       }
     }
-    deps.logger.info('activity scan done', { regions: deps.settings.regions, records, rejected, findings });
+    // Every five minutes: alerts a crash left unsent, by this or any other function, once their lease expired.
+    const pending = await alertPending({
+      store: deps.store,
+      publish: deps.publish,
+      account,
+      minimum: alertMinimum(deps.settings),
+      now: () => deps.now().toISOString(),
+    });
+    deps.logger.info('activity scan done', {
+      regions: deps.settings.regions,
+      records,
+      rejected,
+      findings,
+      pending,
+    });
     return { records, rejected, findings };
   };
 }
@@ -97,12 +130,4 @@ async function ciKeyIds(deps: ActivityScanDependencies): Promise<string[]> {
     for (const key of user?.keys ?? []) if (key.active && key.id) ids.push(key.id);
   }
   return ids;
-}
-
-function isApiCallEvent(event: unknown): boolean {
-  return (
-    typeof event === 'object' &&
-    event !== null &&
-    (event as Record<string, unknown>)['detail-type'] === 'AWS API Call via CloudTrail'
-  );
 }

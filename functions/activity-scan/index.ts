@@ -1,15 +1,26 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
+import { readWithSchema } from '../../shared/schema-file.js';
+import * as z from '../../shared/zod.js';
 import { coldStart } from '../common/wiring.js';
+import { queueDeadLetter } from './dead-letter.js';
 import { activityScanHandler } from './handler.js';
+
+const EnvironmentSchema = z.object({
+  /** The monitor's failures queue, where events that cannot be handled are set aside. */
+  TRUSTWATCH_FAILURES_QUEUE: z.string().check(z.minLength(1, 'the failures queue URL')),
+});
 
 // Built once per cold start and reused across invocations.
 const logger = new Logger({ serviceName: 'trustwatch-activity-scan' });
 const { settings, store, publish } = coldStart();
+const env = readWithSchema(EnvironmentSchema, process.env, 'the function environment');
 const iam = createIamClient();
 const clients = new Map<string, CloudTrailClient>();
 const cloudtrail = (region: string) => {
@@ -29,6 +40,8 @@ export const handler = middy(
     cloudtrail,
     logger,
     publish,
+    deadLetter: queueDeadLetter(new SQSClient({}), env.TRUSTWATCH_FAILURES_QUEUE),
+    sleep,
     now: () => new Date(),
   }),
 ).use(injectLambdaContext(logger));

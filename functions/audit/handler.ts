@@ -4,7 +4,7 @@ import type { ProcessedFinding } from '../../shared/activity/process.js';
 import { runAudit } from '../../shared/audit/audit.js';
 import type { FindingStore } from '../../shared/findings/store.js';
 import type { Snapshot } from '../../shared/inventory/snapshot.js';
-import { alertNew, type Publish, resolveGone } from '../../shared/notify/lifecycle.js';
+import { alertNew, alertPending, type Publish, resolveGone } from '../../shared/notify/lifecycle.js';
 import { suppressionExpired } from '../../shared/rules/baseline/suppression-expired.js';
 import { ACCOUNT_RULES, POLICY_RULES } from '../../shared/rules/catalog.js';
 import { accountOf } from '../common/account.js';
@@ -39,10 +39,10 @@ export function auditHandler(deps: AuditDependencies) {
     const account = snapshot.account || accountOf(context);
     const now = () => new Date().toISOString();
     const common = { store: deps.store, publish: deps.publish, account, now };
-    const { alerted, deferred } = await alertNew(processed, {
-      ...common,
-      minimum: alertMinimum(deps.settings),
-    });
+    const minimum = alertMinimum(deps.settings);
+    const { alerted, deferred } = await alertNew(processed, { ...common, minimum });
+    // Alerts a crash left unsent, by this or any other function, once their lease has expired.
+    alerted.push(...(await alertPending({ ...common, minimum })));
     const current = new Set(result.findings.map((f) => f.id));
     const resolved = await resolveGone(current, (f) => AUDIT_RULES.has(f.ruleId), common);
     for (const gap of result.gaps) deps.logger.warn('audit gap', { ...gap });

@@ -1,16 +1,24 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
+import { METRIC_NAMESPACE } from '../common/metrics.js';
 import { coldStart } from '../common/wiring.js';
 import { iamEventHandler } from './handler.js';
+import { SERVICE_NAME } from './metrics.js';
 
 // Built once per cold start and reused across invocations.
-const logger = new Logger({ serviceName: 'trustwatch-iam-event' });
+const logger = new Logger({ serviceName: SERVICE_NAME });
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME });
 const { settings, store, publish } = coldStart();
 const iam = createIamClient();
 
 export const handler = middy(
-  iamEventHandler({ settings, reader: liveReader(iam), store, logger, publish }),
-).use(injectLambdaContext(logger));
+  iamEventHandler({ settings, reader: liveReader(iam), store, logger, publish, metrics }),
+)
+  .use(injectLambdaContext(logger))
+  // Publishes the metrics when the handler throws too: the unusable-event count is emitted then.
+  .use(logMetrics(metrics));

@@ -1,5 +1,5 @@
 /** Where the notifier's metrics go: shared with the stack, whose alarm watches deliveries that failed. */
-export const METRIC_NAMESPACE = 'trustwatch';
+export { METRIC_NAMESPACE } from '../common/metrics.js';
 export const SERVICE_NAME = 'trustwatch-slack-notifier';
 
 /** Metric names, for the alarms and dashboards the stack defines. */

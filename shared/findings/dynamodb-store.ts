@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Finding, FindingStatus } from './finding.js';
 import {
+  type AlertClaim,
   type AssumptionCount,
   type FindingStore,
   type SaveOutcome,
@@ -47,16 +48,26 @@ const RESOLVED: Condition = {
   names: { '#status': 'status' },
   values: { ':resolved': 'resolved' },
 };
-const NOT_ALERTED: Condition = {
-  expression: 'attribute_exists(#pk) AND attribute_not_exists(#alertedAt)',
-  names: { '#pk': PARTITION_KEY, '#alertedAt': 'alertedAt' },
-};
+/** Not alerted yet, and no one holds an unexpired lease on sending the alert. */
+const ALERT_FREE = (now: string): Condition => ({
+  expression:
+    'attribute_exists(#pk) AND attribute_not_exists(#alertedAt) AND (attribute_not_exists(#claim) OR #claim.#until < :now)',
+  names: { '#pk': PARTITION_KEY, '#alertedAt': 'alertedAt', '#claim': 'alertClaim', '#until': 'until' },
+  values: { ':now': now },
+});
+/** The lease taken at `at`: only its holder gives it back. */
+const CLAIMED_AT = (at: string): Condition => ({
+  expression: '#claim.#at = :at',
+  names: { '#claim': 'alertClaim', '#at': 'at' },
+  values: { ':at': at },
+});
 
 /**
  * The deployed monitor's state in one DynamoDB table. Items, by key:
  * - `FINDING#<id>` / `FINDING`: a finding, its attributes those of `StoredFinding` (indexed by status);
  * - `EVENT#<eventId>` / `EVENT`: a claimed CloudTrail event, deleted by TTL;
  * - `CHECKPOINT#<region>` / `CHECKPOINT`: how far LookupEvents was read;
+ * - `FAILURE#<eventId>` / `FAILURE`: failed attempts at handling an event, deleted by TTL;
  * - `ASSUME#<YYYY-MM>` / `<day>#<roleArn>#<subject>`: assumption counters, one partition a month so
  *   that a report's date range is a few queries, deleted by TTL after ACTIVITY_RETENTION_SECONDS;
  * - `SUBJECTS#<roleArn>` / `<subject>`: a subject that assumed the role successfully, kept for good.
@@ -92,7 +103,7 @@ export class DynamoDbStore implements FindingStore {
       );
       if (await succeeds(open)) return 'opened';
       // A new opening: the alert of the previous one must not stand for this one.
-      const reopen = assign(changing, [...absent, 'resolvedAt', 'alertedAt']);
+      const reopen = assign(changing, [...absent, 'resolvedAt', 'alertedAt', 'alertClaim']);
       if (await succeeds(this.#update(finding.id, reopen, RESOLVED))) return 'reopened';
     }
     throw new Error(`finding ${finding.id}: it kept changing during ${SAVE_ATTEMPTS} attempts to save it`);
@@ -102,26 +113,28 @@ export class DynamoDbStore implements FindingStore {
     return succeeds(this.#update(id, assign({ status: 'resolved', resolvedAt: at }), NOT_RESOLVED));
   }
 
-  async markAlerted(id: string, at: string): Promise<boolean> {
+  async claimAlert(id: string, claim: AlertClaim): Promise<boolean> {
+    // ISO 8601 in UTC compares as text; normalised, so that a caller's other spelling compares right.
+    const lease = { at: isoTime(claim.at), until: isoTime(claim.until) };
     try {
-      // ALL_OLD tells "already alerted" (the item comes back) from "no such finding" (nothing does).
-      await this.#update(id, assign({ alertedAt: at }), NOT_ALERTED, 'ALL_OLD');
+      // ALL_OLD tells "already alerted or claimed" (the item comes back) from "no such finding" (nothing does).
+      await this.#update(id, assign({ alertClaim: lease }), ALERT_FREE(lease.at), 'ALL_OLD');
       return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       if (error.Item) return false;
-      throw new Error(`no finding ${id} to mark alerted`);
+      throw new Error(`no finding ${id} to claim the alert of`);
     }
   }
 
+  async confirmAlert(id: string, at: string): Promise<void> {
+    const exists: Condition = { expression: 'attribute_exists(#pk)', names: { '#pk': PARTITION_KEY } };
+    await this.#update(id, assign({ alertedAt: isoTime(at) }, ['alertClaim']), exists);
+  }
+
   async releaseAlert(id: string, at: string): Promise<void> {
-    // Only this caller's own claim: a later claim by another invocation stays.
-    const mine: Condition = {
-      expression: '#alertedAt = :at',
-      names: { '#alertedAt': 'alertedAt' },
-      values: { ':at': at },
-    };
-    await succeeds(this.#update(id, assign({}, ['alertedAt']), mine));
+    // Only this caller's own lease: a later one taken by another invocation stays.
+    await succeeds(this.#update(id, assign({}, ['alertClaim']), CLAIMED_AT(isoTime(at))));
   }
 
   async get(id: string): Promise<StoredFinding | undefined> {
@@ -165,6 +178,21 @@ export class DynamoDbStore implements FindingStore {
       new GetCommand({ TableName: this.tableName, Key: eventKey(eventId), ConsistentRead: true }),
     );
     return Item !== undefined && Item[TTL_ATTRIBUTE] >= nowSeconds();
+  }
+
+  async countFailure(eventId: string, expiresAt: string): Promise<number> {
+    const { Attributes } = await this.#db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(`FAILURE#${eventId}`, 'FAILURE'),
+        // ADD is atomic: two scans failing at once count two.
+        UpdateExpression: 'SET #ttl = :ttl ADD #attempts :one',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#attempts': 'attempts' },
+        ExpressionAttributeValues: { ':ttl': epochSeconds(expiresAt), ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Attributes?.attempts as number;
   }
 
   async checkpoint(region: string): Promise<string | undefined> {
@@ -340,10 +368,15 @@ const checkpointKey = (region: string) => key(`CHECKPOINT#${region}`, 'CHECKPOIN
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-function epochSeconds(time: string): number {
+/** The time as ISO 8601 in UTC, or an error naming what is not a time. */
+function isoTime(time: string): string {
   const ms = Date.parse(time);
   if (Number.isNaN(ms)) throw new Error(`not a time: "${time}"`);
-  return Math.floor(ms / 1000);
+  return new Date(ms).toISOString();
+}
+
+function epochSeconds(time: string): number {
+  return Math.floor(Date.parse(isoTime(time)) / 1000);
 }
 
 function checkDay(day: string): void {

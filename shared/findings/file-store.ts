@@ -8,6 +8,7 @@ import { FileLock, type LockHolder } from './file-lock.js';
 import type { Finding } from './finding.js';
 import { FindingSchema } from './finding-schema.js';
 import {
+  type AlertClaim,
   type AssumptionCount,
   type FindingStore,
   type SaveOutcome,
@@ -19,6 +20,7 @@ export const STATE_SCHEMA_VERSION = 1;
 
 const StoredFindingSchema = z.extend(FindingSchema, {
   alertedAt: z.optional(z.string()),
+  alertClaim: z.optional(z.object({ at: z.string(), until: z.string() })),
   resolvedAt: z.optional(z.string()),
 }) satisfies z.ZodMiniType<StoredFinding>;
 
@@ -114,6 +116,7 @@ export class FileStore implements FindingStore {
   /** Bytes of the journal, written by this run or read. */
   #journalBytes = 0;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #failures = new Map<string, number>();
   readonly #onExit = () => {
     this.#flushSync();
     this.#lock.releaseSync();
@@ -137,7 +140,12 @@ export class FileStore implements FindingStore {
       if (stored.status === 'resolved') return { result: 'reopened', changes: [{ finding: kept }] };
       // A repeat keeps the evidence only an earlier sighting had (who made the change, from the event).
       const repeat = { ...kept, evidence: { ...stored.evidence, ...finding.evidence } };
-      const updated = stored.alertedAt ? { ...repeat, alertedAt: stored.alertedAt } : repeat;
+      const { alertedAt, alertClaim } = stored;
+      const updated = {
+        ...repeat,
+        ...(alertedAt ? { alertedAt } : {}),
+        ...(alertClaim ? { alertClaim } : {}),
+      };
       return { result: 'updated', changes: [{ finding: updated }] };
     });
   }
@@ -150,20 +158,35 @@ export class FileStore implements FindingStore {
     });
   }
 
-  markAlerted(id: string, at: string): Promise<boolean> {
+  claimAlert(id: string, claim: AlertClaim): Promise<boolean> {
+    const lease = {
+      at: new Date(time(claim.at)).toISOString(),
+      until: new Date(time(claim.until)).toISOString(),
+    };
     return this.#change((state) => {
       const stored = state.findings.get(id);
-      if (!stored) throw new Error(`no finding ${id} to mark alerted`);
-      if (stored.alertedAt) return { result: false };
-      return { result: true, changes: [{ finding: { ...stored, alertedAt: at } }] };
+      if (!stored) throw new Error(`no finding ${id} to claim the alert of`);
+      if (stored.alertedAt || (stored.alertClaim && stored.alertClaim.until >= lease.at))
+        return { result: false };
+      return { result: true, changes: [{ finding: { ...stored, alertClaim: lease } }] };
+    });
+  }
+
+  confirmAlert(id: string, at: string): Promise<void> {
+    const alertedAt = new Date(time(at)).toISOString();
+    return this.#change((state) => {
+      const stored = state.findings.get(id);
+      if (!stored) throw new Error(`no finding ${id} to confirm the alert of`);
+      const { alertClaim: _ended, ...finding } = stored;
+      return { result: undefined, changes: [{ finding: { ...finding, alertedAt } }] };
     });
   }
 
   releaseAlert(id: string, at: string): Promise<void> {
     return this.#change((state) => {
       const stored = state.findings.get(id);
-      if (stored?.alertedAt !== at) return { result: undefined };
-      const { alertedAt: _released, ...finding } = stored;
+      if (!stored?.alertClaim || Date.parse(stored.alertClaim.at) !== time(at)) return { result: undefined };
+      const { alertClaim: _released, ...finding } = stored;
       return { result: undefined, changes: [{ finding }] };
     });
   }
@@ -190,6 +213,17 @@ export class FileStore implements FindingStore {
 
   eventClaimed(eventId: string): Promise<boolean> {
     return this.#read((state) => claimed(state, eventId));
+  }
+
+  /**
+   * Counted for this run only: the CLI's scans set nothing aside (they stop at a record that fails), so
+   * no count needs to outlive the process.
+   */
+  async countFailure(eventId: string, expiresAt: string): Promise<number> {
+    time(expiresAt);
+    const attempts = (this.#failures.get(eventId) ?? 0) + 1;
+    this.#failures.set(eventId, attempts);
+    return attempts;
   }
 
   checkpoint(region: string): Promise<string | undefined> {

@@ -4,9 +4,17 @@ import type { Finding } from './finding.js';
 export type SaveOutcome = 'opened' | 'updated' | 'reopened';
 
 export interface StoredFinding extends Finding {
-  /** When an alert for it was last sent; undefined while none was. */
+  /** When the alert for this opening was sent; undefined while none was. */
   alertedAt?: string;
+  /** Who is sending the alert (the time it claimed it) and until when the claim holds. */
+  alertClaim?: AlertClaim;
   resolvedAt?: string;
+}
+
+/** A lease on sending a finding's alert: a crash while holding it delays the alert, never loses it. */
+export interface AlertClaim {
+  at: string;
+  until: string;
 }
 
 /** Assumptions of one role by one subject on one UTC day, for the monthly report. */
@@ -36,11 +44,15 @@ export interface FindingStore {
    */
   resolve(id: string, at: string): Promise<boolean>;
   /**
-   * Claims the alert for this opening of the finding, before it is sent: true once, false when another
-   * invocation already claimed it. A crash after the claim can then never send the alert twice.
+   * Takes the lease on sending the alert for this opening of the finding: true when the alert was not
+   * sent yet and no one holds an unexpired lease on it (one taken at `claim.at`, after its `until`, is
+   * free), false otherwise. A crash between the claim and the send leaves a lease that expires, and a
+   * later run (see `alertPending`) sends the alert: at worst twice, never not at all.
    */
-  markAlerted(id: string, at: string): Promise<boolean>;
-  /** Gives back a claim made with `markAlerted(id, at)` when sending failed, so a retry can send it. */
+  claimAlert(id: string, claim: AlertClaim): Promise<boolean>;
+  /** The alert went out: records `alertedAt` and ends the lease. */
+  confirmAlert(id: string, at: string): Promise<void>;
+  /** Gives back the lease taken at `at` when sending failed, so a retry can send it; another's stays. */
   releaseAlert(id: string, at: string): Promise<void>;
   get(id: string): Promise<StoredFinding | undefined>;
   list(status?: Finding['status']): Promise<StoredFinding[]>;
@@ -49,6 +61,11 @@ export interface FindingStore {
   claimEvent(eventId: string, expiresAt: string): Promise<boolean>;
   /** Whether the event id was claimed, without claiming it (the poller handles first, then claims). */
   eventClaimed(eventId: string): Promise<boolean>;
+  /**
+   * Counts one more failed attempt at handling a CloudTrail event and returns how many there were, so
+   * that a record the handler keeps failing on can be set aside after a few; forgotten after `expiresAt`.
+   */
+  countFailure(eventId: string, expiresAt: string): Promise<number>;
   /** The time up to which LookupEvents was read in a region. */
   checkpoint(region: string): Promise<string | undefined>;
   setCheckpoint(region: string, time: string): Promise<void>;
@@ -60,13 +77,18 @@ export interface FindingStore {
 }
 
 /**
- * The finding as a store keeps it: `alertedAt` and `resolvedAt` belong to the store (a caller may hand
+ * The finding as a store keeps it: `alertedAt`, `alertClaim` and `resolvedAt` belong to the store (a caller may hand
  * back what `get` returned), and a JSON copy: the caller changing its object later does not change the
  * state, and no `undefined` or class instance is left for a marshaller to reject.
  */
 export function storable(input: Finding): Finding {
   if (input.status === 'resolved')
     throw new Error(`finding ${input.id}: resolve it with resolve(), not save()`);
-  const { alertedAt: _alerted, resolvedAt: _resolved, ...finding } = input as StoredFinding;
+  const {
+    alertedAt: _alerted,
+    alertClaim: _claim,
+    resolvedAt: _resolved,
+    ...finding
+  } = input as StoredFinding;
   return JSON.parse(JSON.stringify(finding));
 }

@@ -7,7 +7,12 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { rateLimiter, type ScanOptions, scanRegion } from '../../shared/activity/lookup-scanner.js';
+import {
+  type DeadLetter,
+  rateLimiter,
+  type ScanOptions,
+  scanRegion,
+} from '../../shared/activity/lookup-scanner.js';
 import type { CloudTrailRecord } from '../../shared/activity/record.js';
 import { MemoryStore } from '../support/memory-store.js';
 
@@ -116,11 +121,13 @@ describe('scanRegion', () => {
       region: REGION,
       from: at(-minutes(24 * 60)).toISOString(),
       to: now.toISOString(),
+      complete: true,
       pages: 3,
       events: 120,
       new: 120,
       duplicates: 0,
       rejected: [],
+      deadLettered: [],
     });
     expect(sorted(handled)).toEqual(idsOf(history));
     expect(handled).toHaveLength(120);
@@ -243,7 +250,7 @@ describe('scanRegion', () => {
       return claim(eventId, expiresAt);
     };
     await expect(scanRegion(cloudtrail, store, options(at(0)))).rejects.toThrow(
-      /eu-west-1 stopped.*claiming event d-4 failed/,
+      /eu-west-1 stopped.*event d-4 failed: DynamoDB unavailable/,
     );
     store.claimEvent = claim;
 
@@ -271,6 +278,100 @@ describe('scanRegion', () => {
     ]);
     expect(sorted(handled)).toEqual(idsOf(good));
     expect(store.checkpoints.get(REGION)).toBe(at(0).toISOString());
+  });
+
+  it('reads a backlog in slices, saving the checkpoint after each, and goes on where the last run stopped', async () => {
+    // Ten hours behind (an outage, or a first scan of a busy account): two pages an hour.
+    const history = Array.from({ length: 10 }, (_, h) =>
+      burst(`h${h}`, T0 - minutes(600 - h * 60 - 5), 60),
+    ).flat();
+    serve(history);
+    await store.setCheckpoint(REGION, at(-minutes(600)).toISOString());
+    // Time for five pages in the first run: two slices of two pages, and one page of the third.
+    let pages = 0;
+    const budget = (n: number) => () => (pages++ < n ? 60_000 : 1_000);
+    const first = await scanRegion(
+      cloudtrail,
+      store,
+      options(at(0), { sliceMinutes: 60, timeLeft: budget(5), reserveMs: 30_000 }),
+    );
+    expect(first.complete).toBe(false);
+    // The overlap starts the first slice 15 minutes early; each slice ends 60 minutes after it began.
+    expect(store.checkpoints.get(REGION)).toBe(at(-minutes(615) + 2 * minutes(60)).toISOString());
+    expect(first.to).toBe(store.checkpoints.get(REGION));
+    expect(handled.length).toBeGreaterThanOrEqual(60);
+    expect(handled.length).toBeLessThan(history.length);
+
+    pages = 0;
+    const second = await scanRegion(
+      cloudtrail,
+      store,
+      options(at(minutes(5)), { sliceMinutes: 60, timeLeft: budget(100) }),
+    );
+    expect(second.complete).toBe(true);
+    expect(store.checkpoints.get(REGION)).toBe(at(minutes(5)).toISOString());
+    expect(sorted(handled)).toEqual(idsOf(history));
+    expect(handled).toHaveLength(history.length);
+  });
+
+  it('reads a quiet backlog in few calls: a slice that fits in one page doubles the next', async () => {
+    serve(burst('quiet', T0 - minutes(600), 3));
+    const result = await scanRegion(cloudtrail, store, options(at(0), { sliceMinutes: 60 }));
+    // 24 hours: 60, 120, 240, 480 and the 540 minutes left.
+    expect(result).toMatchObject({ complete: true, pages: 5, new: 3 });
+  });
+
+  it('dead-letters a record the handler keeps failing on after 3 scans, by event id, and moves on', async () => {
+    const history = burst('p', T0 - minutes(10), 5);
+    serve(history);
+    const letters: DeadLetter[] = [];
+    const failing = options(at(0), {
+      handle: async (record) => {
+        if (record.eventId === 'p-2') throw new Error('role policy not readable');
+        handled.push(record.eventId);
+      },
+      deadLetter: async (letter) => {
+        letters.push(letter);
+      },
+    });
+    for (const attempt of [1, 2])
+      await expect(scanRegion(cloudtrail, store, { ...failing, now: at(minutes(attempt)) })).rejects.toThrow(
+        new RegExp(`event p-2 failed: role policy not readable \\(attempt ${attempt}\\)`),
+      );
+    expect(store.checkpoints.get(REGION)).toBeUndefined();
+    const third = await scanRegion(cloudtrail, store, { ...failing, now: at(minutes(3)) });
+    expect(third.deadLettered).toEqual(['p-2']);
+    expect(letters).toEqual([
+      expect.objectContaining({
+        region: REGION,
+        eventId: 'p-2',
+        attempts: 3,
+        event: expect.objectContaining({ EventId: 'p-2' }),
+      }),
+    ]);
+    expect(JSON.parse(letters[0]?.event.CloudTrailEvent ?? '{}').eventID).toBe('p-2');
+    expect(store.checkpoints.get(REGION)).toBe(at(minutes(3)).toISOString());
+    await scanRegion(cloudtrail, store, { ...failing, now: at(minutes(4)) });
+    expect(letters).toHaveLength(1);
+    expect(sorted(handled)).toEqual(sorted(['p-0', 'p-1', 'p-3', 'p-4']));
+  });
+
+  it('dead-letters an unreadable record once, at once', async () => {
+    const truncated = { id: 'cut', time: T0 - minutes(9), body: '{"eventVersion":"1.08","eventID":"cut' };
+    serve([...burst('q', T0 - minutes(10), 2), truncated]);
+    const letters: DeadLetter[] = [];
+    const deadLetter = async (letter: DeadLetter) => {
+      letters.push(letter);
+    };
+    await scanRegion(cloudtrail, store, options(at(0), { deadLetter }));
+    await scanRegion(cloudtrail, store, options(at(minutes(5)), { deadLetter }));
+    expect(letters).toEqual([
+      expect.objectContaining({
+        eventId: 'cut',
+        attempts: 0,
+        reason: expect.stringContaining('not valid JSON'),
+      }),
+    ]);
   });
 
   it('makes at most 2 requests a second', async () => {

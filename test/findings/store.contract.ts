@@ -7,6 +7,9 @@ import type { FindingStore, StoredFinding } from '../../shared/findings/store.js
  * What every FindingStore does, run against each implementation. Stores may share their backing
  * table between tests, so every test uses ids, roles and regions of its own.
  */
+/** A lease on an alert taken at `at`, for ten minutes. */
+const lease = (at: string) => ({ at, until: new Date(Date.parse(at) + 600_000).toISOString() });
+
 export function storeContract(makeStore: () => FindingStore | Promise<FindingStore>): void {
   it('opens a new finding, then updates it keeping firstSeen', async () => {
     const store = await makeStore();
@@ -123,14 +126,15 @@ export function storeContract(makeStore: () => FindingStore | Promise<FindingSto
     const store = await makeStore();
     const f = finding();
     await store.save(f);
-    await store.markAlerted(f.id, '2026-03-01T00:01:00.000Z');
+    await store.claimAlert(f.id, lease('2026-03-01T00:01:00.000Z'));
+    await store.confirmAlert(f.id, '2026-03-01T00:01:00.000Z');
     await store.resolve(f.id, '2026-03-05T00:00:00.000Z');
 
     const back = { ...f, firstSeen: '2026-04-01T00:00:00.000Z', lastSeen: '2026-04-01T00:00:00.000Z' };
     expect(await store.save(back)).toBe('reopened');
     const stored = await store.get(f.id);
     expect(stored).toEqual({ ...back, firstSeen: f.firstSeen });
-    expect(await store.markAlerted(f.id, '2026-04-01T00:01:00.000Z')).toBe(true);
+    expect(await store.claimAlert(f.id, lease('2026-04-01T00:01:00.000Z'))).toBe(true);
     expect(await store.save(back)).toBe('updated');
   });
 
@@ -159,57 +163,81 @@ export function storeContract(makeStore: () => FindingStore | Promise<FindingSto
     expect(await store.get(f.id)).toBeUndefined();
   });
 
-  it('marks a finding alerted once, and keeps alertedAt across updates', async () => {
+  it('leases the alert to one sender, and once sent keeps alertedAt across updates', async () => {
     const store = await makeStore();
     const f = finding();
     await store.save(f);
-    expect(await store.markAlerted(f.id, '2026-03-01T00:01:00.000Z')).toBe(true);
-    expect(await store.markAlerted(f.id, '2026-03-01T00:02:00.000Z')).toBe(false);
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:01:00.000Z'))).toBe(true);
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:02:00.000Z'))).toBe(false);
+    // The lease survives a repeat of the finding (the sender has not finished yet).
+    await store.save({ ...f, lastSeen: '2026-03-01T00:01:30.000Z' });
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:03:00.000Z'))).toBe(false);
+    await store.confirmAlert(f.id, '2026-03-01T00:01:00.000Z');
     await store.save({ ...f, lastSeen: '2026-03-02T00:00:00.000Z' });
-    expect((await store.get(f.id))?.alertedAt).toBe('2026-03-01T00:01:00.000Z');
+    const stored = await store.get(f.id);
+    expect(stored?.alertedAt).toBe('2026-03-01T00:01:00.000Z');
+    expect(stored).not.toHaveProperty('alertClaim');
+    // Sent: no lease is granted again, however late.
+    expect(await store.claimAlert(f.id, lease('2026-03-09T00:00:00.000Z'))).toBe(false);
   });
 
-  it('gives back only its own claim, so a failed send can be retried and a later claim stays', async () => {
+  it('lets a later run take over a lease whose holder died, once it has expired', async () => {
     const store = await makeStore();
     const f = finding();
     await store.save(f);
-    expect(await store.markAlerted(f.id, '2026-03-01T00:01:00.000Z')).toBe(true);
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:01:00.000Z'))).toBe(true);
+    // The holder crashed before sending: within the lease no one else sends; after it, one does.
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:10:59.000Z'))).toBe(false);
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:11:01.000Z'))).toBe(true);
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:11:02.000Z'))).toBe(false);
+    expect((await store.get(f.id))?.alertClaim?.at).toBe('2026-03-01T00:11:01.000Z');
+  });
+
+  it('gives back only its own lease, so a failed send can be retried and a later lease stays', async () => {
+    const store = await makeStore();
+    const f = finding();
+    await store.save(f);
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:01:00.000Z'))).toBe(true);
     await store.releaseAlert(f.id, '2026-03-01T00:09:00.000Z');
-    expect((await store.get(f.id))?.alertedAt).toBe('2026-03-01T00:01:00.000Z');
+    expect((await store.get(f.id))?.alertClaim?.at).toBe('2026-03-01T00:01:00.000Z');
     await store.releaseAlert(f.id, '2026-03-01T00:01:00.000Z');
-    expect((await store.get(f.id))?.alertedAt).toBeUndefined();
-    expect(await store.markAlerted(f.id, '2026-03-01T00:02:00.000Z')).toBe(true);
+    expect((await store.get(f.id))?.alertClaim).toBeUndefined();
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:02:00.000Z'))).toBe(true);
   });
 
-  it('lets exactly one of five concurrent callers mark a finding alerted', async () => {
+  it('leases the alert to exactly one of five concurrent callers', async () => {
     const store = await makeStore();
     const f = finding();
     await store.save(f);
-    const marked = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => store.markAlerted(f.id, `2026-03-01T00:0${i}:00.000Z`)),
+    const claimed = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => store.claimAlert(f.id, lease(`2026-03-01T00:0${i}:00.000Z`))),
     );
-    expect(marked.filter(Boolean)).toHaveLength(1);
+    expect(claimed.filter(Boolean)).toHaveLength(1);
   });
 
-  it('refuses to mark alerted a finding it does not hold', async () => {
+  it('refuses to lease the alert of a finding it does not hold', async () => {
     const store = await makeStore();
-    await expect(store.markAlerted(randomUUID(), '2026-03-01T00:00:00.000Z')).rejects.toThrow(/no finding/);
+    await expect(store.claimAlert(randomUUID(), lease('2026-03-01T00:00:00.000Z'))).rejects.toThrow(
+      /no finding/,
+    );
   });
 
-  it('owns alertedAt and resolvedAt: a caller handing them to save does not set them', async () => {
+  it('owns alertedAt, alertClaim and resolvedAt: a caller handing them to save does not set them', async () => {
     const store = await makeStore();
     const f = finding();
     await store.save(f);
     const forged: StoredFinding = {
       ...f,
       alertedAt: '2026-03-01T00:01:00.000Z',
+      alertClaim: lease('2026-03-01T00:01:00.000Z'),
       resolvedAt: '2026-03-01T00:02:00.000Z',
     };
     expect(await store.save(forged)).toBe('updated');
     const stored = await store.get(f.id);
     expect(stored).not.toHaveProperty('alertedAt');
+    expect(stored).not.toHaveProperty('alertClaim');
     expect(stored).not.toHaveProperty('resolvedAt');
-    expect(await store.markAlerted(f.id, '2026-03-01T00:03:00.000Z')).toBe(true);
+    expect(await store.claimAlert(f.id, lease('2026-03-01T00:03:00.000Z'))).toBe(true);
   });
 
   it('lists findings by status', async () => {
@@ -262,6 +290,17 @@ export function storeContract(makeStore: () => FindingStore | Promise<FindingSto
   it('rejects a claim expiry that is not a time', async () => {
     const store = await makeStore();
     await expect(store.claimEvent(randomUUID(), 'soon')).rejects.toThrow(/not a time/);
+  });
+
+  it('counts failed attempts per event, losing none to concurrent callers', async () => {
+    const store = await makeStore();
+    const [a, b] = [randomUUID(), randomUUID()];
+    const expires = '2099-01-01T00:00:00.000Z';
+    expect(await store.countFailure(a, expires)).toBe(1);
+    expect(await store.countFailure(a, expires)).toBe(2);
+    expect(await store.countFailure(b, expires)).toBe(1);
+    const counts = await Promise.all(Array.from({ length: 5 }, () => store.countFailure(a, expires)));
+    expect(counts.sort()).toEqual([3, 4, 5, 6, 7]);
   });
 
   it('keeps a checkpoint per region', async () => {

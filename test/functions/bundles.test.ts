@@ -10,6 +10,7 @@ import { cdkEsbuildOptions } from '../../bench/cdk-esbuild.js';
 import { bundlingFor } from '../../infra/bundling.js';
 import { goldenAlerts } from '../notify/sample-alerts.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws.js';
+import { LAMBDA_RUNTIME, lambdaNode, nodeMajor } from '../support/lambda-node.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
@@ -33,8 +34,8 @@ async function events(): Promise<Record<string, unknown>> {
 }
 
 /**
- * Each function bundled as the stack deploys it, run in a fresh process with no node_modules in
- * reach, as in Lambda, against a local endpoint: the modules infra/bundling.ts leaves out must be
+ * Each function bundled as the stack deploys it, run in a fresh process of the Lambda runtime's
+ * Node.js (22) with no node_modules in reach, as in Lambda, against a local endpoint: the modules infra/bundling.ts leaves out must be
  * ones the functions never load, and the ES module bundle must work with the CommonJS it holds.
  */
 describe('deployed bundles', () => {
@@ -50,7 +51,8 @@ describe('deployed bundles', () => {
         ...cdkEsbuildOptions(bundlingFor(name), join(root, 'functions', name, 'index.ts'), join(dir, name)),
         logLevel: 'error',
       });
-  });
+    // Seven bundles on a busy machine take longer than the default hook timeout.
+  }, 120_000);
   afterAll(async () => {
     await aws.close();
     rmSync(dir, { recursive: true, force: true });
@@ -65,22 +67,27 @@ describe('deployed bundles', () => {
         : `const { handler } = await import(${JSON.stringify(bundle)});
 const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:${name}', awsRequestId: 'request-1', functionName: '${name}' };
 console.log(JSON.stringify(await handler(${JSON.stringify(event)}, context)));`;
-    const { stdout } = await run('node', ['--enable-source-maps', '--input-type=module', '-e', script], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIAFROMLAMBDA',
-        AWS_SECRET_ACCESS_KEY: 'secret',
-        AWS_SESSION_TOKEN: 'token',
-        AWS_ENDPOINT_URL: aws.url,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        TRUSTWATCH_TABLE: 'trustwatch',
-        TRUSTWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:trustwatch-alerts',
-        TRUSTWATCH_SLACK_SECRET: 'trustwatch-slack',
-        TRUSTWATCH_REPORT_BUCKET: 'trustwatch-reports',
+    const { stdout } = await run(
+      lambdaNode(),
+      ['--enable-source-maps', '--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'AKIAFROMLAMBDA',
+          AWS_SECRET_ACCESS_KEY: 'secret',
+          AWS_SESSION_TOKEN: 'token',
+          AWS_ENDPOINT_URL: aws.url,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          TRUSTWATCH_TABLE: 'trustwatch',
+          TRUSTWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:trustwatch-alerts',
+          TRUSTWATCH_SLACK_SECRET: 'trustwatch-slack',
+          TRUSTWATCH_REPORT_BUCKET: 'trustwatch-reports',
+          TRUSTWATCH_FAILURES_QUEUE: `${aws.url}/111122223333/trustwatch-failures`,
+        },
       },
-    });
+    );
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
     expect(result).toMatchObject(
       {
@@ -91,6 +98,10 @@ console.log(JSON.stringify(await handler(${JSON.stringify(event)}, context)));`;
         'slack-notifier': { posted: 1, malformed: 0 },
       }[name] ?? {},
     );
+  });
+
+  it('runs the bundles on the Node.js major the functions are deployed on', () => {
+    expect(`nodejs${nodeMajor(lambdaNode())}.x`).toBe(LAMBDA_RUNTIME);
   });
 
   it('signed every AWS request with the credentials from the environment', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   CloudTrailClient,
   DescribeTrailsCommand,
@@ -72,14 +73,51 @@ beforeEach(() => {
     .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] });
 });
 
+/** A logger that keeps what it is asked to log, and metrics that keep what they count. */
+function recording() {
+  const logged: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+  const log =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      logged.push({ level, message, fields });
+  const logger = { ...silentLogger(), info: log('info'), warn: log('warn'), error: log('error') };
+  const counted: Record<string, number> = {};
+  const metrics = {
+    addMetric: (name: string, _unit: unknown, value: number) => {
+      counted[name] = (counted[name] ?? 0) + value;
+    },
+  };
+  return { logged, counted, logger: logger as unknown as Logger, metrics };
+}
+
+/** The iam-event handler on an empty store, with a recording logger and metrics. */
+function recordingHandler() {
+  const store = new MemoryStore();
+  const { logged, counted, logger, metrics } = recording();
+  const handle = iamEventHandler({
+    settings,
+    reader: snapshotReader(snapshot),
+    store,
+    logger,
+    publish,
+    metrics,
+  });
+  return { store, logged, counted, handle };
+}
+
+/** A real UpdateAssumeRolePolicy record, about a role of the sample account. */
+const roleChange = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...fixture('elastic-integrations_update-assume-role-policy.json'),
+  requestParameters: { roleName: 'gh-deploy-web-prod' },
+  ...extra,
+});
+
+const metrics = { addMetric: () => {} };
+
 describe('iam-event function', () => {
   it('turns an EventBridge IAM event into saved findings about the changed role', async () => {
-    const store = new MemoryStore();
-    const handle = iamEventHandler({ settings, reader: snapshotReader(snapshot), store, logger, publish });
-    const record = {
-      ...fixture('elastic-integrations_update-assume-role-policy.json'),
-      requestParameters: { roleName: 'gh-deploy-web-prod' },
-    };
+    const { handle } = recordingHandler();
+    const record = roleChange();
     const result = await handle({ ...envelope(record), source: 'aws.iam' }, context);
     expect(result.records).toBe(1);
     expect(result.findings.find((f) => f.ruleId === 'drift.trust-wider')?.outcome).toBe('opened');
@@ -90,12 +128,57 @@ describe('iam-event function', () => {
     expect(again.findings.every((f) => f.outcome === 'updated')).toBe(true);
     expect(alerts()).toHaveLength(1);
   });
+
+  it('sends an event it cannot use to the failures queue, traceable, after saving the usable ones', async () => {
+    const { store, logged, counted, handle } = recordingHandler();
+    const record = roleChange();
+    const { eventTime: _dropped, ...unusable } = record;
+    const broken = { ...envelope(unusable), id: 'eb-7f3a', source: 'aws.iam' };
+    const good = { ...envelope(record), id: 'eb-0001', source: 'aws.iam' };
+    // EventBridge delivers one event an invocation; a list of them (a replay) holds both kinds.
+    await expect(handle([good, broken], context)).rejects.toThrow(/eb-7f3a.*no eventTime/);
+    expect([...store.findings.values()].map((f) => f.ruleId)).toContain('drift.trust-wider');
+    const error = logged.find((l) => l.level === 'error');
+    expect(error?.fields).toMatchObject({
+      source: 'aws.iam',
+      detailType: 'AWS API Call via CloudTrail',
+      reason: 'no eventTime',
+    });
+    await expect(handle(broken, context)).rejects.toThrow(/UnusableEvent|eb-7f3a/);
+    const alone = logged.filter((l) => l.level === 'error').at(-1)?.fields;
+    expect(alone).toMatchObject({
+      id: 'eb-7f3a',
+      source: 'aws.iam',
+      detailType: 'AWS API Call via CloudTrail',
+      eventID: record.eventID,
+      requestID: record.requestID,
+    });
+    expect(counted.UnusableEvents).toBe(2);
+  });
+
+  it('leaves the state as it was for an event no watch is about, and logs its ids', async () => {
+    const { store, logged, handle } = recordingHandler();
+    const unrelated = roleChange({
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetBucketAcl',
+      requestParameters: { bucketName: 'logs' },
+    });
+    const result = await handle({ ...envelope(unrelated), id: 'eb-s3', source: 'aws.s3' }, context);
+    expect(result).toMatchObject({ records: 1, rejected: 0, findings: [] });
+    expect(store.findings.size + store.claims.size + store.checkpoints.size).toBe(0);
+    expect(await store.assumptions('2000-01-01', '2100-01-01')).toEqual([]);
+    expect(logged.find((l) => l.message === 'events processed')?.fields).toMatchObject({
+      id: 'eb-s3',
+      source: 'aws.s3',
+      eventID: unrelated.eventID,
+    });
+  });
 });
 
-describe('activity-scan function', () => {
-  it('handles an assumption once whether EventBridge or the poller sees it first', async () => {
+describe('one count per assumption, whichever path delivers it', () => {
+  const record = githubAssumption();
+  const setup = () => {
     const store = new MemoryStore();
-    const record = githubAssumption();
     cloudtrail.on(LookupEventsCommand).resolves({
       Events: [
         {
@@ -105,24 +188,41 @@ describe('activity-scan function', () => {
         },
       ],
     });
-    const handle = activityScanHandler({
-      settings,
-      reader: snapshotReader(snapshot),
-      store,
+    const deps = { settings, reader: snapshotReader(snapshot), store, logger, publish };
+    const live = iamEventHandler({ ...deps, metrics });
+    const poll = activityScanHandler({
+      ...deps,
       cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
-      logger,
-      publish,
+      deadLetter: async () => {},
+      sleep: async () => {},
       now: () => new Date('2026-11-02T09:00:00Z'),
     });
-    const live = await handle(envelope(record), context);
-    expect(live.findings.map((f) => [f.ruleId, f.outcome])).toEqual([['activity.novel-subject', 'opened']]);
-    const polled = await handle({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event' }, context);
-    expect(polled.findings).toEqual([]);
-    const counts = await store.assumptions('2026-11-02', '2026-11-02');
-    expect(counts.map((c) => c.succeeded)).toEqual([1]);
+    const scheduled = { source: 'aws.scheduler', 'detail-type': 'Scheduled Event' };
+    const counts = async () => (await store.assumptions('2026-11-02', '2026-11-02')).map((c) => c.succeeded);
+    return { store, live, poll, scheduled, counts };
+  };
+
+  it('EventBridge first (the deployed read-only rule), then the scan, then EventBridge again', async () => {
+    const { store, live, poll, scheduled, counts } = setup();
+    const first = await live(envelope(record), context);
+    expect(first.findings.map((f) => [f.ruleId, f.outcome])).toEqual([['activity.novel-subject', 'opened']]);
+    expect((await poll(scheduled, context)).findings).toEqual([]);
+    expect((await live(envelope(record), context)).findings).toEqual([]);
+    expect(await counts()).toEqual([1]);
     expect(await store.checkpoint('us-east-1')).toBe('2026-11-02T09:00:00.000Z');
   });
 
+  it('the scan first, then the event forwarded from another region', async () => {
+    const { live, poll, scheduled, counts } = setup();
+    expect((await poll(scheduled, context)).findings.map((f) => f.ruleId)).toEqual([
+      'activity.novel-subject',
+    ]);
+    expect((await live({ ...envelope(record), region: 'us-west-2' }, context)).findings).toEqual([]);
+    expect(await counts()).toEqual([1]);
+  });
+});
+
+describe('activity-scan function', () => {
   it('looks up calls signed with CI users keys and reports their use from GitHub Actions', async () => {
     const store = new MemoryStore();
     const use = {
@@ -152,6 +252,8 @@ describe('activity-scan function', () => {
       cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
       logger,
       publish,
+      deadLetter: async () => {},
+      sleep: async () => {},
       now: () => new Date('2026-11-02T09:00:00Z'),
     });
     const result = await handle({ source: 'aws.scheduler' }, context);
@@ -168,6 +270,8 @@ describe('activity-scan function', () => {
       cloudtrail: () => new CloudTrailClient({ region: 'us-east-1' }),
       logger,
       publish,
+      deadLetter: async () => {},
+      sleep: async () => {},
       now: () => new Date('2026-11-02T09:00:00Z'),
     });
     const result = await handle({ source: 'aws.scheduler' }, context);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lambdaNode } from '../support/lambda-node.js';
 
 const CONTEXT = {
   region: 'eu-west-1',
@@ -92,7 +93,7 @@ describe('npx cdk synth, offline, without credentials', () => {
       // The out folder is under the system temp folder: no node_modules above it to fall back on.
       expect(existsSync(join(work, 'node_modules'))).toBe(false);
       const load = spawnSync(
-        process.execPath,
+        lambdaNode(),
         [
           '--input-type=module',
           '-e',

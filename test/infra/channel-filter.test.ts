@@ -8,8 +8,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import { beforeAll, expect, inject, it } from 'vitest';
 import { channelFilter } from '../../infra/channel-filter.js';
+import { makeFinding } from '../../shared/findings/make.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
 import { publishAlert } from '../../shared/notify/sns.js';
+import { unhealthy } from '../../shared/rules/activity/rules.js';
 import type { Severity } from '../../shared/rules/rule.js';
 import { sampleFindings } from '../notify/sample-alerts.js';
 import { describeMoto } from '../support/moto-suite.js';
@@ -29,6 +31,7 @@ describeMoto('channel filter policies on moto', () => {
   const sns = new SNSClient(options);
   const sqs = new SQSClient(options);
   let alerts: Record<Severity, AlertMessage>;
+  let unhealthyAlert: AlertMessage;
 
   beforeAll(async () => {
     const { audit } = await sampleFindings();
@@ -39,6 +42,23 @@ describeMoto('channel filter policies on moto', () => {
         return [severity, { kind: 'alert', account: finding.account, finding }];
       }),
     ) as Record<Severity, AlertMessage>;
+    const finding = makeFinding(
+      unhealthy,
+      {
+        resource: {
+          type: 'account',
+          arn: 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:trustwatch-audit-errors',
+          name: 'trustwatch-audit-errors',
+        },
+        message: 'audit invocations failed',
+        evidence: {},
+        detail: { alarm: 'trustwatch-audit-errors' },
+      },
+      '111122223333',
+      'eu-west-1',
+      '2026-11-02T08:00:00.000Z',
+    );
+    unhealthyAlert = { kind: 'alert', account: '111122223333', finding };
   });
 
   /** Publishes every kind of message to a fresh topic and returns what a queue with this filter received. */
@@ -48,16 +68,16 @@ describeMoto('channel filter policies on moto', () => {
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     );
-    const policy = Object.fromEntries(Object.entries(filter).map(([key, f]) => [key, f.conditions]));
     await sns.send(
       new SubscribeCommand({
         TopicArn,
         Protocol: 'sqs',
         Endpoint: Attributes?.QueueArn,
-        Attributes: { FilterPolicy: JSON.stringify(policy), RawMessageDelivery: 'true' },
+        Attributes: { FilterPolicy: JSON.stringify(filter), RawMessageDelivery: 'true' },
       }),
     );
-    for (const alert of Object.values(alerts)) await publishAlert(sns, TopicArn as string, alert);
+    for (const alert of [...Object.values(alerts), unhealthyAlert])
+      await publishAlert(sns, TopicArn as string, alert);
     const digest: AlertMessage = {
       kind: 'digest',
       account: '111122223333',
@@ -75,15 +95,29 @@ describeMoto('channel filter policies on moto', () => {
       new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
     );
     // Raw delivery hands the SNS attributes over as SQS attributes; an alarm has none.
-    return Messages.map((m) => m.MessageAttributes?.severity?.StringValue ?? 'alarm').sort();
+    return Messages.map((m) =>
+      m.MessageAttributes?.ruleId?.StringValue === 'monitor.unhealthy'
+        ? 'unhealthy'
+        : (m.MessageAttributes?.severity?.StringValue ?? 'alarm'),
+    ).sort();
   }
 
-  it('email at high: critical and high alerts and the digest', async () => {
-    expect(await delivered(channelFilter('high'))).toEqual(['critical', 'digest', 'high']);
+  it('email at high: critical and high alerts, the digest, and trustwatch failing', async () => {
+    expect(await delivered(channelFilter('high'))).toEqual(['critical', 'digest', 'high', 'unhealthy']);
   });
 
-  it('Slack at medium: critical, high and medium alerts and the digest', async () => {
-    expect(await delivered(channelFilter('medium'))).toEqual(['critical', 'digest', 'high', 'medium']);
+  it('Slack at medium: critical, high and medium alerts, the digest, and trustwatch failing', async () => {
+    expect(await delivered(channelFilter('medium'))).toEqual([
+      'critical',
+      'digest',
+      'high',
+      'medium',
+      'unhealthy',
+    ]);
+  });
+
+  it('a channel at critical still hears that trustwatch is failing (monitor.unhealthy is high)', async () => {
+    expect(await delivered(channelFilter('critical'))).toEqual(['critical', 'digest', 'unhealthy']);
   });
 
   it('no channel gets a message without attributes, such as an alarm published straight to the topic', async () => {

@@ -119,16 +119,23 @@ describe('the monitor stack', () => {
     });
   });
 
-  it('filters each channel by its minimum severity', () => {
+  it('filters each channel by its minimum severity, and lets trustwatch failing through whatever it is', () => {
     for (const email of FULL_CONTEXT.alertEmails.split(','))
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: email,
-        FilterPolicy: { severity: ['critical', 'high', 'digest', 'report'] },
+        FilterPolicy: {
+          $or: [{ severity: ['critical', 'high', 'digest', 'report'] }, { ruleId: ['monitor.unhealthy'] }],
+        },
       });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
-      FilterPolicy: { severity: ['critical', 'high', 'medium', 'digest', 'report'] },
+      FilterPolicy: {
+        $or: [
+          { severity: ['critical', 'high', 'medium', 'digest', 'report'] },
+          { ruleId: ['monitor.unhealthy'] },
+        ],
+      },
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
     });
   });
@@ -305,8 +312,10 @@ describe('the monitor stack', () => {
     for (const resource of resourceOf('dynamodb:Query'))
       expect(resource).toMatch(/MonitorState.*index\/byStatus/);
     for (const resource of resourceOf('sns:Publish')) expect(resource).toMatch(/MonitorAlerts/);
+    // Only this secret, whatever the six random characters of its real ARN (test/infra/permissions.test.ts
+    // evaluates the grant against such an ARN).
     for (const resource of resourceOf('secretsmanager:GetSecretValue'))
-      expect(resource).toContain('secret:trustwatch/slack-webhook');
+      expect(resource).toContain('secret:trustwatch/slack-webhook-??????"');
     for (const resource of resourceOf('iam:GetRole')) expect(resource).toContain(':role/*');
     expect(
       statements.every((s) => ![s.Action].flat().some((a) => a.endsWith('*') && !a.startsWith('kms:'))),
@@ -330,18 +339,37 @@ describe('the monitor stack', () => {
         ].flatMap((f) => [`trustwatch-${f}-errors`, `trustwatch-${f}-throttles`]),
         'trustwatch-failures-waiting',
         'trustwatch-slack-delivery-failed',
+        'trustwatch-unusable-events',
       ].sort(),
     );
-    // Every alarm invokes the relay when it fires and when it clears.
+    // Every alarm invokes the relay when it fires and when it clears, except the relay's own: those
+    // publish to the watchdog topic, a path that works when the relay cannot run.
     const relay = { 'Fn::GetAtt': [expect.stringMatching(/^MonitorAlarmRelayFunction/), 'Arn'] };
+    const watchdog = { Ref: expect.stringMatching(/^MonitorWatchdog/) };
     for (const alarm of alarms) {
-      expect(alarm.Properties.AlarmActions).toEqual([relay]);
-      expect(alarm.Properties.OKActions).toEqual([relay]);
+      const action = alarm.Properties.AlarmName.startsWith('trustwatch-alarm-relay-') ? watchdog : relay;
+      expect(alarm.Properties.AlarmActions, alarm.Properties.AlarmName).toEqual([action]);
+      expect(alarm.Properties.OKActions, alarm.Properties.AlarmName).toEqual([action]);
     }
+    // The watchdog mails every alert address, unfiltered (an alarm's message has no attributes).
+    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')) as {
+      Properties: { TopicArn: { Ref: string }; Endpoint: unknown; FilterPolicy?: unknown };
+    }[];
+    const watchdogMail = subscriptions.filter((s) => s.Properties.TopicArn.Ref.startsWith('MonitorWatchdog'));
+    expect(watchdogMail.map((s) => s.Properties.Endpoint).sort()).toEqual([
+      'platform@example.com',
+      'security@example.com',
+    ]);
+    expect(watchdogMail.every((s) => s.Properties.FilterPolicy === undefined)).toBe(true);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'trustwatch',
       MetricName: 'SlackDeliveryFailed',
       Dimensions: [{ Name: 'service', Value: 'trustwatch-slack-notifier' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'trustwatch',
+      MetricName: 'UnusableEvents',
+      Dimensions: [{ Name: 'service', Value: 'trustwatch-iam-event' }],
     });
   });
 });
@@ -513,7 +541,9 @@ describe('an organization', () => {
     central.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'security@example.com',
-      FilterPolicy: { severity: ['critical', 'high', 'digest', 'report'] },
+      FilterPolicy: {
+        $or: [{ severity: ['critical', 'high', 'digest', 'report'] }, { ruleId: ['monitor.unhealthy'] }],
+      },
     });
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessedFinding } from '../../shared/activity/process.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
-import { alertNew, dailyDigest, resolveGone } from '../../shared/notify/lifecycle.js';
+import { alertNew, alertPending, dailyDigest, resolveGone } from '../../shared/notify/lifecycle.js';
 import type { Severity } from '../../shared/rules/rule.js';
 import { MemoryStore } from '../support/memory-store.js';
 
@@ -103,6 +103,40 @@ describe('alert lifecycle', () => {
     await expect(evaluate(finding('a'))).rejects.toThrow('SNS unavailable');
     fail = false;
     expect((await evaluate(finding('a'))).alerted).toEqual(['a']);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a crash between claiming and publishing: a later run sends the alert once the lease expired, once', async () => {
+    const { sent, store, deps } = setup();
+    let clock = '2026-11-02T09:00:00.000Z';
+    const at = { ...deps, now: () => clock };
+    // The first run saved the finding, took the lease, and died before publishing.
+    await store.save(finding('a'));
+    await store.save(finding('low', 'low'));
+    const dies = { ...at, publish: () => new Promise<never>(() => {}) };
+    void alertNew([{ finding: finding('a'), outcome: 'opened' }], dies);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await store.get('a'))?.alertClaim).toBeDefined();
+    // Within the lease: neither the retry nor a scheduled run sends it (the holder may be alive).
+    clock = '2026-11-02T09:05:00.000Z';
+    expect((await alertNew([{ finding: finding('a'), outcome: 'updated' }], at)).alerted).toEqual([]);
+    expect(await alertPending(at)).toEqual([]);
+    // After it: the next scheduled run takes over, and only one run does.
+    clock = '2026-11-02T09:10:01.000Z';
+    expect(await alertPending(at)).toEqual(['a']);
+    expect(await alertPending(at)).toEqual([]);
+    expect((await alertNew([{ finding: finding('a'), outcome: 'updated' }], at)).alerted).toEqual([]);
+    expect(sent.map((m) => m.kind === 'alert' && m.finding.id)).toEqual(['a']);
+    expect((await store.get('a'))?.alertedAt).toBe('2026-11-02T09:10:01.000Z');
+  });
+
+  it('alerts monitor.unhealthy whatever the minimum', async () => {
+    const { sent, deps, store } = setup();
+    const unhealthy = finding('relay', 'high', { ruleId: 'monitor.unhealthy' });
+    await store.save(unhealthy);
+    expect(
+      (await alertNew([{ finding: unhealthy, outcome: 'opened' }], { ...deps, minimum: 'critical' })).alerted,
+    ).toEqual(['relay']);
     expect(sent).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { Finding } from '../../shared/findings/finding.js';
 import type {
+  AlertClaim,
   AssumptionCount,
   FindingStore,
   SaveOutcome,
@@ -14,6 +15,7 @@ export class MemoryStore implements FindingStore {
   readonly findings = new Map<string, StoredFinding>();
   readonly claims = new Map<string, string>();
   readonly checkpoints = new Map<string, string>();
+  readonly failures = new Map<string, number>();
   readonly #counts = new Map<string, AssumptionCount>();
 
   async save(finding: Finding): Promise<SaveOutcome> {
@@ -28,6 +30,7 @@ export class MemoryStore implements FindingStore {
     if (!reopened) next.evidence = { ...stored.evidence, ...finding.evidence };
     // As the real stores do: a reopened finding has not been alerted for this opening yet.
     if (stored.alertedAt && !reopened) next.alertedAt = stored.alertedAt;
+    if (stored.alertClaim && !reopened) next.alertClaim = stored.alertClaim;
     if (stored.resolvedAt && !reopened) next.resolvedAt = stored.resolvedAt;
     this.findings.set(finding.id, next);
     return reopened ? 'reopened' : 'updated';
@@ -40,18 +43,29 @@ export class MemoryStore implements FindingStore {
     return true;
   }
 
-  async markAlerted(id: string, at: string): Promise<boolean> {
+  async claimAlert(id: string, claim: AlertClaim): Promise<boolean> {
     const stored = this.findings.get(id);
     if (!stored) return false;
-    if (stored.alertedAt) return false;
-    this.findings.set(id, { ...stored, alertedAt: at });
+    if (
+      stored.alertedAt ||
+      (stored.alertClaim && Date.parse(stored.alertClaim.until) >= Date.parse(claim.at))
+    )
+      return false;
+    this.findings.set(id, { ...stored, alertClaim: { ...claim } });
     return true;
+  }
+
+  async confirmAlert(id: string, at: string): Promise<void> {
+    const stored = this.findings.get(id);
+    if (!stored) return;
+    const { alertClaim: _ended, ...rest } = stored;
+    this.findings.set(id, { ...rest, alertedAt: at });
   }
 
   async releaseAlert(id: string, at: string): Promise<void> {
     const stored = this.findings.get(id);
-    if (stored?.alertedAt === at) {
-      const { alertedAt: _released, ...rest } = stored;
+    if (stored?.alertClaim?.at === at) {
+      const { alertClaim: _released, ...rest } = stored;
       this.findings.set(id, rest);
     }
   }
@@ -72,6 +86,12 @@ export class MemoryStore implements FindingStore {
 
   async eventClaimed(eventId: string): Promise<boolean> {
     return this.claims.has(eventId);
+  }
+
+  async countFailure(eventId: string): Promise<number> {
+    const attempts = (this.failures.get(eventId) ?? 0) + 1;
+    this.failures.set(eventId, attempts);
+    return attempts;
   }
 
   async checkpoint(region: string): Promise<string | undefined> {

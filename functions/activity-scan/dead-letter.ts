@@ -1,0 +1,22 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DeadLetter } from '../../shared/activity/lookup-scanner.js';
+
+/**
+ * Sets a CloudTrail event aside in the monitor's failures queue (the queue of everything that failed
+ * every retry, which an alarm watches): the LookupEvents item as CloudTrail returned it, with why, so
+ * that it can be read and replayed (`trustwatch events replay` reads LookupEvents items).
+ */
+export function queueDeadLetter(sqs: SQSClient, queueUrl: string): (letter: DeadLetter) => Promise<void> {
+  return async (letter) => {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({ kind: 'cloudtrail-event', ...letter }),
+        MessageAttributes: {
+          eventId: { DataType: 'String', StringValue: letter.eventId },
+          region: { DataType: 'String', StringValue: letter.region },
+        },
+      }),
+    );
+  };
+}
