@@ -21,6 +21,8 @@ import { type GitHubSettings, TEMPLATE_KEYS } from './templates.js';
  * like a real token (`repo:some-org/app:ref:refs/heads/main`) whenever one exists.
  */
 export const OWNER_TAG = 1;
+/** Marks the rest of the repository in a subject (`/REPO`): with the owner, what the `repository` claim carries. */
+export const REPO_TAG = 3;
 /** Marks the `pull_request` context, so that a search can tell pull-request subjects apart. */
 export const PULL_REQUEST_TAG = 2;
 
@@ -40,6 +42,9 @@ const REF_CH = (c: string) => c > ' ' && c !== '\u007f' && !'~^:?*[\\/'.includes
 const owner = plus(tagged(OWNER_TAG, NAME_CH));
 const name = plus(chars(NAME_CH));
 const repo = plus(chars(REPO_CH));
+/** A repository name where the subject names the token's repository. */
+const repoName = plus(tagged(REPO_TAG, REPO_CH));
+const repoSlash = tagged(REPO_TAG, (c) => c === '/');
 const digits = plus(chars(DIGIT));
 const value = plus(chars(VALUE_CH));
 const anything = plus(chars(ANY));
@@ -47,7 +52,7 @@ const refName = seq(plus(chars(REF_CH)), star(seq(lit('/'), plus(chars(REF_CH)))
 
 /** `OWNER/REPO` or the immutable `OWNER@ID/REPO@ID` (default for repositories created after 15 July 2026). */
 const repoPath = (ownerRe: Re, repoRe: Re) =>
-  alt(seq(ownerRe, lit('/'), repoRe), seq(ownerRe, lit('@'), digits, lit('/'), repoRe, lit('@'), digits));
+  alt(seq(ownerRe, repoSlash, repoRe), seq(ownerRe, lit('@'), digits, repoSlash, repoRe, lit('@'), digits));
 const ref = alt(
   seq(lit('refs/heads/'), refName),
   seq(lit('refs/tags/'), refName),
@@ -104,7 +109,7 @@ const ENUM_VALUES: Record<string, string[]> = {
 function subjectPair(key: string, ownerRe: Re, repoRe: Re): Re {
   if (key === 'repo') return seq(lit('repo:'), repoPath(ownerRe, repoRe));
   if (key === 'context') return context;
-  if (key === 'repository') return seq(lit('repository:'), ownerRe, lit('/'), repoRe);
+  if (key === 'repository') return seq(lit('repository:'), ownerRe, repoSlash, repoRe);
   if (key === 'repository_owner') return seq(lit('repository_owner:'), ownerRe);
   if (key === 'ref') return seq(lit('ref:'), ref);
   if (key === 'job_workflow_ref' || key === 'workflow_ref') return seq(lit(`${key}:`), workflowRef);
@@ -115,14 +120,17 @@ function subjectPair(key: string, ownerRe: Re, repoRe: Re): Re {
 }
 
 /** Any customized subject: an owner nobody listed may set any template for their own repositories. */
-const anyPair = alt(...TEMPLATE_KEYS.map((k) => subjectPair(k, owner, repo)));
+const anyPair = alt(...TEMPLATE_KEYS.map((k) => subjectPair(k, owner, repoName)));
 const anyTemplate = seq(anyPair, star(seq(lit(':'), anyPair)));
 
 /** A subject rendered with one declared template, for a literal owner and optionally a literal repository. */
 function declaredSubject(scope: string, keys: string[]): Re {
-  const [ownerName = '', repoName] = scope.split('/');
+  const [ownerName = '', literalRepo] = scope.split('/');
   const ownerRe = seq(...[...ownerName].map((ch) => tagged(OWNER_TAG, (c) => c === ch)));
-  const repoRe = repoName === undefined ? repo : lit(repoName);
+  const repoRe =
+    literalRepo === undefined
+      ? repoName
+      : seq(...[...literalRepo].map((ch) => tagged(REPO_TAG, (c) => c === ch)));
   const pairs = keys.map((k) => subjectPair(k, ownerRe, repoRe));
   return seq(...pairs.flatMap((p, i) => (i === 0 ? [p] : [lit(':'), p])));
 }
@@ -131,8 +139,8 @@ function declaredSubject(scope: string, keys: string[]): Re {
 export type SubjectForm = 'declared' | 'default' | 'custom';
 
 const DEFAULT_TIERS: Re[] = [
-  seq(lit('repo:'), owner, lit('/'), repo, lit(':ref:refs/heads/'), refName),
-  seq(lit('repo:'), repoPath(owner, repo), lit(':'), context),
+  seq(lit('repo:'), owner, repoSlash, repoName, lit(':ref:refs/heads/'), refName),
+  seq(lit('repo:'), repoPath(owner, repoName), lit(':'), context),
 ];
 
 const CLAIM_TIERS: Record<string, Re[]> = {

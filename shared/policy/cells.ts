@@ -37,6 +37,11 @@ export interface CellOptions {
   /** Characters the domain distinguishes beyond the grammar's own. */
   literals?: string[];
   /**
+   * Per atom: the field tags of the characters it reads, for an atom on a claim that is part of the
+   * value (the `repository` inside a subject); undefined reads every character.
+   */
+  projections?: (readonly number[] | undefined)[];
+  /**
    * Whether a value accepted in this tier with this owner flag exists at all (subject forms depend on
    * the owner); needs `ownerCandidates`. `key` names the rule for the cache.
    */
@@ -119,7 +124,7 @@ function combineOwner(flag: number, result: number): number {
 export function keyCells(domain: Dfa, atoms: Pattern[][], options: CellOptions = {}): Cell[] {
   // Rules ask many questions of one policy: the same key with the same patterns recurs, so share the answer.
   const atomKeys = atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000');
-  const cacheKey = `${atomKeys}\u0001${options.literals?.join('') ?? ''}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}\u0001${options.accept?.key ?? ''}`;
+  const cacheKey = `${atomKeys}\u0001${options.literals?.join('') ?? ''}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}\u0001${options.accept?.key ?? ''}\u0001${options.projections?.map((p) => p?.join('.') ?? '*').join(',') ?? ''}`;
   return cellCache.get(domain, cacheKey, () => searchCells(domain, atoms, options));
 }
 
@@ -143,6 +148,8 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
     ? buildTrie(options.ownerCandidates.map((o) => o.toLowerCase()))
     : undefined;
   const accept = options.accept;
+  const projections = options.projections;
+  const reads = (k: number, tag: number) => projections?.[k]?.includes(tag) ?? true;
   const mark = options.mark;
   const found = new Map<number | string, Cell>();
   let budget = options.budget ?? 400_000;
@@ -272,7 +279,9 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       if (trie && !moveOwner(trie, domain.tags[edge] as number, cursor, owner, alphabet[sym] as string, next))
         continue;
       for (let k = 0; k < n; k++)
-        next[META + k] = (runners[k] as PatternRunner).step(states[base + META + k] as number, sym);
+        next[META + k] = reads(k, domain.tags[edge] as number)
+          ? (runners[k] as PatternRunner).step(states[base + META + k] as number, sym)
+          : (states[base + META + k] as number);
       if (canFinish(next[1] as number, next[2] as number) && allSettled(next, META)) {
         finish(next, nextDomain, next[2] as number, next[3] as number, i, sym);
         continue;

@@ -4,7 +4,9 @@ import {
   claimDomain,
   type Domain,
   isPullRequestSubject,
+  OWNER_TAG,
   PULL_REQUEST_TAG,
+  REPO_TAG,
   subjectFormAllowed,
 } from '../github/grammar.js';
 import { parseSubject } from '../github/subject.js';
@@ -441,7 +443,53 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
       }
     }
   }
+  // Last, exactly: subjects whose own repository lands in the chosen repository cell.
+  const sub = keyOf.get('sub') as number;
+  const repository = keyOf.get('repository');
+  if (repository === undefined || !shown.includes('repository')) return undefined;
+  const subBits = (space.keys[sub]?.options[choice[sub] as number] as { cell?: Cell }).cell?.bits;
+  const repoBits = (space.keys[repository]?.options[choice[repository] as number] as { cell?: Cell }).cell
+    ?.bits;
+  if (!subBits || !repoBits) return undefined;
+  const wanted = [...subBits, ...repoBits].map(Number).join('');
+  for (const cell of subjectsWithRepository(space, sub, repository)) {
+    if (cell.bits.map(Number).join('') !== wanted) continue;
+    const found = consistentVariants({ ...token, claims: { ...token.claims, sub: cell.value } }, shown).find(
+      fits,
+    );
+    if (found) return found;
+  }
   return undefined;
+}
+
+const jointCells = new WeakMap<Space, Cell[]>();
+
+/**
+ * Cells of default and declared subjects by their own patterns and by the repository they name (the
+ * owner and repository characters of the subject read by the repository's patterns).
+ */
+function subjectsWithRepository(space: Space, sub: number, repository: number): Cell[] {
+  let cells = jointCells.get(space);
+  if (!cells) {
+    const subKey = space.keys[sub] as KeySpace;
+    const repoKey = space.keys[repository] as KeySpace;
+    const domain = claimDomain('sub', space.github);
+    const lower = space.ownerCandidates.map((c) => c.toLowerCase());
+    cells = keyCells(domain.dfa, [...subKey.atoms, ...repoKey.atoms], {
+      ownerCandidates: space.ownerCandidates,
+      ...(space.marksPullRequests ? { mark: PULL_REQUEST_TAG } : {}),
+      ...(domain.literals?.length ? { literals: domain.literals } : {}),
+      projections: [...subKey.atoms.map(() => undefined), ...repoKey.atoms.map(() => [OWNER_TAG, REPO_TAG])],
+      accept: {
+        key: `joint:${lower.join(',')}`,
+        test: (tier, owner) =>
+          domain.forms?.[tier] !== 'custom' &&
+          subjectFormAllowed(domain, tier, owner >= 0 ? lower[owner] : undefined),
+      },
+    });
+    jointCells.set(space, cells);
+  }
+  return cells;
 }
 
 /** A value a pattern matches: its literal characters, nothing for `*`, one letter for `?`. */
