@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { ComplexityError } from '../shared/policy/cells.js';
+import { visibleText } from '../shared/report/visible-text.js';
 import { registerActivity } from './commands/activity.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBaseline } from './commands/baseline.js';
@@ -14,12 +15,17 @@ import { registerReport } from './commands/report.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { EXIT, UsageError } from './exit.js';
 
+/** Multi-line text with each line's controls made visible, the line breaks kept. */
+const visibleLines = (text: string) => text.split('\n').map(visibleText).join('\n');
+
 const program = new Command('trustwatch')
   .description(pkg.description)
   .version(pkg.version)
   // Commander exits 1 on bad usage, which CI would read as "findings": throw instead and exit 2.
   .exitOverride()
-  .showHelpAfterError('(run trustwatch --help for usage)');
+  .showHelpAfterError('(run trustwatch --help for usage)')
+  // Commander quotes what was typed (an unknown option, a bad choice): keep its controls inert too.
+  .configureOutput({ outputError: (text, write) => write(visibleLines(text)) });
 registerLint(program, pkg.version);
 registerCompare(program);
 registerExplain(program);
@@ -37,12 +43,12 @@ try {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? EXIT.clean : EXIT.usage;
   } else if (error instanceof UsageError || error instanceof ComplexityError) {
-    process.stderr.write(`trustwatch: ${error.message}\n`);
+    process.stderr.write(`trustwatch: ${visibleText(error.message)}\n`);
     process.exitCode = EXIT.usage;
   } else {
     // A bug, not a verdict on the input: never let it pass for "clean" or "findings".
     process.stderr.write(
-      `trustwatch: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
+      `trustwatch: internal error: ${visibleLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
     );
     process.exitCode = EXIT.usage;
   }

@@ -1,13 +1,11 @@
 import type { Comparison } from '../../shared/policy/model.js';
+import { markdownCode, markdownText } from '../../shared/report/markdown-text.js';
 import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
 import { lintSummary } from './summary.js';
 import { tokenLine } from './table.js';
 
-/** Table cells hold one line, and a `|` inside a cell would end it. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+const cell = markdownText;
 
 /** For pull-request comments and job summaries ($GITHUB_STEP_SUMMARY). */
 export function lintMarkdown(results: LintResult[]): string {
@@ -35,10 +33,11 @@ export function compareMarkdown(comparison: Comparison, oldPath: string, newPath
     '',
   ];
   const list = (title: string, lines: string[]) => {
-    if (lines.length > 0) out.push(`### ${title}`, '', ...lines.map((l) => `- \`${l}\``), '');
+    if (lines.length > 0) out.push(`### ${title}`, '', ...lines.map((l) => `- ${markdownCode(l)}`), '');
   };
   list('Newly admitted', comparison.newlyAdmitted.map(tokenLine));
   list('No longer admitted', comparison.noLongerAdmitted.map(tokenLine));
-  if (comparison.notes.length > 0) out.push('### Notes', '', ...comparison.notes.map((n) => `- ${n}`), '');
+  if (comparison.notes.length > 0)
+    out.push('### Notes', '', ...comparison.notes.map((n) => `- ${cell(n)}`), '');
   return out.join('\n');
 }
