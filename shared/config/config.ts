@@ -1,3 +1,4 @@
+import { SubjectTemplatesSchema } from '../github/templates.js';
 import { SEVERITIES } from '../rules/rule.js';
 import * as z from '../zod.js';
 import { unknownKeysMessage } from './unknown-keys.js';
@@ -60,6 +61,14 @@ export const ConfigSchema = strictObject({
       slack: z._default(z.enum(SEVERITIES as [string, ...string[]]), 'medium'),
     }),
     { email: 'high', slack: 'medium' },
+  ),
+  /** What trustwatch cannot see from AWS: GitHub-side settings that decide which tokens exist. */
+  github: z._default(
+    z.object({
+      /** Owner or OWNER/REPO to its customized subject's claim keys (`include_claim_keys`), in order. */
+      subjectTemplates: z._default(SubjectTemplatesSchema, {}),
+    }),
+    { subjectTemplates: {} },
   ),
   /** The lowest severity that makes `audit` exit 1 (the CLI's --fail-on overrides it). */
   failOn: z._default(z.enum(SEVERITIES as [string, ...string[]]), 'high'),

@@ -1,3 +1,4 @@
+import type { GitHubSettings } from '../github/templates.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import type { Comparison, PolicyDocument, Token } from './model.js';
@@ -9,12 +10,22 @@ const MAX_WITNESSES = 3;
  * Exact comparison of the token sets two trust policies admit. Verdicts are about tokens GitHub can
  * issue; a difference only strings no GitHub token carries could show is returned as a note.
  */
-export function compare(oldDoc: PolicyDocument, newDoc: PolicyDocument): Comparison {
+export interface CompareOptions {
+  github?: GitHubSettings;
+}
+
+export function compare(
+  oldDoc: PolicyDocument,
+  newDoc: PolicyDocument,
+  options: CompareOptions = {},
+): Comparison {
   const newlyAdmitted: Token[] = [];
   const noLongerAdmitted: Token[] = [];
   const notes: string[] = [];
   for (const provider of providersOf([oldDoc, newDoc], { unnamed: true })) {
-    const space = buildSpace([oldDoc, newDoc], provider);
+    const space = buildSpace([oldDoc, newDoc], provider, {
+      ...(options.github ? { github: options.github } : {}),
+    });
     if (space.approximate) {
       notes.push(
         `${provider}: numeric, date, IP and ARN conditions and values with policy variables are compared as independent yes/no conditions, so the verdict may be wider than the truth`,

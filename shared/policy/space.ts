@@ -1,5 +1,6 @@
 import { GITHUB_PROVIDER, isGitHubProvider, isStsGitHubClaim, OPTIONAL_CLAIMS } from '../github/claims.js';
 import { claimDomain, isPullRequestSubject, PULL_REQUEST_TAG } from '../github/grammar.js';
+import type { GitHubSettings } from '../github/templates.js';
 import { keyTarget, namedProviders, statementApplies } from './applies.js';
 import { type Cell, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
@@ -95,6 +96,8 @@ export function providersOf(policies: PolicyDocument[], options: { unnamed?: boo
 }
 
 export interface SpaceOptions {
+  /** GitHub-side settings (customized subject templates) that decide which subjects exist. */
+  github?: GitHubSettings;
   ownerCandidates?: string[];
   /** Extra keys to include even when no policy mentions them (so witnesses show their value). */
   extraClaims?: string[];

@@ -1,4 +1,5 @@
 import { isGitHubProvider } from '../github/claims.js';
+import type { GitHubSettings } from '../github/templates.js';
 import type { ParsedPolicy } from '../policy/model.js';
 import { type OwnerAnalysis, owners } from '../policy/owners.js';
 import { freshName } from '../policy/query.js';
@@ -16,6 +17,7 @@ export interface LintFinding {
 
 export interface LintOptions {
   allowedOwners?: string[];
+  github?: GitHubSettings;
 }
 
 /** Runs every policy rule on one trust policy. */
