@@ -64,7 +64,7 @@ export const ConfigSchema = strictObject({
   ),
   /** What trustwatch cannot see from AWS: GitHub-side settings that decide which tokens exist. */
   github: z._default(
-    z.object({
+    strictObject({
       /** Owner or OWNER/REPO to its customized subject's claim keys (`include_claim_keys`), in order. */
       subjectTemplates: z._default(SubjectTemplatesSchema, {}),
     }),
