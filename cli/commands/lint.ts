@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { ComplexityError } from '../../shared/policy/cells.js';
 import { type LintFinding, lintPolicy } from '../../shared/rules/lint.js';
 import { SEVERITIES, type Severity, severityRank } from '../../shared/rules/rule.js';
 import { atOrAbove, EXIT } from '../exit.js';
@@ -6,7 +7,7 @@ import { lintJson } from '../format/json.js';
 import { lintMarkdown } from '../format/markdown.js';
 import { lintSarif } from '../format/sarif.js';
 import { lintTable } from '../format/table.js';
-import { InputError, readPolicies } from '../input.js';
+import { type FilePolicy, InputError, readPolicies } from '../input.js';
 import { isFileError, type LintResult } from '../model.js';
 import { collectList, formatOption, useColor } from '../options.js';
 
@@ -22,17 +23,23 @@ interface LintOptions {
 export function lintFiles(paths: string[], allowedOwners: string[] = []): LintResult[] {
   const options = allowedOwners.length > 0 ? { allowedOwners } : {};
   return paths.flatMap((path): LintResult[] => {
+    let policies: FilePolicy[];
     try {
-      return readPolicies(path).map((p) => ({
-        file: p.file,
-        path,
-        ...(p.name ? { role: p.name } : {}),
-        findings: bySeverity(lintPolicy(p.parsed, options)),
-      }));
+      policies = readPolicies(path);
     } catch (error) {
       if (error instanceof InputError) return [{ file: path, path, error: error.reason }];
       throw error;
     }
+    return policies.map((p) => {
+      const where = { file: p.file, path, ...(p.name ? { role: p.name } : {}) };
+      try {
+        return { ...where, findings: bySeverity(lintPolicy(p.parsed, options)) };
+      } catch (error) {
+        // One policy beyond the engine's budget is that policy's answer, not the end of the run.
+        if (error instanceof ComplexityError) return { ...where, error: error.message };
+        throw error;
+      }
+    });
   });
 }
 

@@ -31,5 +31,8 @@ export function hasHiddenCharacters(text: string): boolean {
  * those are written as `\uXXXX` escapes, which read back as the same string.
  */
 export function inertJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(HIDDEN, (c) => `\\u${hex(c.charCodeAt(0), 4)}`);
+  return JSON.stringify(value, null, indent).replace(HIDDEN_IN_JSON, (c) => `\\u${hex(c.charCodeAt(0), 4)}`);
 }
+
+// What JSON.stringify leaves raw: everything HIDDEN holds but C0, which it escapes (and its own line breaks are layout).
+const HIDDEN_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
