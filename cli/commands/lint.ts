@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ComplexityError } from '../../shared/policy/cells.js';
 import { type LintFinding, lintPolicy } from '../../shared/rules/lint.js';
 import { SEVERITIES, type Severity, severityRank } from '../../shared/rules/rule.js';
@@ -8,6 +8,7 @@ import { lintMarkdown } from '../format/markdown.js';
 import { lintSarif } from '../format/sarif.js';
 import { lintTable } from '../format/table.js';
 import { type FilePolicy, InputError, readPolicies } from '../input.js';
+import { LINT_FILE_SECONDS, lintIsolated } from '../lint-isolated.js';
 import { isFileError, type LintResult } from '../model.js';
 import { collectList, formatOption, useColor } from '../options.js';
 
@@ -17,6 +18,7 @@ interface LintOptions {
   format: (typeof FORMATS)[number];
   failOn: Severity;
   allowedOwner: string[];
+  fileTimeout: number;
 }
 
 /** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
@@ -55,7 +57,8 @@ export function lintExitCode(results: LintResult[], failOn: Severity): number {
   return failing ? EXIT.findings : EXIT.clean;
 }
 
-export function registerLint(program: Command, version: string): void {
+/** `workerEntry`: the CLI bundle, to lint each file in a bounded worker; without it, files are linted in this thread. */
+export function registerLint(program: Command, version: string, workerEntry?: URL): void {
   program
     .command('lint')
     .description('check trust policies for risky trust (policy JSON, aws iam get-role or list-roles output)')
@@ -72,8 +75,15 @@ export function registerLint(program: Command, version: string): void {
       collectList,
       [],
     )
-    .action((files: string[], options: LintOptions) => {
-      const results = lintFiles(files, options.allowedOwner);
+    .addOption(
+      new Option('--file-timeout <seconds>', 'give up on a file not decided in this time (exit 2, saying so)')
+        .default(LINT_FILE_SECONDS)
+        .argParser(positiveNumber),
+    )
+    .action(async (files: string[], options: LintOptions) => {
+      const results = workerEntry
+        ? await lintIsolated(workerEntry, files, options.allowedOwner, options.fileTimeout)
+        : lintFiles(files, options.allowedOwner);
       const render = {
         table: () => lintTable(results, { color: useColor() }),
         json: () => lintJson(results),
@@ -83,4 +93,10 @@ export function registerLint(program: Command, version: string): void {
       process.stdout.write(render());
       process.exitCode = lintExitCode(results, options.failOn);
     });
+}
+
+function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (!(value > 0)) throw new InvalidArgumentError('give a number of seconds above 0');
+  return value;
 }

@@ -153,6 +153,50 @@ describe('policies larger than IAM takes', () => {
     }
   });
 
+  it('gives up on a policy within the limit whose patterns are too complex, keeping the other files', () => {
+    // 7,800 characters of overlapping wildcards: an exact analysis of this runs for minutes in gigabytes.
+    const values = Array.from({ length: 40 }, (_, i) => `repo:o*r${i}/*:ref:refs/*/m?in*`);
+    const statement = (k: number) => ({
+      Effect: 'Allow',
+      Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringLike: {
+          'token.actions.githubusercontent.com:sub': values.map((v) => `${v}${k}`),
+          'token.actions.githubusercontent.com:job_workflow_ref': values.slice(0, 10).map((v) => `${v}@*`),
+        },
+      },
+    });
+    const nasty = { Version: '2012-10-17', Statement: [0, 1, 2, 3].map(statement) };
+    const { dir, cleanup } = tempFiles({
+      'nasty.json': JSON.stringify(nasty),
+      'good.json': json(trustPolicy('repo:*', 'StringLike')),
+    });
+    try {
+      const started = Date.now();
+      const run = trustwatch([
+        'lint',
+        join(dir, 'nasty.json'),
+        join(dir, 'good.json'),
+        '--file-timeout',
+        '1',
+        '--format',
+        'json',
+      ]);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(run.status).toBe(2);
+      const { results } = JSON.parse(run.stdout) as {
+        results: { error?: string; findings?: { ruleId: string }[] }[];
+      };
+      expect(results[0]?.error).toBe(
+        'not decided within 1 s: too complex to analyse; nothing was concluded about it',
+      );
+      expect(results[1]?.findings?.map((f) => f.ruleId)).toContain('oidc.any-owner');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('refuses a file too large to be policies without reading it', () => {
     const { dir, cleanup } = tempFiles({ 'huge.json': '' });
     try {
