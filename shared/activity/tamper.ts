@@ -111,7 +111,7 @@ export function evaluateTamper(record: CloudTrailRecord, account: string, monito
         name: target,
       },
       message: `${succeeded ? record.eventName : `attempted ${record.eventName} (refused: ${record.errorCode})`} on ${target} by ${actor} from ${record.sourceIp ?? 'an unknown address'}`,
-      evidence: { target, arn, succeeded, event: eventEvidence(record) },
+      evidence: { target, event: eventEvidence(record) },
       detail: { actor, action: `${record.eventSource}:${record.eventName}`, succeeded },
     },
     account,
