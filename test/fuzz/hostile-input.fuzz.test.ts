@@ -8,16 +8,20 @@ import { writeReport } from '../../cli/commands/report.js';
 import { UsageError } from '../../cli/exit.js';
 import { activityOutput } from '../../cli/format/activity.js';
 import { auditJson, auditMarkdown, auditTable } from '../../cli/format/audit.js';
-import { lintJson } from '../../cli/format/json.js';
-import { lintMarkdown } from '../../cli/format/markdown.js';
+import { lintJson, toJson } from '../../cli/format/json.js';
+import { compareMarkdown, lintMarkdown } from '../../cli/format/markdown.js';
 import { auditSarif, lintSarif } from '../../cli/format/sarif.js';
-import { lintTable } from '../../cli/format/table.js';
+import { compareTable, explainTable, lintTable } from '../../cli/format/table.js';
+import { InputError, readOnePolicy } from '../../cli/input.js';
 import { eventCopyReader } from '../../shared/activity/event-copy-reader.js';
 import { parseRecords } from '../../shared/activity/parse.js';
 import { processRecord } from '../../shared/activity/process.js';
 import { DEFAULT_CONFIG } from '../../shared/config/config.js';
 import { FileStore } from '../../shared/findings/file-store.js';
 import type { Finding } from '../../shared/findings/finding.js';
+import { GITHUB_PROVIDER } from '../../shared/github/claims.js';
+import { compare } from '../../shared/policy/compare.js';
+import { explain } from '../../shared/policy/explain.js';
 import { hasHiddenCharacters } from '../../shared/report/visible-text.js';
 
 /** Pieces an attacker puts in names and values: terminal escapes, forged lines, bidi overrides, markup, paths. */
@@ -177,7 +181,7 @@ function listTree(dir: string): string[] {
 const RUNS = { numRuns: 40, seed: 20261207 } as const;
 
 describe('fuzz: hostile policies and records', () => {
-  it('lint never crashes on them, and every format keeps them inert', () => {
+  it('lint, compare and explain never crash on them, and every format keeps them inert', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trustwatch-fuzz-lint-'));
     try {
       fc.assert(
@@ -193,6 +197,28 @@ describe('fuzz: hostile policies and records', () => {
           assertInert(lintMarkdown(results), 'lint markdown');
           assertInert(lintSarif(results, '0.0.0'), 'lint sarif');
           expect(lintMarkdown(results)).not.toMatch(/(?<!\\)<(script|img)/);
+          // compare and explain on the policies that are readable, with a hostile subject.
+          const readable = paths.flatMap((path) => {
+            try {
+              return [readOnePolicy(path).parsed.document];
+            } catch (error) {
+              if (error instanceof InputError) return [];
+              throw error;
+            }
+          });
+          const [older, newer = older] = readable;
+          if (older && newer) {
+            const comparison = compare(older, newer);
+            assertInert(compareTable(comparison, { color: false }), 'compare table');
+            assertInert(compareMarkdown(comparison, name, name), 'compare markdown');
+            assertInert(toJson(comparison), 'compare json');
+            const explanation = explain(older, {
+              provider: GITHUB_PROVIDER,
+              claims: { sub: name, aud: name },
+            });
+            assertInert(explainTable(explanation, { color: false }), 'explain table');
+            assertInert(toJson(explanation), 'explain json');
+          }
         }),
         RUNS,
       );
