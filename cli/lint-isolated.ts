@@ -1,4 +1,5 @@
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import type { LintOptions } from '../shared/rules/lint.js';
 import { lintFiles } from './commands/lint.js';
 import type { LintResult } from './model.js';
 
@@ -12,7 +13,7 @@ export const LINT_FILE_MEMORY_MB = 1024;
 
 interface Request {
   path: string;
-  allowedOwners: string[];
+  options: LintOptions;
 }
 
 type Outcome = { results: LintResult[] } | { error: string };
@@ -24,7 +25,7 @@ type Outcome = { results: LintResult[] } | { error: string };
 export async function lintIsolated(
   entry: URL,
   paths: string[],
-  allowedOwners: string[],
+  options: LintOptions,
   seconds = LINT_FILE_SECONDS,
 ): Promise<LintResult[]> {
   const results: LintResult[] = [];
@@ -32,7 +33,7 @@ export async function lintIsolated(
   try {
     for (const path of paths) {
       worker ??= await startWorker(entry);
-      const outcome = await lintOne(worker, { path, allowedOwners }, seconds);
+      const outcome = await lintOne(worker, { path, options }, seconds);
       if ('results' in outcome) {
         results.push(...outcome.results);
       } else {
@@ -93,9 +94,7 @@ function lintOne(worker: Worker, request: Request, seconds: number): Promise<Out
 export function serveLintRequests(): boolean {
   if (isMainThread || !parentPort) return false;
   const port = parentPort;
-  port.on('message', ({ path, allowedOwners }: Request) =>
-    port.postMessage(lintFiles([path], allowedOwners)),
-  );
+  port.on('message', ({ path, options }: Request) => port.postMessage(lintFiles([path], options)));
   port.postMessage('ready');
   return true;
 }

@@ -4,6 +4,11 @@ export function formatOption(formats: readonly string[]): Option {
   return new Option('--format <format>', 'output format').choices(formats).default('table');
 }
 
+/** `--config FILE` for the file commands: the allowed owners and the declared GitHub subject templates. */
+export function configOption(): Option {
+  return new Option('--config <file>', 'trustwatch.config.json (allowedOwners, github.subjectTemplates)');
+}
+
 /** For options that may be repeated or given a comma-separated list: `--allowed-owner a --allowed-owner b,c`. */
 export function collectList(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];

@@ -12,6 +12,7 @@ import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerLint } from './commands/lint.js';
 import { registerReport } from './commands/report.js';
+import { registerRules } from './commands/rules.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { EXIT, UsageError } from './exit.js';
 import { serveLintRequests } from './lint-isolated.js';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   registerEvents(program);
   registerActivity(program);
   registerReport(program);
+  registerRules(program);
 
   try {
     await program.parseAsync();

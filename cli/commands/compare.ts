@@ -5,9 +5,12 @@ import { toJson } from '../format/json.js';
 import { compareMarkdown } from '../format/markdown.js';
 import { compareTable } from '../format/table.js';
 import { readOnePolicy } from '../input.js';
-import { formatOption, useColor } from '../options.js';
+import { configOption, formatOption, useColor } from '../options.js';
+import { loadConfig } from './audit.js';
 
 const FORMATS = ['table', 'json', 'markdown'] as const;
+
+type Options = { format: (typeof FORMATS)[number]; config?: string };
 
 export function registerCompare(program: Command): void {
   program
@@ -18,10 +21,13 @@ export function registerCompare(program: Command): void {
     .argument('<old>', 'the reviewed trust policy')
     .argument('<new>', 'the proposed trust policy')
     .addOption(formatOption(FORMATS))
-    .action((oldPath: string, newPath: string, options: { format: (typeof FORMATS)[number] }) => {
+    .addOption(configOption())
+    .action((oldPath: string, newPath: string, options: Options) => {
+      const { github } = loadConfig(options.config);
       const comparison = compare(
         readOnePolicy(oldPath).parsed.document,
         readOnePolicy(newPath).parsed.document,
+        { github },
       );
       const render = {
         table: () => compareTable(comparison, { color: useColor() }),

@@ -6,7 +6,8 @@ import { UsageError } from '../exit.js';
 import { toJson } from '../format/json.js';
 import { explainTable } from '../format/table.js';
 import { readOnePolicy } from '../input.js';
-import { collect, formatOption, useColor } from '../options.js';
+import { collect, configOption, formatOption, useColor } from '../options.js';
+import { loadConfig } from './audit.js';
 
 const FORMATS = ['table', 'json'] as const;
 
@@ -18,6 +19,7 @@ interface ExplainOptions {
   claim: string[];
   provider: string;
   format: (typeof FORMATS)[number];
+  config?: string;
 }
 
 export function registerExplain(program: Command): void {
@@ -36,12 +38,14 @@ export function registerExplain(program: Command): void {
     )
     .option('--provider <host>', 'the OIDC provider as in the condition keys', GITHUB_PROVIDER)
     .addOption(formatOption(FORMATS))
+    .addOption(configOption())
     // Refused is an answer, not a finding: exit 0 either way, 2 only for bad usage.
     .action((options: ExplainOptions) => {
       if (options.role !== undefined) throw new UsageError('--role is not available yet: use --policy FILE');
       if (options.policy === undefined) throw new UsageError('explain needs --policy FILE');
+      const { github } = loadConfig(options.config);
       const policy = readOnePolicy(options.policy);
-      const explanation = explain(policy.parsed.document, tokenFrom(options));
+      const explanation = explain(policy.parsed.document, tokenFrom(options), { github });
       process.stdout.write(
         options.format === 'json' ? toJson(explanation) : explainTable(explanation, { color: useColor() }),
       );

@@ -1,6 +1,10 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ComplexityError } from '../../shared/policy/cells.js';
-import { type LintFinding, lintPolicy } from '../../shared/rules/lint.js';
+import {
+  type LintFinding,
+  lintPolicy,
+  type LintOptions as PolicyLintOptions,
+} from '../../shared/rules/lint.js';
 import { SEVERITIES, type Severity, severityRank } from '../../shared/rules/rule.js';
 import { atOrAbove, EXIT } from '../exit.js';
 import { lintJson } from '../format/json.js';
@@ -10,7 +14,8 @@ import { lintTable } from '../format/table.js';
 import { type FilePolicy, InputError, readPolicies } from '../input.js';
 import { LINT_FILE_SECONDS, lintIsolated } from '../lint-isolated.js';
 import { isFileError, type LintResult } from '../model.js';
-import { collectList, formatOption, useColor } from '../options.js';
+import { collectList, configOption, formatOption, useColor } from '../options.js';
+import { loadConfig } from './audit.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 
@@ -19,11 +24,11 @@ interface LintOptions {
   failOn: Severity;
   allowedOwner: string[];
   fileTimeout: number;
+  config?: string;
 }
 
 /** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
-export function lintFiles(paths: string[], allowedOwners: string[] = []): LintResult[] {
-  const options = allowedOwners.length > 0 ? { allowedOwners } : {};
+export function lintFiles(paths: string[], options: PolicyLintOptions = {}): LintResult[] {
   return paths.flatMap((path): LintResult[] => {
     let policies: FilePolicy[];
     try {
@@ -75,15 +80,22 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
       collectList,
       [],
     )
+    .addOption(configOption())
     .addOption(
       new Option('--file-timeout <seconds>', 'give up on a file not decided in this time (exit 2, saying so)')
         .default(LINT_FILE_SECONDS)
         .argParser(positiveNumber),
     )
     .action(async (files: string[], options: LintOptions) => {
+      const config = loadConfig(options.config);
+      const allowedOwners = [...new Set([...config.allowedOwners, ...options.allowedOwner])];
+      const policyOptions: PolicyLintOptions = {
+        ...(allowedOwners.length > 0 ? { allowedOwners } : {}),
+        github: config.github,
+      };
       const results = workerEntry
-        ? await lintIsolated(workerEntry, files, options.allowedOwner, options.fileTimeout)
-        : lintFiles(files, options.allowedOwner);
+        ? await lintIsolated(workerEntry, files, policyOptions, options.fileTimeout)
+        : lintFiles(files, policyOptions);
       const render = {
         table: () => lintTable(results, { color: useColor() }),
         json: () => lintJson(results),

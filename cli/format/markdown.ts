@@ -5,7 +5,19 @@ import { isFileError } from '../model.js';
 import { lintSummary } from './summary.js';
 import { tokenLine } from './table.js';
 
-const cell = markdownText;
+/** A table cell of text trustwatch itself writes (the rule catalog): one line, and a `|` would end it. */
+export function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** A table with its columns padded to one width, as the formatter keeps committed markdown. */
+export function markdownTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) =>
+    Math.max(3, ...[h, ...rows.map((r) => r[i] ?? '')].map((c) => [...c].length)),
+  );
+  const line = (cells: string[]) => `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
 
 /** For pull-request comments and job summaries ($GITHUB_STEP_SUMMARY). */
 export function lintMarkdown(results: LintResult[]): string {
@@ -14,14 +26,20 @@ export function lintMarkdown(results: LintResult[]): string {
     isFileError(r)
       ? []
       : r.findings.map(
-          (f) => `| **${f.severity}** | \`${f.ruleId}\` | ${cell(r.file)} | ${cell(f.message)} |`,
+          (f) =>
+            `| **${f.severity}** | \`${f.ruleId}\` | ${markdownText(r.file)} | ${markdownText(f.message)} |`,
         ),
   );
   if (rows.length > 0)
     out.push('| Severity | Rule | Policy | Finding |', '| --- | --- | --- | --- |', ...rows, '');
   const errors = results.filter(isFileError);
   if (errors.length > 0)
-    out.push('### Could not be read', '', ...errors.map((e) => `- ${cell(e.file)}: ${cell(e.error)}`), '');
+    out.push(
+      '### Could not be read',
+      '',
+      ...errors.map((e) => `- ${markdownText(e.file)}: ${markdownText(e.error)}`),
+      '',
+    );
   return out.join('\n');
 }
 
@@ -29,7 +47,7 @@ export function compareMarkdown(comparison: Comparison, oldPath: string, newPath
   const out = [
     `## trustwatch compare: **${comparison.verdict}**`,
     '',
-    `${cell(oldPath)} → ${cell(newPath)}`,
+    `${markdownText(oldPath)} → ${markdownText(newPath)}`,
     '',
   ];
   const list = (title: string, lines: string[]) => {
@@ -38,6 +56,6 @@ export function compareMarkdown(comparison: Comparison, oldPath: string, newPath
   list('Newly admitted', comparison.newlyAdmitted.map(tokenLine));
   list('No longer admitted', comparison.noLongerAdmitted.map(tokenLine));
   if (comparison.notes.length > 0)
-    out.push('### Notes', '', ...comparison.notes.map((n) => `- ${cell(n)}`), '');
+    out.push('### Notes', '', ...comparison.notes.map((n) => `- ${markdownText(n)}`), '');
   return out.join('\n');
 }

@@ -73,5 +73,6 @@ export function explainTable(explanation: Explanation, { color }: TableOptions):
   const verdict = explanation.admitted
     ? paint(['bold', 'green'], 'ADMITTED')
     : paint(['bold', 'red'], 'REFUSED');
-  return `${[verdict, ...explanation.reasons.map((r) => `  - ${shown(r)}`)].join('\n')}\n`;
+  const notes = (explanation.notes ?? []).map((n) => `  note: ${shown(n)}`);
+  return `${[verdict, ...explanation.reasons.map((r) => `  - ${shown(r)}`), ...notes].join('\n')}\n`;
 }

@@ -96,11 +96,13 @@ function trustFindings(
   const allowedOwners = [...new Set([...config.allowedOwners, ...(baseline?.allowedOwners ?? [])])];
   try {
     const parsed = parsePolicy(role.trustPolicy);
-    return lintPolicy(parsed, allowedOwners.length > 0 ? { allowedOwners } : {}).map((f) => {
+    const options = { ...(allowedOwners.length > 0 ? { allowedOwners } : {}), github: config.github };
+    return lintPolicy(parsed, options).map((f) => {
       // The witness is an example; what was found is the rest of the evidence.
       const { witness: _example, ...detail } = f.evidence;
       return {
-        rule: POLICY_RULE.get(f.ruleId) as RuleMeta,
+        // A rule may report one case below its own severity.
+        rule: { ...(POLICY_RULE.get(f.ruleId) as RuleMeta), severity: f.severity },
         hit: {
           resource: { type: 'role', arn: role.arn, name: role.name },
           message: `${role.name}: ${f.message}`,

@@ -1,5 +1,6 @@
 import type { Token } from '../policy/model.js';
 import { DEFAULT_AUDIENCE, isGitHubProvider } from './claims.js';
+import { alignToSubject } from './consistent.js';
 import { formatSubject, parseSubject, type SubjectParts } from './subject.js';
 
 const TYPICAL_SUBJECT = 'repo:some-other-org/some-repo:ref:refs/heads/main';
@@ -11,14 +12,16 @@ const TYPICAL_SUBJECT = 'repo:some-other-org/some-repo:ref:refs/heads/main';
 export function realisticWitness(token: Token, holds: (t: Token) => boolean): Token {
   if (!isGitHubProvider(token.provider)) return token;
   let best: Token = { provider: token.provider, claims: { ...token.claims } };
+  // The claims a rewrite of the subject moves with it, so that the witness stays one consistent token.
   const attempt = (claims: Record<string, string>) => {
-    const candidate = { provider: token.provider, claims: { ...best.claims, ...claims } };
+    const candidate = alignToSubject({ provider: token.provider, claims: { ...best.claims, ...claims } });
     if (holds(candidate)) best = candidate;
   };
   if (best.claims.aud === undefined) attempt({ aud: DEFAULT_AUDIENCE });
   if (best.claims.sub === undefined) attempt({ sub: TYPICAL_SUBJECT });
   // Per part of the subject, the first rewrite that keeps the point wins.
   const rewrites: ((p: SubjectParts) => SubjectParts)[][] = [
+    [({ ownerId: _owner, repoId: _repo, ...p }) => p],
     [(p) => ({ ...p, owner: 'some-other-org' }), (p) => ({ ...p, owner: `${p.owner}-other` })],
     [(p) => ({ ...p, repo: 'some-repo' })],
     [
@@ -40,7 +43,6 @@ export function realisticWitness(token: Token, holds: (t: Token) => boolean): To
   const parts = parseSubject(best.claims.sub ?? '');
   if (parts) {
     // Make the other claims tell the same story as the subject where the policies allow it.
-    if (best.claims.repository !== undefined) attempt({ repository: `${parts.owner}/${parts.repo}` });
     if (best.claims.job_workflow_ref !== undefined) {
       attempt({
         job_workflow_ref: `${parts.owner}/${parts.repo}/.github/workflows/deploy.yml@refs/heads/main`,

@@ -1,6 +1,9 @@
 import { GRAMMAR_CHARS, OWNER_TAG, REST_CANDIDATES, restCategory } from '../github/grammar.js';
 import { mentionedChars, type Pattern, PatternRunner, patternKey } from './pattern.js';
-import { type Completion, completionsOf, type Dfa, PerDfaCache } from './regular.js';
+import { type Completion, type CompletionMode, completionsOf, type Dfa, PerDfaCache } from './regular.js';
+
+const ANY: CompletionMode = { kind: 'any' };
+
 import { StateTable } from './state-table.js';
 
 /** No owner field seen, an owner nobody listed, or two owner fields that disagree; k >= 0 is listed owner k. */
@@ -31,6 +34,13 @@ export interface CellOptions {
   budget?: number;
   /** A field tag of the domain to tell cells apart by (`Cell.marked`). */
   mark?: number;
+  /** Characters the domain distinguishes beyond the grammar's own. */
+  literals?: string[];
+  /**
+   * Whether a value accepted in this tier with this owner flag exists at all (subject forms depend on
+   * the owner); needs `ownerCandidates`. `key` names the rule for the cache.
+   */
+  accept?: { key: string; test(tier: number, owner: number): boolean };
 }
 
 export class ComplexityError extends Error {}
@@ -109,30 +119,34 @@ function combineOwner(flag: number, result: number): number {
 export function keyCells(domain: Dfa, atoms: Pattern[][], options: CellOptions = {}): Cell[] {
   // Rules ask many questions of one policy: the same key with the same patterns recurs, so share the answer.
   const atomKeys = atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000');
-  const cacheKey = `${atomKeys}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}`;
+  const cacheKey = `${atomKeys}\u0001${options.literals?.join('') ?? ''}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}\u0001${options.accept?.key ?? ''}`;
   return cellCache.get(domain, cacheKey, () => searchCells(domain, atoms, options));
 }
 
 const cellCache = new PerDfaCache<Cell[]>(256);
 
 function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cell[] {
-  const candidateChars = options.ownerCandidates?.flatMap((o) => [...o]) ?? [];
+  // Owner names compare case-insensitively (GitHub logins do): both cases of their letters are tried.
+  const candidateChars = (options.ownerCandidates ?? []).flatMap((o) => [
+    ...o.toLowerCase(),
+    ...o.toUpperCase(),
+  ]);
   const patterns = atoms.flat();
-  const alphabet = searchAlphabet(patterns, candidateChars);
+  const alphabet = searchAlphabet(patterns, [...candidateChars, ...(options.literals ?? [])]);
   const classes = alphabet.map((ch) => domain.classOf(ch));
   const groupsAt = symbolGroups(domain, alphabet, classes);
   const candidateSymbols = alphabet.flatMap((c, sym) => (candidateChars.includes(c) ? [sym] : []));
   const isRelevant = new Uint8Array(alphabet.length);
   const tries: number[] = [];
   const runners = atoms.map((atom) => new PatternRunner(atom, alphabet));
-  const trie = options.ownerCandidates ? buildTrie(options.ownerCandidates) : undefined;
+  const trie = options.ownerCandidates
+    ? buildTrie(options.ownerCandidates.map((o) => o.toLowerCase()))
+    : undefined;
+  const accept = options.accept;
   const mark = options.mark;
   const found = new Map<number | string, Cell>();
   let budget = options.budget ?? 400_000;
   const n = runners.length;
-  const any = completionsOf(domain);
-  const avoiding = mark === undefined ? any : completionsOf(domain, { kind: 'avoid', tag: mark });
-  const through = mark === undefined ? any : completionsOf(domain, { kind: 'through', tag: mark });
   // State records: [domain, owner-field cursor, owner flag, marked, ...runner states], flat in the table.
   const META = 4;
   const width = n + META;
@@ -158,6 +172,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
   ) => {
     const { owner, marked, tier } = flags;
     if (owner === OWNER_CONFLICT || tier < 0) return;
+    if (accept && !accept.test(tier, owner)) return;
     // A number when the bits fit (the usual case): this runs for every character tried.
     let signature: number | string = n <= 40 ? (owner + 4) * 2 + marked : `${owner}:${marked}:`;
     for (let k = 0; k < n; k++) {
@@ -177,7 +192,22 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       if ((runners[k] as PatternRunner).settled(source[offset + k] as number) === undefined) return false;
     return true;
   };
-  /** No pattern can change its answer any more: finish the value from the tables, search no further. */
+  const maxTier = Math.max(...Array.from(domain.tier));
+  const completionMemo = new Map<string, Completion[]>();
+  const completionsFor = (owner: number, mode: CompletionMode) => {
+    const key = `${owner}:${mode.kind}`;
+    let table = completionMemo.get(key);
+    if (!table) {
+      const allowed = accept && Array.from({ length: maxTier + 1 }, (_, t) => accept.test(t, owner));
+      table = completionsOf(domain, mode, allowed || undefined);
+      completionMemo.set(key, table);
+    }
+    return table;
+  };
+  /**
+   * No pattern can change its answer any more, and no owner field is still to come or its outcome is
+   * known: finish the value from the tables of completions, search no further.
+   */
   const finish = (
     source: ArrayLike<number>,
     d: number,
@@ -187,15 +217,17 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
     symbol: number,
   ) => {
     if (marked === 1 || mark === undefined) {
-      const rest = any[d] as Completion;
+      const rest = completionsFor(owner, ANY)[d] as Completion;
       record(source, META, settledTrue, { owner, marked, tier: rest.tier }, at, symbol, rest.text);
       return;
     }
-    const plain = avoiding[d] as Completion;
+    const plain = completionsFor(owner, { kind: 'avoid', tag: mark })[d] as Completion;
     record(source, META, settledTrue, { owner, marked: 0, tier: plain.tier }, at, symbol, plain.text);
-    const tagged = through[d] as Completion;
+    const tagged = completionsFor(owner, { kind: 'through', tag: mark })[d] as Completion;
     record(source, META, settledTrue, { owner, marked: 1, tier: tagged.tier }, at, symbol, tagged.text);
   };
+  /** Without owner tracking; with it, once the owner field is read (a later one can only agree or conflict). */
+  const canFinish = (cursor: number, owner: number) => !trie || (cursor === -1 && owner !== OWNER_NONE);
   if (!trie && allSettled(states, META)) {
     finish(states, domain.start, OWNER_NONE, 0, 0, -1);
     return [...found.values()];
@@ -241,8 +273,8 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
         continue;
       for (let k = 0; k < n; k++)
         next[META + k] = (runners[k] as PatternRunner).step(states[base + META + k] as number, sym);
-      if (!trie && allSettled(next, META)) {
-        finish(next, nextDomain, owner, next[3] as number, i, sym);
+      if (canFinish(next[1] as number, next[2] as number) && allSettled(next, META)) {
+        finish(next, nextDomain, next[2] as number, next[3] as number, i, sym);
         continue;
       }
       if (!table.add(next).added) continue;
@@ -291,7 +323,7 @@ function moveOwner(
   let nextOwner = owner;
   if (tag === OWNER_TAG) {
     const at = nextCursor === -1 ? 0 : nextCursor;
-    nextCursor = at < 0 ? -2 : (trie.children[at]?.get(ch) ?? -2);
+    nextCursor = at < 0 ? -2 : (trie.children[at]?.get(ch.toLowerCase()) ?? -2);
   } else if (nextCursor !== -1) {
     nextOwner = combineOwner(nextOwner, ownerResult(trie, nextCursor));
     nextCursor = -1;

@@ -2,7 +2,15 @@ import type { GitHubSettings } from '../github/templates.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import type { Comparison, PolicyDocument, Token } from './model.js';
-import { buildSpace, choiceRealistic, decide, providersOf, searchChoices, tokenOf } from './space.js';
+import {
+  buildSpace,
+  choiceRealistic,
+  consistentToken,
+  decide,
+  providersOf,
+  searchChoices,
+  tokenOf,
+} from './space.js';
 
 const MAX_WITNESSES = 3;
 
@@ -45,11 +53,12 @@ export function compare(
           return a === false && b === true ? true : undefined;
         },
         (choice) => {
-          const token = tokenOf(space, choice);
           if (!choiceRealistic(space, choice)) {
-            unrealistic ??= token;
+            unrealistic ??= tokenOf(space, choice);
             return true;
           }
+          const token = consistentToken(space, choice);
+          if (!token) return true;
           out.push(realisticWitness(token, holds));
           return ++found < MAX_WITNESSES;
         },

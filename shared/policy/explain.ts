@@ -1,6 +1,7 @@
 import { isGitHubProvider, isStsGitHubClaim } from '../github/claims.js';
-import { contextKind, parseSubject } from '../github/subject.js';
-import { clauseHoldsFor, requestValue } from './admits.js';
+import { contextKind, formatSubject, parseSubject, type SubjectParts } from '../github/subject.js';
+import { type GitHubSettings, templateFor } from '../github/templates.js';
+import { admits, clauseHoldsFor, requestValue } from './admits.js';
 import { keyTarget, statementApplies } from './applies.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
 import { clausePatterns, operatorInfo } from './operators.js';
@@ -32,6 +33,13 @@ export interface Explanation {
   admitted: boolean;
   reasons: string[];
   statements: StatementExplanation[];
+  /** What else the answer means, such as other runs that get in the same way; absent when there is nothing to add. */
+  notes?: string[];
+}
+
+export interface ExplainOptions {
+  /** Declared customized subjects (config `github.subjectTemplates`), named when a subject does not match. */
+  github?: GitHubSettings;
 }
 
 function label(s: Statement): string {
@@ -39,11 +47,11 @@ function label(s: Statement): string {
 }
 
 /** Why IAM would admit or refuse this token, statement by statement and condition by condition. */
-export function explain(policy: PolicyDocument, token: Token): Explanation {
+export function explain(policy: PolicyDocument, token: Token, options: ExplainOptions = {}): Explanation {
   const provider = token.provider.toLowerCase();
   const statements = policy.statements.map((s): StatementExplanation => {
     const applies = statementApplies(s, provider);
-    const conditions = s.conditions.map((c) => explainClause(c, token, policy.version));
+    const conditions = s.conditions.map((c) => explainClause(c, token, policy.version, options));
     const base: StatementExplanation = {
       index: s.index,
       effect: s.effect,
@@ -78,7 +86,38 @@ export function explain(policy: PolicyDocument, token: Token): Explanation {
       }
     }
   }
-  return { admitted: denied.length === 0 && allowed.length > 0, reasons, statements };
+  const admitted = denied.length === 0 && allowed.length > 0;
+  const notes = admitted ? forkTriggeredRuns(policy, token) : [];
+  return { admitted, reasons, statements, ...(notes.length > 0 ? { notes } : {}) };
+}
+
+/**
+ * pull_request_target and workflow_run runs use the base repository's workflow and privileges even when
+ * a pull request from a fork triggers them, and GitHub does not document their subject: it may be
+ * `…:pull_request` or the default branch's ref form. A role reachable with either is reachable from them.
+ */
+function forkTriggeredRuns(policy: PolicyDocument, token: Token): string[] {
+  if (!isGitHubProvider(token.provider)) return [];
+  const parts = parseSubject(token.claims.sub ?? '');
+  if (!parts) return [];
+  const kind = contextKind(parts.context);
+  const runs =
+    "pull_request_target and workflow_run runs, which a pull request from a fork can trigger, run with the base repository's privileges, and GitHub does not document their subject";
+  const pullRequest = formatSubject({ ...parts, context: 'pull_request' });
+  if (kind === 'pull_request') {
+    return [
+      `${runs}: it may be this "${pullRequest}" (or the default branch's ref form), so such runs can assume this role`,
+    ];
+  }
+  if (kind !== 'branch') return [];
+  // Git ref names never contain ':', so the branch ends at the first one (a customized subject goes on).
+  const branch = parts.context.slice('ref:refs/heads/'.length).split(':')[0];
+  const alsoPullRequest = admits(policy, { ...token, claims: { ...token.claims, sub: pullRequest } })
+    ? `; this policy admits "${pullRequest}" as well`
+    : '';
+  return [
+    `${runs}: it may be "${pullRequest}" or the default branch's ref form, so if ${branch} is the default branch of ${parts.owner}/${parts.repo}, such runs can assume this role${alsoPullRequest}`,
+  ];
 }
 
 function whyNotApplicable(s: Statement, provider: string): string {
@@ -99,6 +138,7 @@ function explainClause(
   clause: ConditionClause,
   token: Token,
   version: string | undefined,
+  options: ExplainOptions,
 ): ConditionExplanation {
   const value = requestValue(token, clause.key);
   const holds = clauseHoldsFor(clause, token, version);
@@ -109,7 +149,7 @@ function explainClause(
     requestValue: value ?? null,
     holds,
   };
-  if (!holds) out.diagnosis = diagnose(clause, token, value, version);
+  if (!holds) out.diagnosis = diagnose(clause, token, value, version, options);
   return out;
 }
 
@@ -118,6 +158,7 @@ function diagnose(
   token: Token,
   value: string | undefined,
   version: string | undefined,
+  options: ExplainOptions,
 ): string[] {
   const notes: string[] = [];
   const target = keyTarget(clause.key, token.provider.toLowerCase());
@@ -177,7 +218,7 @@ function diagnose(
     }
   }
   if (target.kind === 'claim' && target.claim === 'sub')
-    notes.push(...subjectDiagnosis(clause.values, value));
+    notes.push(...subjectDiagnosis(clause.values, value, options));
   if (target.kind === 'claim' && target.claim === 'aud') {
     notes.push(
       `the token's audience is "${value}", the policy expects ${clause.values.map((v) => `"${v}"`).join(' or ')} — configure-aws-credentials requests "sts.amazonaws.com" unless its audience input says otherwise`,
@@ -189,19 +230,35 @@ function diagnose(
 }
 
 /** Explains the usual ways a GitHub subject differs from what a trust policy expects. */
-function subjectDiagnosis(values: string[], sub: string): string[] {
+function subjectDiagnosis(values: string[], sub: string, options: ExplainOptions): string[] {
   const notes: string[] = [];
   const actual = parseSubject(sub);
   if (!actual)
     return [`"${sub}" is a customized subject (include_claim_keys); the policy values expect another shape`];
+  const template = templateFor(options.github?.subjectTemplates, actual.owner, actual.repo);
+  if (template && template.join() !== 'repo,context') {
+    notes.push(
+      `${actual.owner}/${actual.repo} is declared with the customized subject template ${template.join(', ')} (github.subjectTemplates): its tokens carry a sub of that shape, not "${sub}"`,
+    );
+  }
   const kind = contextKind(actual.context);
-  for (const written of values) {
-    const expected = parseSubject(written.replace(/\*/g, 'x'));
-    if (!expected) continue;
-    const expectedKind = contextKind(written.slice(written.indexOf(':', written.indexOf('/')) + 1));
-    if (kind === 'environment' && expectedKind !== 'environment' && expectedKind !== 'other') {
+  const expectedKinds = values.map((written) =>
+    parseSubject(written.replace(/\*/g, 'x'))
+      ? contextKind(written.slice(written.indexOf(':', written.indexOf('/')) + 1))
+      : undefined,
+  );
+  // When the policy names environments, the fix is the right environment, never leaving the environment.
+  const wantsEnvironment = expectedKinds.includes('environment');
+  const otherEnvironments: string[] = [];
+  for (const [i, written] of values.entries()) {
+    const expectedKind = expectedKinds[i];
+    if (expectedKind === undefined) continue;
+    if (kind === 'environment' && expectedKind === 'environment') {
+      const expected = parseSubject(written.replace(/\*/g, 'x')) as SubjectParts;
+      if (sameRepository(expected, actual)) otherEnvironments.push(`"${written}"`);
+    } else if (kind === 'environment' && expectedKind !== 'other' && !wantsEnvironment) {
       notes.push(
-        `the job runs in environment "${actual.context.slice('environment:'.length)}", so the token's sub is "${sub}", not a ref:… subject — allow "repo:${actual.owner}/${actual.repo}:${actual.context}" or drop the job's environment`,
+        `the job runs in environment "${environmentOf(actual)}", so the token's sub is "${sub}", not a ref:… subject — allow "repo:${actual.owner}/${actual.repo}:${actual.context}" or drop the job's environment`,
       );
     } else if (kind === 'pull_request' && expectedKind === 'branch') {
       notes.push(`pull_request runs get the sub "…:pull_request", never "…:ref:refs/heads/…"`);
@@ -222,5 +279,18 @@ function subjectDiagnosis(values: string[], sub: string): string[] {
       );
     }
   }
+  if (otherEnvironments.length > 0) {
+    notes.unshift(
+      `the job runs in environment "${environmentOf(actual)}", and the policy's environment subjects for this repository are ${otherEnvironments.join(', ')} — run the job in one of those environments, or allow "${sub}"`,
+    );
+  }
   return [...new Set(notes)];
+}
+
+function environmentOf(parts: SubjectParts): string {
+  return parts.context.slice('environment:'.length);
+}
+
+function sameRepository(a: SubjectParts, b: SubjectParts): boolean {
+  return `${a.owner}/${a.repo}`.toLowerCase() === `${b.owner}/${b.repo}`.toLowerCase();
 }

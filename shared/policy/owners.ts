@@ -1,21 +1,25 @@
 import { isGitHubProvider } from '../github/claims.js';
 import { parseSubject } from '../github/subject.js';
+import type { GitHubSettings } from '../github/templates.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import { keyTarget, statementApplies } from './applies.js';
 import type { PolicyDocument, Token } from './model.js';
+import { ownerCandidates, sameOwner } from './owner-names.js';
 import { AdmittedTokens } from './query.js';
 import {
   buildSpace,
   choiceRealistic,
+  consistentToken,
   decide,
   globProbe,
   ownerFlags,
   type Probe,
   providersOf,
   searchChoices,
-  tokenOf,
 } from './space.js';
+
+export { ownerCandidates };
 
 export interface OwnerAnalysis {
   provider: string;
@@ -25,28 +29,6 @@ export interface OwnerAnalysis {
   owners: string[];
   /** A token of an owner nobody listed that the policy admits, when `any`. */
   foreignWitness?: Token;
-}
-
-/** Owner names written literally in `sub`, `repository` or `repository_owner` patterns. */
-export function ownerCandidates(policy: PolicyDocument): string[] {
-  const out = new Set<string>();
-  for (const s of policy.statements) {
-    for (const c of s.conditions) {
-      const lower = c.key.toLowerCase();
-      for (const v of c.values) {
-        const found = lower.endsWith(':sub')
-          ? [
-              ...v.matchAll(/(?:^|:)repo:([^/@:*?]+)[/@]/g),
-              ...v.matchAll(/(?:^|:)repository_owner:([^:*?]+)(?::|$)/g),
-            ]
-          : lower.endsWith(':repository')
-            ? [...v.matchAll(/^([^/*?]+)\//g)]
-            : [];
-        for (const m of found) if (m[1]) out.add(m[1]);
-      }
-    }
-  }
-  return [...out].sort();
 }
 
 /**
@@ -86,7 +68,11 @@ export function ownerProbe(owner: string): Probe {
  * Which repository owners can assume the role through each GitHub provider the policy trusts.
  * `tokens` answers owner probes when the caller already built one for the policy.
  */
-export function owners(policy: PolicyDocument, tokens?: AdmittedTokens): OwnerAnalysis[] {
+export function owners(
+  policy: PolicyDocument,
+  tokens?: AdmittedTokens,
+  github?: GitHubSettings,
+): OwnerAnalysis[] {
   const candidates = ownerCandidates(policy);
   let shared = tokens;
   return providersOf([policy])
@@ -94,12 +80,19 @@ export function owners(policy: PolicyDocument, tokens?: AdmittedTokens): OwnerAn
     .map((provider) => {
       const pinned = pinnedOwners(policy, provider);
       if (pinned) {
-        shared ??= new AdmittedTokens(policy, { probes: pinned.map(ownerProbe) });
+        shared ??= new AdmittedTokens(policy, {
+          probes: pinned.map(ownerProbe),
+          ...(github ? { github } : {}),
+        });
         const within = shared;
         const admitted = pinned.filter((o) => within.find([ownerProbe(o)], { provider }));
         return { provider, any: false, owners: admitted };
       }
-      const space = buildSpace([policy], provider, { ownerCandidates: candidates });
+      const space = buildSpace([policy], provider, {
+        ownerCandidates: candidates,
+        ...(github ? { github } : {}),
+      });
+      const names = space.ownerCandidates;
       const listed = new Set<number>();
       let foreign: Token | undefined;
       searchChoices(
@@ -107,22 +100,24 @@ export function owners(policy: PolicyDocument, tokens?: AdmittedTokens): OwnerAn
         (choice) => decide(space, 0, choice),
         (choice) => {
           if (!choiceRealistic(space, choice)) return true;
+          const token = consistentToken(space, choice);
+          if (!token) return true;
           const flags = ownerFlags(space, choice);
           const named = [...new Set(flags.filter((f) => f >= 0))];
-          if (named.length === 0) foreign ??= tokenOf(space, choice);
+          if (named.length === 0) foreign ??= token;
           else if (named.length === 1) listed.add(named[0] as number);
-          return foreign === undefined || listed.size < candidates.length;
+          return foreign === undefined || listed.size < names.length;
         },
       );
       const analysis: OwnerAnalysis = {
         provider,
         any: foreign !== undefined,
-        owners: [...listed].map((k) => candidates[k] as string).sort(),
+        owners: [...listed].map((k) => names[k] as string).sort(),
       };
       if (foreign) {
         const unlisted = (t: Token) => {
           const owner = parseSubject(t.claims.sub ?? '')?.owner;
-          return admits(policy, t) && (owner === undefined || !candidates.includes(owner));
+          return admits(policy, t) && (owner === undefined || !names.some((n) => sameOwner(n, owner)));
         };
         analysis.foreignWitness = realisticWitness(foreign, unlisted);
       }

@@ -1,5 +1,6 @@
 import { isGitHubProvider } from '../github/claims.js';
 import { isPullRequestSubject } from '../github/grammar.js';
+import type { GitHubSettings } from '../github/templates.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import type { PolicyDocument, Token } from './model.js';
@@ -7,6 +8,7 @@ import { matchPattern, patternKey } from './pattern.js';
 import {
   buildSpace,
   choiceRealistic,
+  consistentToken,
   decide,
   type Probe,
   probeHolds,
@@ -14,7 +16,6 @@ import {
   type Space,
   type SpaceOptions,
   searchChoices,
-  tokenOf,
 } from './space.js';
 
 export interface QuestionSetup {
@@ -27,6 +28,7 @@ export interface QuestionSetup {
   /** Prepare the question "is a pull-request run admitted?" (`FindOptions.pullRequest`). */
   pullRequests?: boolean;
   narrower?: Pick<SpaceOptions, 'fixed'>;
+  github?: GitHubSettings;
 }
 
 export interface FindOptions {
@@ -60,7 +62,13 @@ export class AdmittedTokens {
       ...(setup.pullRequests ? ['sub'] : []),
       ...Object.keys(narrower.fixed ?? {}),
     ];
-    const options = { ...narrower, extraClaims, probes, markPullRequests: setup.pullRequests === true };
+    const options = {
+      ...narrower,
+      extraClaims,
+      probes,
+      markPullRequests: setup.pullRequests === true,
+      ...(setup.github ? { github: setup.github } : {}),
+    };
     this.spaces = providersOf([policy])
       .filter(isGitHubProvider)
       .map((provider) => buildSpace(this.documents, provider, options));
@@ -99,15 +107,16 @@ export class AdmittedTokens {
         },
         (choice) => {
           if (!choiceRealistic(space, choice)) return true;
-          found = tokenOf(space, choice);
-          return false;
+          found = consistentToken(space, choice);
+          return found === undefined;
         },
       );
       if (found) {
         return realisticWitness(
           found,
           (t) =>
-            this.admitsWithin(view, t, probes) && (!pullRequest || isPullRequestSubject(t.claims.sub ?? '')),
+            this.admitsWithin(view, t, probes) &&
+            (!pullRequest || isPullRequestSubject(t.claims.sub ?? '', this.setup.github)),
         );
       }
     }
@@ -136,7 +145,7 @@ export class AdmittedTokens {
         // Once one token with this value of the claim is admitted, the others with it need not be found.
         (choice) => (admitted.has(choice[k] as number) ? false : decide(space, view, choice)),
         (choice) => {
-          if (choiceRealistic(space, choice)) {
+          if (choiceRealistic(space, choice) && consistentToken(space, choice)) {
             admitted.add(choice[k] as number);
             admitsAny = true;
           }
@@ -186,8 +195,9 @@ export function findAdmitted(
   policy: PolicyDocument,
   probes: Probe[] = [],
   narrower: Pick<SpaceOptions, 'fixed'> = {},
+  github?: GitHubSettings,
 ): Token | undefined {
-  return new AdmittedTokens(policy, { probes, narrower }).find(probes);
+  return new AdmittedTokens(policy, { probes, narrower, ...(github ? { github } : {}) }).find(probes);
 }
 
 /** A name made of characters no value in the policy mentions: it stands for every such name. */

@@ -306,14 +306,19 @@ const completionCache = new PerDfaCache<Completion[]>();
 
 /**
  * For every state: the shortest way to end in the most typical tier still reachable from it, taking
- * any path, only paths without a `tag` transition, or only paths through one.
+ * any path, only paths without a `tag` transition, or only paths through one; with `allowed`, ending
+ * only in the tiers it marks true.
  */
-export function completionsOf(dfa: Dfa, mode: CompletionMode = { kind: 'any' }): Completion[] {
-  const modeKey = mode.kind === 'any' ? 'any' : `${mode.kind}:${mode.tag}`;
-  return completionCache.get(dfa, modeKey, () => searchCompletions(dfa, mode));
+export function completionsOf(
+  dfa: Dfa,
+  mode: CompletionMode = { kind: 'any' },
+  allowed?: readonly boolean[],
+): Completion[] {
+  const modeKey = `${mode.kind === 'any' ? 'any' : `${mode.kind}:${mode.tag}`}|${allowed?.map(Number).join('') ?? ''}`;
+  return completionCache.get(dfa, modeKey, () => searchCompletions(dfa, mode, allowed));
 }
 
-function searchCompletions(dfa: Dfa, mode: CompletionMode): Completion[] {
+function searchCompletions(dfa: Dfa, mode: CompletionMode, allowed?: readonly boolean[]): Completion[] {
   const count = dfa.accepting.length;
   const phases = mode.kind === 'through' ? 2 : 1;
   // Nodes are (state, phase); phase 1 means the tag was passed. Edges are listed backwards for the search.
@@ -333,7 +338,7 @@ function searchCompletions(dfa: Dfa, mode: CompletionMode): Completion[] {
   }
   const finalPhase = (phases - 1) * count;
   const best: Completion[] = Array.from({ length: count }, () => ({ tier: -1, text: '' }));
-  const tiers = [...new Set(dfa.tier)].filter((t) => t >= 0).sort((a, b) => b - a);
+  const tiers = [...new Set(dfa.tier)].filter((t) => t >= 0 && allowed?.[t] !== false).sort((a, b) => b - a);
   // Least typical first, so that a more typical tier overwrites it.
   for (const t of tiers) {
     const step = new Int32Array(count * phases).fill(-2);
@@ -375,4 +380,14 @@ export function tagsAlong(dfa: Dfa, text: string): Set<number> | undefined {
     if (s === 0) return undefined;
   }
   return dfa.accepting[s] ? tags : undefined;
+}
+
+/** The tier that accepts `text` (see `layer`), or -1 when the automaton rejects it. */
+export function tierOf(dfa: Dfa, text: string): number {
+  let s = dfa.start;
+  for (const ch of text) {
+    s = dfa.next[s * dfa.classCount + dfa.classOf(ch)] as number;
+    if (s === 0) return -1;
+  }
+  return dfa.tier[s] as number;
 }

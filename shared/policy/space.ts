@@ -1,11 +1,21 @@
 import { GITHUB_PROVIDER, isGitHubProvider, isStsGitHubClaim, OPTIONAL_CLAIMS } from '../github/claims.js';
-import { claimDomain, isPullRequestSubject, PULL_REQUEST_TAG } from '../github/grammar.js';
+import { CORRELATED_CLAIMS, consistentVariants } from '../github/consistent.js';
+import {
+  claimDomain,
+  type Domain,
+  isPullRequestSubject,
+  PULL_REQUEST_TAG,
+  subjectFormAllowed,
+} from '../github/grammar.js';
+import { parseSubject } from '../github/subject.js';
 import type { GitHubSettings } from '../github/templates.js';
 import { keyTarget, namedProviders, statementApplies } from './applies.js';
-import { type Cell, keyCells, OWNER_NONE } from './cells.js';
+import { type Cell, type CellOptions, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
 import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
+import { ownerCandidates, sameOwner } from './owner-names.js';
 import { compilePattern, matchPattern, type Pattern, patternKey } from './pattern.js';
+import { tierOf } from './regular.js';
 
 /**
  * The token space of one provider as seen by a set of policies: every condition key they mention,
@@ -21,6 +31,8 @@ export interface KeySpace {
   /** Opaque clauses (numbers, dates, IPs) on this key: their truth values are enumerated, not derived. */
   opaque: ConditionClause[];
   options: KeyOption[];
+  /** The one value the key is held to (`SpaceOptions.fixed`). */
+  fixedValue?: string;
 }
 
 export type KeyOption =
@@ -35,6 +47,12 @@ export interface Space {
   approximate: boolean;
   /** Each probe's key and atom. */
   probes: { key: number; atom: number }[];
+  /** GitHub-side settings the domain was built with. */
+  github: GitHubSettings;
+  /** Whether cells of sub tell pull-request subjects apart (`Cell.marked`). */
+  marksPullRequests: boolean;
+  /** The owners whose names cells tell apart (`Cell.owner` indexes them); the caller's come first. */
+  ownerCandidates: string[];
 }
 
 /** Patterns on a claim that no statement uses, added to ask "is something admitted that matches them?". */
@@ -153,26 +171,44 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
     return { key, atom: atomFor(keys[key] as KeySpace, probe.patterns) };
   });
   let approximate = false;
+  const candidates = github ? ownerNames(policies, options) : [];
   for (const key of keys) {
-    const domain = claimDomain(key.kind === 'claim' && github ? key.name : undefined);
+    const claim = key.kind === 'claim' && github ? key.name : undefined;
+    const isSub = claim === 'sub';
+    const domain = claimDomain(claim, options.github);
     const tracksOwner = options.ownerCandidates && (key.name === 'sub' || key.name === 'repository');
     const mark = options.markPullRequests && github && key.name === 'sub' ? PULL_REQUEST_TAG : undefined;
     const fixedValue = key.kind === 'claim' ? options.fixed?.[key.name] : undefined;
+    if (fixedValue !== undefined) key.fixedValue = fixedValue;
     const cells =
       fixedValue !== undefined
-        ? [
-            {
-              bits: key.atoms.map((atom) => atom.some((p) => matchPattern(p, fixedValue))),
-              value: fixedValue,
-              tier: 0,
-              owner: OWNER_NONE,
-              marked: mark !== undefined && isPullRequestSubject(fixedValue),
-            },
-          ]
+        ? isSub && !subjectIssued(domain, candidates, fixedValue)
+          ? []
+          : [
+              {
+                bits: key.atoms.map((atom) => atom.some((p) => matchPattern(p, fixedValue))),
+                value: fixedValue,
+                tier: 0,
+                owner: OWNER_NONE,
+                marked: mark !== undefined && isPullRequestSubject(fixedValue, options.github),
+              },
+            ]
         : keyCells(domain.dfa, key.atoms, {
-            ...(tracksOwner ? { ownerCandidates: options.ownerCandidates } : {}),
+            ...(tracksOwner ? { ownerCandidates: candidates } : {}),
             ...(mark !== undefined ? { mark } : {}),
+            ...(isSub && domain.literals?.length ? { literals: domain.literals } : {}),
           });
+    if (isSub && fixedValue === undefined && needsOwnerForms(domain, cells, candidates)) {
+      // Some region holds only customized subjects (or an owner's template is declared): whether a named
+      // owner can carry them decides, so search again telling owners apart.
+      const tracked = keyCells(domain.dfa, key.atoms, {
+        ownerCandidates: candidates,
+        ...(mark !== undefined ? { mark } : {}),
+        ...(domain.literals?.length ? { literals: domain.literals } : {}),
+        accept: subjectFormRule(domain, candidates),
+      });
+      cells.splice(0, cells.length, ...(tracksOwner ? tracked : withoutOwners(tracked)));
+    }
     const canBeAbsent =
       fixedValue === undefined &&
       (key.kind === 'context' ||
@@ -186,7 +222,66 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
       }
     }
   }
-  return { provider, keys, policies: bound, approximate, probes };
+  return {
+    provider,
+    keys,
+    policies: bound,
+    approximate,
+    probes,
+    github: options.github ?? {},
+    marksPullRequests: github && options.markPullRequests === true,
+    ownerCandidates: candidates,
+  };
+}
+
+/**
+ * The owners the policies name, the caller's first (their indices are kept); one entry per owner,
+ * whatever its letter case.
+ */
+function ownerNames(policies: PolicyDocument[], options: SpaceOptions): string[] {
+  const out = [...(options.ownerCandidates ?? [])];
+  for (const name of policies.flatMap(ownerCandidates))
+    if (!out.some((o) => sameOwner(o, name))) out.push(name);
+  return out;
+}
+
+function needsOwnerForms(domain: Domain, cells: Cell[], candidates: string[]): boolean {
+  if (candidates.length === 0 && !domain.customizedOwners?.length) return false;
+  if (domain.customizedOwners?.length) return true;
+  return cells.some((c) => domain.forms?.[c.tier] === 'custom');
+}
+
+function subjectFormRule(domain: Domain, candidates: string[]): NonNullable<CellOptions['accept']> {
+  const lower = candidates.map((c) => c.toLowerCase());
+  return {
+    key: `forms:${lower.join(',')}`,
+    test: (tier, owner) => subjectFormAllowed(domain, tier, owner >= 0 ? lower[owner] : undefined),
+  };
+}
+
+/** Cells that differ only in their owner merged, the most typical value kept, when nobody asked for owners. */
+function withoutOwners(cells: Cell[]): Cell[] {
+  const merged = new Map<string, Cell>();
+  for (const cell of cells) {
+    const key = `${cell.marked}:${cell.bits.map(Number).join('')}`;
+    const known = merged.get(key);
+    if (!known || cell.tier < known.tier) merged.set(key, { ...cell, owner: OWNER_NONE });
+  }
+  return [...merged.values()];
+}
+
+function realisticIn(domain: Domain, value: string): boolean {
+  const tier = tierOf(domain.dfa, value);
+  return tier >= 0 && tier < domain.realisticTiers;
+}
+
+/** Whether GitHub can issue this subject to a token of its owner (see `subjectFormAllowed`). */
+function subjectIssued(domain: Domain, candidates: string[], sub: string): boolean {
+  const tier = tierOf(domain.dfa, sub);
+  if (tier < 0 || tier >= domain.realisticTiers) return false;
+  const owner = parseSubject(sub)?.owner;
+  const listed = owner === undefined ? undefined : candidates.find((c) => sameOwner(c, owner));
+  return subjectFormAllowed(domain, tier, listed?.toLowerCase());
 }
 
 /** The index of the atom for this union of patterns, added unless an equal one exists. */
@@ -302,6 +397,80 @@ export function tokenOf(space: Space, choice: number[]): Token {
     if (shown && option && !option.absent) claims[key.name] = option.cell.value;
   });
   return { provider: space.provider, claims };
+}
+
+/**
+ * The token of a complete choice as one GitHub token can be: its claims agreeing with each other (the
+ * repository, ref and environment its subject names), taken from the chosen cells; undefined when no
+ * consistent variant near the cells' sample values stays in them. Other providers' claims are independent.
+ */
+export function consistentToken(space: Space, choice: number[]): Token | undefined {
+  const token = tokenOf(space, choice);
+  if (!isGitHubProvider(space.provider)) return token;
+  const keyOf = new Map(space.keys.map((key, k) => [key.kind === 'claim' ? key.name : '', k]));
+  const shown = CORRELATED_CLAIMS.filter((c) => keyOf.has(c) && choiceShows(space, keyOf.get(c) as number));
+  if (shown.length === 0 || token.claims.sub === undefined) return token;
+  const fits = (variant: Token) =>
+    ['sub', ...shown].every((claim) => {
+      const k = keyOf.get(claim);
+      return k === undefined || inChosenCell(space, k, choice[k] as number, variant.claims[claim]);
+    });
+  const near = consistentVariants(token, shown).find(fits);
+  if (near) return near;
+  // The cells' sample values disagree: try the values the policies write (wildcards filled in), which is
+  // where the other members of a cell usually are.
+  for (const claim of ['sub', ...shown]) {
+    const k = keyOf.get(claim) as number;
+    for (const atom of space.keys[k]?.atoms ?? []) {
+      for (const pattern of atom) {
+        const value = instantiate(pattern);
+        if (value === undefined) continue;
+        const found = consistentVariants(
+          { ...token, claims: { ...token.claims, [claim]: value } },
+          shown,
+        ).find(fits);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A value a pattern matches: its literal characters, nothing for `*`, one letter for `?`. */
+function instantiate(pattern: Pattern): string | undefined {
+  if (!pattern.satisfiable) return undefined;
+  return pattern.tokens.map((t) => (t.k === 'char' ? t.ch : t.k === 'one' ? 'x' : '')).join('');
+}
+
+/** Whether tokenOf shows the key's claim (a condition or probe names it, or it is sub or aud). */
+function choiceShows(space: Space, k: number): boolean {
+  if (space.probes.some((p) => p.key === k)) return true;
+  return space.policies.some((statements) => statements.some((s) => s.clauses.some((c) => c.key === k)));
+}
+
+/** Whether `value` (undefined: absent) lies in the cell the option stands for. */
+function inChosenCell(space: Space, k: number, o: number, value: string | undefined): boolean {
+  const key = space.keys[k] as KeySpace;
+  const option = key.options[o];
+  if (!option) return false;
+  if (option.absent || value === undefined) return option.absent && value === undefined;
+  const { cell } = option;
+  if (key.fixedValue !== undefined) return value === key.fixedValue;
+  // A variant must be a value GitHub issues, as the cell's own sample is.
+  const domain = claimDomain(key.kind === 'claim' ? key.name : undefined, space.github);
+  if (key.name === 'sub' ? !subjectIssued(domain, space.ownerCandidates, value) : !realisticIn(domain, value))
+    return false;
+  if (!key.atoms.every((atom, a) => atom.some((p) => matchPattern(p, value)) === cell.bits[a])) return false;
+  if (
+    key.name === 'sub' &&
+    space.marksPullRequests &&
+    cell.marked !== isPullRequestSubject(value, space.github)
+  )
+    return false;
+  if (cell.owner === OWNER_NONE) return true;
+  const owner = key.name === 'sub' ? parseSubject(value)?.owner : value.split('/')[0];
+  const listed = owner === undefined ? -1 : space.ownerCandidates.findIndex((c) => sameOwner(c, owner));
+  return cell.owner >= 0 ? listed === cell.owner : listed < 0;
 }
 
 /** Whether the value chosen for the probe's key matches the probe (undefined while not chosen). */

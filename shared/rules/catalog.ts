@@ -13,6 +13,7 @@ import { anyOwner } from './oidc/any-owner.js';
 import { anyRef } from './oidc/any-ref.js';
 import { anyRepo } from './oidc/any-repo.js';
 import { forAllValues } from './oidc/for-all-values.js';
+import { iamWouldRefuse } from './oidc/iam-would-refuse.js';
 import { literalWildcard } from './oidc/literal-wildcard.js';
 import { mutableSubject } from './oidc/mutable-subject.js';
 import { noAudience } from './oidc/no-audience.js';
@@ -30,6 +31,7 @@ import type { PolicyRule, RuleMeta } from './rule.js';
 /** The rules a trust policy alone decides, in catalog order. */
 export const POLICY_RULES: PolicyRule[] = [
   noSubjectRestriction,
+  iamWouldRefuse,
   anyOwner,
   ownerNotAllowed,
   anyRepo,
@@ -59,11 +61,38 @@ export const ACCOUNT_RULES: AccountRule[] = [
   keysCiUserStaticKey,
 ];
 
-/** Every rule's metadata, for SARIF, reports and documentation. */
-export const ALL_RULES: RuleMeta[] = [
-  ...POLICY_RULES,
-  ...ACCOUNT_RULES,
-  suppressionExpired,
-  keysCreated,
-  ...ACTIVITY_RULES,
+/** A part of the catalog: rules decided from the same input, documented together. */
+export interface RuleGroup {
+  title: string;
+  /** Which commands and functions report them, from what. */
+  decidedBy: string;
+  rules: RuleMeta[];
+}
+
+/**
+ * The whole catalog, in order. A rule module is registered here (in POLICY_RULES, ACCOUNT_RULES or a
+ * group) and nowhere else: SARIF, alerts, `trustwatch rules` and docs/rules.md all read it from here.
+ */
+export const RULE_GROUPS: RuleGroup[] = [
+  {
+    title: 'Trust policies',
+    decidedBy:
+      'From a trust policy alone: `lint`, `audit` (every GitHub-trusted role) and the IAM event watch when a trust policy changes.',
+    rules: POLICY_RULES,
+  },
+  {
+    title: 'Account',
+    decidedBy:
+      'From the account snapshot, the configuration and the baseline (`drift.*`): `audit`, the hourly audit and the IAM event watch.',
+    rules: [...ACCOUNT_RULES, suppressionExpired],
+  },
+  {
+    title: 'Activity and the monitor itself',
+    decidedBy:
+      "From CloudTrail records and the monitor's own alarms: `events replay`, `activity` and the deployed functions.",
+    rules: [keysCreated, ...ACTIVITY_RULES],
+  },
 ];
+
+/** Every rule's metadata, for SARIF, reports and documentation. */
+export const ALL_RULES: RuleMeta[] = RULE_GROUPS.flatMap((group) => group.rules);

@@ -1,5 +1,6 @@
+import { declaredTemplateOf } from '../github/grammar.js';
 import { keyTarget, statementApplies } from '../policy/applies.js';
-import type { ConditionClause, Statement } from '../policy/model.js';
+import type { ConditionClause, Statement, Token } from '../policy/model.js';
 import { operatorInfo } from '../policy/operators.js';
 import type { PolicyContext } from './rule.js';
 
@@ -39,4 +40,12 @@ export function isPositiveString(clause: ConditionClause): boolean {
 
 export function where(statement: Statement): string {
   return `statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''}`;
+}
+
+/** Says so when the witness's subject exists only under a template the configuration declares. */
+export function templateNote(context: PolicyContext, token: Token | undefined): string {
+  const declared = declaredTemplateOf(token?.claims.sub ?? '', context.github ?? {});
+  return declared
+    ? ` (only under the subject template declared for ${declared.scope} (${declared.keys.join(', ')}))`
+    : '';
 }

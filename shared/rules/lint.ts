@@ -26,7 +26,7 @@ export function lintPolicy(parsed: ParsedPolicy, options: LintOptions = {}): Lin
   let questions: ReturnType<typeof prepareQuestions> | undefined;
   const fresh = freshName(parsed.document);
   const prepared = () => {
-    questions ??= prepareQuestions(parsed.document, fresh);
+    questions ??= prepareQuestions(parsed.document, fresh, options.github);
     return questions;
   };
   const context: PolicyContext = {
@@ -36,15 +36,16 @@ export function lintPolicy(parsed: ParsedPolicy, options: LintOptions = {}): Lin
     tokens: () => prepared().tokens,
     viewOf: (statement) => prepared().viewOf(statement),
     owners: () => {
-      ownerAnalysis ??= owners(parsed.document, context.tokens());
+      ownerAnalysis ??= owners(parsed.document, context.tokens(), options.github);
       return ownerAnalysis;
     },
     ...(options.allowedOwners ? { allowedOwners: options.allowedOwners } : {}),
+    ...(options.github ? { github: options.github } : {}),
   };
   return POLICY_RULES.flatMap((rule) =>
     rule.check(context).map((hit) => ({
       ruleId: rule.id,
-      severity: rule.severity,
+      severity: hit.severity ?? rule.severity,
       message: hit.message,
       evidence: hit.evidence,
     })),

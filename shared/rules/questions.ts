@@ -1,4 +1,5 @@
 import { SUBJECT_LIKE_CLAIMS } from '../github/claims.js';
+import type { GitHubSettings } from '../github/templates.js';
 import type { ConditionClause, PolicyDocument, Statement } from '../policy/model.js';
 import { clausePatterns } from '../policy/operators.js';
 import { ownerCandidates, ownerProbe } from '../policy/owners.js';
@@ -34,6 +35,7 @@ export function statementAlone(policy: PolicyDocument, statement: Statement): Po
 export function prepareQuestions(
   policy: PolicyDocument,
   fresh: string,
+  github?: GitHubSettings,
 ): { tokens: AdmittedTokens; viewOf: (s: Statement) => number } {
   const candidates = ownerCandidates(policy);
   const allows = policy.statements.filter((s) => s.effect === 'Allow');
@@ -51,6 +53,7 @@ export function prepareQuestions(
     views: allows.map((s) => statementAlone(policy, s)),
     extraClaims: SUBJECT_LIKE_CLAIMS,
     pullRequests: true,
+    ...(github ? { github } : {}),
   });
   return { tokens, viewOf: (s) => 1 + allows.indexOf(s) };
 }

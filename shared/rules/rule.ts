@@ -1,6 +1,8 @@
+import type { GitHubSettings } from '../github/templates.js';
 import type { ParsedPolicy, Statement } from '../policy/model.js';
 import type { OwnerAnalysis } from '../policy/owners.js';
 import type { AdmittedTokens } from '../policy/query.js';
+import type { AccessAnalyzerCheck } from './access-analyzer.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -16,13 +18,17 @@ export interface RuleMeta {
   title: string;
   rationale: string;
   remediation: string;
-  /** CIS / AWS Security Hub ids and documentation where they exist. */
+  /** CIS / AWS Security Hub ids (with the benchmark version: CIS renumbers) and documentation links. */
   references: string[];
+  /** The IAM Access Analyzer policy checks whose concern this rule decides. */
+  accessAnalyzer?: AccessAnalyzerCheck[];
 }
 
 export interface RuleHit {
   message: string;
   evidence: Record<string, unknown>;
+  /** Lower than the rule's own severity when this case of the rule is less dangerous. */
+  severity?: Severity;
 }
 
 /** Everything a policy rule may ask, computed once per policy and only when a rule asks. */
@@ -37,6 +43,8 @@ export interface PolicyContext {
   /** A name nobody wrote in the policy: it stands for every such name. */
   freshName: string;
   allowedOwners?: string[];
+  /** GitHub-side settings: declared subject templates. */
+  github?: GitHubSettings;
 }
 
 export interface PolicyRule extends RuleMeta {

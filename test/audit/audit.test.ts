@@ -134,3 +134,49 @@ describe('key rules', () => {
     expect(rules(account(two.slice(0, 1), '/ci/'))).toEqual(['keys.ci-user-static-key']);
   });
 });
+
+describe('policy findings in the audit', () => {
+  it('keep the severity the rule gave the case (ForAllValues on sub is low, on environment high)', () => {
+    const s = structuredClone(snapshot);
+    const template = s.roles.find((r) => r.name === 'gh-deploy-web-prod');
+    if (!template) throw new Error('sample role missing');
+    const P = 'token.actions.githubusercontent.com';
+    const role = (name: string, condition: object) => ({
+      ...template,
+      name,
+      arn: template.arn.replace('gh-deploy-web-prod', name),
+      trustPolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${P}` },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: condition,
+          },
+        ],
+      },
+    });
+    const pinned = {
+      [`${P}:aud`]: 'sts.amazonaws.com',
+      [`${P}:sub`]: 'repo:acme-corp/web:ref:refs/heads/main',
+    };
+    s.roles.push(
+      role('gh-all-values-sub', {
+        StringEquals: { [`${P}:aud`]: 'sts.amazonaws.com' },
+        'ForAllValues:StringEquals': { [`${P}:sub`]: pinned[`${P}:sub`] },
+      }),
+      role('gh-all-values-environment', {
+        StringEquals: pinned,
+        'ForAllValues:StringEquals': { [`${P}:environment`]: 'production' },
+      }),
+    );
+    const found = runAudit(s, { config: DEFAULT_CONFIG }).findings.filter(
+      (f) => f.ruleId === 'oidc.for-all-values' && f.resource.name.startsWith('gh-all-values'),
+    );
+    expect(Object.fromEntries(found.map((f) => [f.resource.name, f.severity]))).toEqual({
+      'gh-all-values-sub': 'low',
+      'gh-all-values-environment': 'high',
+    });
+  });
+});

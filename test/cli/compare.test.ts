@@ -5,6 +5,8 @@ const files = tempFiles({
   'pinned.json': json(trustPolicy('repo:my-org/app:environment:production')),
   'org-wide.json': json(trustPolicy('repo:my-org/*', 'StringLike')),
   'staging.json': json(trustPolicy('repo:my-org/app:environment:staging')),
+  'config.json': json({ github: { subjectTemplates: { 'my-org': ['repo', 'context'] } } }),
+  'bad-config.json': json({ github: { subjectTemplates: { 'my-org': ['no-such-claim'] } } }),
   'roles.json': json({
     Roles: [
       { RoleName: 'a', AssumeRolePolicyDocument: trustPolicy('repo:my-org/app:environment:production') },
@@ -78,6 +80,16 @@ describe('trustwatch compare', () => {
     const run = compare('pinned.json', 'org-wide.json', '--format', 'markdown');
     expect(run.stdout).toContain('## trustwatch compare: **wider**\n\npinned.json → org-wide.json');
     expect(run.stdout).toMatch(/### Newly admitted\n\n- `repo:my-org\//);
+  });
+
+  it('reads the declared subject templates from --config, and refuses a config it cannot use', () => {
+    const run = compare('pinned.json', 'org-wide.json', '--config', 'config.json', '--format', 'json');
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).verdict).toBe('wider');
+    const bad = compare('pinned.json', 'org-wide.json', '--config', 'bad-config.json');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('bad-config.json');
+    expect(bad.stdout).toBe('');
   });
 
   it('exits 2 for an unreadable file, a file with several roles, or a format it does not have', () => {

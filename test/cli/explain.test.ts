@@ -8,6 +8,10 @@ const files = tempFiles({
       'token.actions.githubusercontent.com:environment': 'production',
     }),
   ),
+  'branch.json': json(trustPolicy('repo:my-org/app:ref:refs/heads/main')),
+  'templates.json': json({
+    github: { subjectTemplates: { 'my-org/app': ['repo', 'context', 'job_workflow_ref'] } },
+  }),
   'enterprise.json': json(trustPolicy('repo:my-org/app:ref:refs/heads/main')).replaceAll(
     'token.actions.githubusercontent.com',
     'token.actions.githubusercontent.com/my-enterprise',
@@ -69,6 +73,36 @@ describe('trustwatch explain', () => {
     expect(
       explain(...main, '--provider', 'token.actions.githubusercontent.com/my-enterprise').stdout,
     ).toMatch(/^ADMITTED/);
+  });
+
+  it('notes that fork-triggered pull_request_target and workflow_run runs reach a branch-pinned role', () => {
+    const run = explain('--policy', 'branch.json', '--sub', 'repo:my-org/app:ref:refs/heads/main');
+    expect(run.status).toBe(0);
+    const [verdict, reason, note, ...rest] = run.stdout.trimEnd().split('\n');
+    expect([verdict, reason, rest]).toEqual([
+      'ADMITTED',
+      '  - statement 0 allows this token: every condition holds',
+      [],
+    ]);
+    expect(note).toMatch(
+      /^ {2}note: pull_request_target and workflow_run runs, which a pull request from a fork can trigger/,
+    );
+    const asJson = JSON.parse(
+      explain('--policy', 'branch.json', '--sub', 'repo:my-org/app:ref:refs/heads/main', '--format', 'json')
+        .stdout,
+    );
+    expect(asJson.notes).toEqual([note?.slice('  note: '.length)]);
+  });
+
+  it('names the subject template --config declares for the repository', () => {
+    const sub = ['--policy', 'branch.json', '--sub', 'repo:my-org/app:ref:refs/heads/dev'];
+    expect(explain(...sub, '--config', 'templates.json').stdout).toContain(
+      'my-org/app is declared with the customized subject template repo, context, job_workflow_ref',
+    );
+    expect(explain(...sub).stdout).not.toContain('subject template');
+    const missing = explain(...sub, '--config', 'missing.json');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('missing.json');
   });
 
   it('exits 2 for --role (not available yet), a malformed --claim, a missing --sub or policy', () => {

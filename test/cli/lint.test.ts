@@ -7,6 +7,11 @@ const files = tempFiles({
   // StringEquals compares the * literally: a medium finding and nothing worse.
   'literal-star.json': json(trustPolicy('repo:my-org@1234567/app@7654321:ref:refs/heads/*')),
   'other-owner.json': json(trustPolicy('repo:other-org@7777777/app@8888888:environment:production')),
+  'config.json': json({
+    allowedOwners: ['my-org'],
+    github: { subjectTemplates: { 'my-org': ['repo', 'context'] } },
+  }),
+  'bad-config.json': json({ allowedOwners: 'my-org' }),
   'broken.json': '{\n  "Version": "2012-10-17",\n  "Statement": [\n}\n',
   'roles.json': json({
     Roles: [
@@ -97,6 +102,19 @@ describe('trustwatch lint', () => {
     expect(ruleIds(['--allowed-owner', 'my-org', '--allowed-owner', 'other-org'])).toEqual([]);
     expect(ruleIds(['--allowed-owner', 'my-org,other-org'])).toEqual([]);
     expect(ruleIds([])).toEqual([]);
+  });
+
+  it('takes allowedOwners from --config, together with --allowed-owner; a bad config is a usage error', () => {
+    const ruleIds = (...args: string[]) =>
+      parse(lint('other-owner.json', '--format', 'json', ...args).stdout).results[0]?.findings?.map(
+        (f) => f.ruleId,
+      );
+    expect(ruleIds('--config', 'config.json')).toEqual(['oidc.owner-not-allowed']);
+    expect(ruleIds('--config', 'config.json', '--allowed-owner', 'other-org')).toEqual([]);
+    const bad = lint('other-owner.json', '--config', 'bad-config.json');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('bad-config.json');
+    expect(bad.stdout).toBe('');
   });
 
   it('prints a plain table, severity first, with a summary and no colours when piped', () => {

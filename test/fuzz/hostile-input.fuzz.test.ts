@@ -191,7 +191,7 @@ describe('fuzz: hostile policies and records', () => {
             writeFileSync(path, JSON.stringify(p));
             return path;
           });
-          const results = lintFiles(paths, [name]);
+          const results = lintFiles(paths, { allowedOwners: [name] });
           assertInert(lintTable(results, { color: false }), 'lint table');
           assertInert(lintJson(results), 'lint json');
           assertInert(lintMarkdown(results), 'lint markdown');

@@ -309,7 +309,7 @@ describe('slackMessage rule texts', () => {
       '*Why it matters*\nA long-lived access key that is never rotated stays valid for as long as it leaks: in CI logs, caches, forks and laptops. Rotation bounds the damage of a leak that nobody noticed.',
     );
     expect(texts(message).at(-1)?.text).toContain(
-      'References: CIS AWS Foundations 1.14, AWS Security Hub IAM.3',
+      'References: CIS AWS Foundations Benchmark v3.0.0 1.14, AWS Security Hub IAM.3',
     );
   });
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compare } from '../../shared/policy/compare.js';
 import type { Comparison, Token, Verdict } from '../../shared/policy/model.js';
 import { parsePolicy } from '../../shared/policy/parse.js';
-import { isIssuableToken } from '../support/github-subject.js';
+import { isIssuableToken, namedOwners } from '../support/github-subject.js';
 import { oracleAdmits } from '../support/iam-oracle.js';
 import { policyPairArb, policySpecArb } from '../support/policy-arbitraries.js';
 import { renderPolicy } from '../support/policy-spec.js';
@@ -73,7 +73,8 @@ describe('compare (property, against iam-simulate)', () => {
           admitsLess(result.verdict),
         );
 
-        for (const token of probes.filter(isIssuableToken)) {
+        const named = namedOwners(oldJson, newJson);
+        for (const token of probes.filter((t) => isIssuableToken(t, named))) {
           stats.probes++;
           const byOld = oracleAdmits(oldJson, token);
           const byNew = oracleAdmits(newJson, token);

@@ -31,6 +31,14 @@ const PLACEHOLDER_POLICIES: Record<string, string[]> = {
 };
 const KNOWN_DIFFERENCES = PLACEHOLDER_POLICIES;
 
+/**
+ * Where issue 11 decided a rule reports at low what the reviewer left unflagged: ForAllValues on iss and
+ * aud, which every GitHub token satisfies, is still the trap of an absent key, reported at low.
+ */
+const LOW_ONLY: Record<string, string[]> = {
+  'terraform-aws-modules-iam-role-github-statement': ['oidc.for-all-values'],
+};
+
 describe('real-world trust policy corpus', () => {
   it('covers every JSON-expressible entry', () => {
     expect(entries.filter((e) => e.file).length).toBeGreaterThanOrEqual(80);
@@ -38,10 +46,18 @@ describe('real-world trust policy corpus', () => {
   for (const entry of entries.filter((e) => e.file && !KNOWN_DIFFERENCES[e.id])) {
     it(entry.id, () => {
       const parsed = parsePolicy(readFileSync(join(dir, entry.file as string), 'utf8'));
-      const fired = new Set(lintPolicy(parsed).map((f) => f.ruleId));
+      const findings = lintPolicy(parsed);
+      const fired = new Set(findings.map((f) => f.ruleId));
       for (const rule of entry.expected.fires) expect(fired, `${rule} should fire`).toContain(rule);
-      for (const rule of entry.expected.doesNotFire)
-        expect(fired, `${rule} should not fire`).not.toContain(rule);
+      for (const rule of entry.expected.doesNotFire) {
+        if (!LOW_ONLY[entry.id]?.includes(rule)) {
+          expect(fired, `${rule} should not fire`).not.toContain(rule);
+          continue;
+        }
+        const severities = findings.filter((f) => f.ruleId === rule).map((f) => f.severity);
+        expect(severities.length, `${rule} fires at low`).toBeGreaterThan(0);
+        expect(new Set(severities), `${rule} fires only at low`).toEqual(new Set(['low']));
+      }
     });
   }
   for (const [id, rules] of Object.entries(PLACEHOLDER_POLICIES)) {

@@ -57,15 +57,34 @@ export function isJobWorkflowRef(value: string): boolean {
 }
 
 /**
+ * Owner names a policy may be said to name (lower case), read generously from its JSON text: `repo:NAME`,
+ * `repository_owner:NAME` and any string value starting `NAME/`. Generous is conservative here: a customized
+ * subject of a named owner is not counted as issuable (see isIssuableToken).
+ */
+export function namedOwners(...policies: object[]): Set<string> {
+  const out = new Set<string>();
+  for (const policy of policies) {
+    const text = JSON.stringify(policy);
+    for (const m of text.matchAll(/(?:repo|repository_owner):([A-Za-z0-9-]+)/gi))
+      out.add((m[1] as string).toLowerCase());
+    for (const m of text.matchAll(/"([A-Za-z0-9-]+)\//g)) out.add((m[1] as string).toLowerCase());
+  }
+  return out;
+}
+
+/**
  * A token GitHub can issue, as far as the properties may assume: it carries `sub` and `aud` (any
  * audience can be requested), and the `repository` and `job_workflow_ref` claims every GitHub token
  * carries, consistent with the subject. Requiring all of them is conservative whichever way the engine
- * models claim presence and correlation.
+ * models claim presence and correlation. A customized subject (with `job_workflow_ref`) is issuable only
+ * to an owner that `named` does not hold: a named owner's template is known (none declared: the default).
  */
-export function isIssuableToken(token: Token): boolean {
+export function isIssuableToken(token: Token, named: ReadonlySet<string> = new Set()): boolean {
   const { sub, aud, repository, job_workflow_ref: jwr } = token.claims;
   if (sub === undefined || !aud || repository === undefined || jwr === undefined) return false;
   const parts = parseGithubSubject(sub);
   if (!parts || parts.repository !== repository || !isJobWorkflowRef(jwr)) return false;
-  return parts.jobWorkflowRef === undefined || parts.jobWorkflowRef === jwr;
+  if (parts.jobWorkflowRef === undefined) return true;
+  const owner = repository.split('/')[0]?.toLowerCase() ?? '';
+  return parts.jobWorkflowRef === jwr && !named.has(owner);
 }

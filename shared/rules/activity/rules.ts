@@ -8,7 +8,7 @@ export const novelSubject: RuleMeta = {
     'A workflow assumed the role from a repository, branch or environment that never assumed it before and that the baseline does not know: either a new legitimate pipeline nobody reviewed, or someone using a trust policy wider than intended.',
   remediation:
     'Check the workflow run (repository, ref, actor) behind the subject. If legitimate, add the subject to observedSubjects in the baseline; if not, narrow the trust policy and rotate anything the session touched.',
-  references: [],
+  references: ['https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims'],
 };
 
 export const assumeDenied: RuleMeta = {
@@ -41,7 +41,7 @@ export const trailNotLogging: RuleMeta = {
   rationale:
     'trustwatch sees IAM changes and role assumptions through CloudTrail: without a logging trail recording read and write management events the monitor is blind in that region.',
   remediation: 'Create or restart a multi-region trail that logs all management events (read and write).',
-  references: ['CIS AWS Foundations 3.1', 'AWS Security Hub CloudTrail.1'],
+  references: ['CIS AWS Foundations Benchmark v3.0.0 3.1', 'AWS Security Hub CloudTrail.1'],
 };
 
 export const tampered: RuleMeta = {
@@ -52,7 +52,10 @@ export const tampered: RuleMeta = {
     'Disabling trustwatch rules, deleting its topic or functions, or stopping a trail is what an attacker does first to act unseen.',
   remediation:
     'Find who made the call (evidence), restore the resource from the stack (`npx cdk deploy`), and review what happened while it was off.',
-  references: [],
+  references: [
+    'CIS AWS Foundations Benchmark v3.0.0 4.5',
+    'https://stratus-red-team.cloud/attack-techniques/AWS/aws.defense-evasion.cloudtrail-stop/',
+  ],
 };
 
 export const unhealthy: RuleMeta = {

@@ -11,7 +11,7 @@ export const newCiRole: AccountRule = {
     'A role that GitHub Actions can assume appeared without being reviewed into the baseline: a new way into the account.',
   remediation: 'Review the role and its trust policy, then capture a new baseline; or delete the role.',
   references: [],
-  check({ baseline, githubRoles, snapshot }) {
+  check({ baseline, config, githubRoles, snapshot }) {
     if (!baseline) return [];
     const known = new Set(baseline.ciRoles.map((r) => r.name));
     const present = new Set(snapshot.roles.map((r) => r.name));
@@ -22,7 +22,9 @@ export const newCiRole: AccountRule = {
         const policy = parsePolicy(role.trustPolicy).document;
         // A deleted baseline role with the same trust was most likely renamed to this one.
         const renamedFrom = gone.find(
-          (g) => compare(parsePolicy(g.trustPolicy).document, policy).verdict === 'equal',
+          (g) =>
+            compare(parsePolicy(g.trustPolicy).document, policy, { github: config.github }).verdict ===
+            'equal',
         );
         return {
           resource: roleResource(role),

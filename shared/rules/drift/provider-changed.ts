@@ -7,7 +7,7 @@ export const providerChanged: AccountRule = {
   rationale:
     'Identity providers decide whose tokens the account accepts at all; a new provider or a new audience is a new door.',
   remediation: 'Review the provider change, then capture a new baseline; remove providers nobody uses.',
-  references: [],
+  references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html'],
   check({ baseline, snapshot }) {
     if (!baseline) return [];
     const before = new Map(baseline.oidcProviders.map((p) => [p.url, [...p.audiences].sort()]));

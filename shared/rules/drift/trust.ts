@@ -34,7 +34,8 @@ function trustChanges(context: AuditContext): TrustChange[] {
       const beforePolicy = parsePolicy(before.trustPolicy).document;
       if (!after) return { before, beforePolicy };
       const afterPolicy = parsePolicy(after.trustPolicy).document;
-      return { before, after, beforePolicy, afterPolicy, comparison: compare(beforePolicy, afterPolicy) };
+      const comparison = compare(beforePolicy, afterPolicy, { github: context.config.github });
+      return { before, after, beforePolicy, afterPolicy, comparison };
     });
     changes.set(context, list);
   }
@@ -49,7 +50,7 @@ export const trustWider: AccountRule = {
     'The role now lets in GitHub workflows the reviewed policy did not: the witness below is a concrete subject that gets in now and did not before.',
   remediation:
     'Restore the reviewed trust policy (the baseline) or, if the change was intended, review it and capture a new baseline.',
-  references: [],
+  references: ['https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.iam-backdoor-role/'],
   check(context) {
     return trustChanges(context).flatMap(({ after, comparison, beforePolicy, afterPolicy }): AccountHit[] => {
       if (!after || !comparison || !afterPolicy) return [];

@@ -10,6 +10,7 @@ export const keysCiUserStaticKey: AccountRule = {
     'Create a role trusted by token.actions.githubusercontent.com for the repository (pinned sub), switch the workflow to aws-actions/configure-aws-credentials with role-to-assume, then delete the key.',
   references: [
     'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles',
   ],
   check({ ciUsers }) {
     return ciUsers

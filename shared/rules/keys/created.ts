@@ -9,7 +9,5 @@ export const keysCreated: RuleMeta = {
     'A new static key for a CI user undoes the move to OIDC and is a classic persistence step: a fresh long-lived credential nobody planned.',
   remediation:
     'Confirm with the person who created it (evidence: who, from where); if unplanned, deactivate and delete the key.',
-  references: [
-    'https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.iam-create-user-login-profile/',
-  ],
+  references: ['https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.iam-backdoor-user/'],
 };

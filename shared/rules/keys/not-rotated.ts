@@ -8,7 +8,11 @@ export const keysNotRotated: AccountRule = {
     'A long-lived access key that is never rotated stays valid for as long as it leaks: in CI logs, caches, forks and laptops. Rotation bounds the damage of a leak that nobody noticed.',
   remediation:
     'Rotate the key (create a second key, switch the consumer, deactivate and delete the old one), or better, replace it with GitHub Actions OIDC federation and delete it.',
-  references: ['CIS AWS Foundations 1.14', 'AWS Security Hub IAM.3'],
+  references: [
+    'CIS AWS Foundations Benchmark v3.0.0 1.14',
+    'AWS Security Hub IAM.3',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#rotate-credentials',
+  ],
   check({ snapshot, config, now }) {
     return snapshot.users.flatMap((user) =>
       user.keys

@@ -7,7 +7,7 @@ export const keysTwoActive: AccountRule = {
   rationale:
     'Two active keys double what can leak; outside the minutes of a rotation one of them is forgotten.',
   remediation: 'Finish the rotation: deactivate and delete the key that is no longer used.',
-  references: ['CIS AWS Foundations 1.13'],
+  references: ['CIS AWS Foundations Benchmark v3.0.0 1.13'],
   check({ snapshot }) {
     return snapshot.users
       .filter((u) => u.keys.filter((k) => k.active).length > 1)

@@ -7,7 +7,7 @@ export const keysUnused: AccountRule = {
   rationale:
     'An active key nobody uses is pure risk: it can be stolen and used without breaking anything anyone would notice.',
   remediation: 'Deactivate the key, wait a few days for complaints, then delete it.',
-  references: ['AWS Security Hub IAM.22', 'CIS AWS Foundations 1.12'],
+  references: ['CIS AWS Foundations Benchmark v3.0.0 1.12', 'AWS Security Hub IAM.22'],
   check({ snapshot, config, now }) {
     return snapshot.users.flatMap((user) =>
       user.keys.flatMap((key) => {

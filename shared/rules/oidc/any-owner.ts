@@ -1,3 +1,4 @@
+import { specificGithubRepoAndBranchRecommended } from '../access-analyzer.js';
 import type { PolicyRule } from '../rule.js';
 
 export const anyOwner: PolicyRule = {
@@ -10,7 +11,9 @@ export const anyOwner: PolicyRule = {
     'Name the owner literally at the start of every subject value: "repo:my-org/my-repo:…". Remove wildcard values from the list.',
   references: [
     'https://securitylabs.datadoghq.com/articles/exploring-github-to-aws-keyless-authentication-flaws/',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub',
   ],
+  accessAnalyzer: [specificGithubRepoAndBranchRecommended],
   check(context) {
     return context.owners().flatMap((analysis) =>
       analysis.any

@@ -1,6 +1,7 @@
 import type { Token } from '../../policy/model.js';
 import { findAdmitted } from '../../policy/query.js';
-import { githubClauses, isPositiveString } from '../helpers.js';
+import { specificGithubRepoAndBranchRecommended } from '../access-analyzer.js';
+import { githubClauses, isPositiveString, templateNote } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
 export const anyRef: PolicyRule = {
@@ -14,14 +15,21 @@ export const anyRef: PolicyRule = {
   references: [
     'https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment',
   ],
+  accessAnalyzer: [specificGithubRepoAndBranchRecommended],
   check(context) {
     const fresh = context.freshName;
     const repos = new Set<string>();
     for (const { claim, clause } of githubClauses(context)) {
-      if (claim !== 'sub' || !isPositiveString(clause)) continue;
+      if (!isPositiveString(clause)) continue;
       for (const v of clause.values) {
-        // Owner and repository as written, immutable ids included.
-        const m = /^repo:([^/:*?]+)\/([^:*?]+):/.exec(v);
+        // Owner and repository as written, immutable ids included; a repository claim pins them as a
+        // subject does, since one token's claims agree.
+        const m =
+          claim === 'sub'
+            ? /^repo:([^/:*?]+)\/([^:*?]+):/.exec(v)
+            : claim === 'repository'
+              ? /^([^/:*?]+)\/([^/:*?]+)$/.exec(v)
+              : null;
         if (m) repos.add(`${m[1]}/${m[2]}`);
       }
     }
@@ -32,11 +40,12 @@ export const anyRef: PolicyRule = {
         (c) => `repo:${owner}/${name}:${c}`,
       );
       let witness: Token | undefined;
-      for (const sub of subjects) witness ??= findAdmitted(context.parsed.document, [], { fixed: { sub } });
+      for (const sub of subjects)
+        witness ??= findAdmitted(context.parsed.document, [], { fixed: { sub } }, context.github);
       return witness
         ? [
             {
-              message: `any branch, tag or environment of ${repo} can assume the role, e.g. sub "${witness.claims.sub}"`,
+              message: `any branch, tag or environment of ${repo} can assume the role, e.g. sub "${witness.claims.sub}"${templateNote(context, witness)}`,
               evidence: { repository: repo, witness },
             },
           ]

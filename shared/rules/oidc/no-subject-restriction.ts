@@ -1,4 +1,5 @@
 import { SUBJECT_LIKE_CLAIMS } from '../../github/claims.js';
+import { missingConditionKeyForOidcPrincipal, missingGithubRepoConditionKey } from '../access-analyzer.js';
 import { githubAllows, where } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
@@ -14,6 +15,7 @@ export const noSubjectRestriction: PolicyRule = {
     'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services',
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub',
   ],
+  accessAnalyzer: [missingGithubRepoConditionKey, missingConditionKeyForOidcPrincipal],
   check(context) {
     return githubAllows(context).flatMap(({ statement, provider }) => {
       const view = context.viewOf(statement);

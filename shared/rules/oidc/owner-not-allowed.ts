@@ -8,7 +8,9 @@ export const ownerNotAllowed: PolicyRule = {
     'The configuration lists the GitHub owners whose workflows may reach this account; the role admits another one.',
   remediation:
     'Remove the subject values of the other owner, or add the owner to allowedOwners after review.',
-  references: [],
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub',
+  ],
   check(context) {
     const allowed = context.allowedOwners;
     if (!allowed) return [];

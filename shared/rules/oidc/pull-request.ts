@@ -1,3 +1,4 @@
+import { templateNote } from '../helpers.js';
 import type { PolicyRule } from '../rule.js';
 
 export const pullRequest: PolicyRule = {
@@ -14,7 +15,7 @@ export const pullRequest: PolicyRule = {
     return witness
       ? [
           {
-            message: `pull-request workflows can assume the role, e.g. sub "${witness.claims.sub}"`,
+            message: `pull-request workflows can assume the role, e.g. sub "${witness.claims.sub}"${templateNote(context, witness)}`,
             evidence: { witness },
           },
         ]

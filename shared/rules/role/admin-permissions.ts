@@ -9,7 +9,7 @@ export const roleAdminPermissions: AccountRule = {
     'Every workflow the trust policy admits acts as an administrator of the account: one compromised dependency or one widened subject pattern is a full account takeover.',
   remediation:
     'Grant the role only the actions and resources its deployments need; keep administration out of CI.',
-  references: ['AWS Security Hub IAM.1', 'CIS AWS Foundations 1.16'],
+  references: ['CIS AWS Foundations Benchmark v3.0.0 1.16', 'AWS Security Hub IAM.1'],
   check({ githubRoles }) {
     return githubRoles.flatMap((role) => {
       const managed = (role.attachedPolicies ?? []).some((p) => p.arn === ADMINISTRATOR_ACCESS);
