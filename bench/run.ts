@@ -5,6 +5,7 @@ import { bundleSuites } from './suites/bundles.js';
 import { cliSuites } from './suites/cli.js';
 import { collectorSuites } from './suites/collector.js';
 import { engineSuites } from './suites/engine.js';
+import { replaySuites } from './suites/replay.js';
 import { reportSuites } from './suites/report.js';
 
 const ALL: Record<string, () => SuiteResult[] | Promise<SuiteResult[]>> = {
@@ -12,6 +13,7 @@ const ALL: Record<string, () => SuiteResult[] | Promise<SuiteResult[]>> = {
   collector: collectorSuites,
   audit: auditSuites,
   report: reportSuites,
+  replay: replaySuites,
   cli: cliSuites,
   bundles: bundleSuites,
 };

@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { globSync, isDynamicPattern } from 'tinyglobby';
 import { FileFormatError, readWithSchema } from '../shared/schema-file.js';
 import type * as z from '../shared/zod.js';
 import { UsageError } from './exit.js';
@@ -35,4 +37,32 @@ export function writeTextFile(path: string, text: string): void {
       `${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
+}
+
+/**
+ * The files the arguments name, each once, in order: a file as given (`-` is standard input), a
+ * directory as every file under it (recursively, sorted, so log files come in time order), and a
+ * pattern (`'logs/*.json.gz'` quoted, or where the shell does not expand it) as the files it matches, sorted.
+ * An argument that names nothing is bad usage: a typo must not pass for "no findings".
+ */
+export function expandPaths(args: string[]): string[] {
+  const files = new Set<string>();
+  for (const arg of args) {
+    if (arg === '-') {
+      files.add(arg);
+      continue;
+    }
+    const stat = statSync(arg, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
+      const found = globSync('**/*', { cwd: arg, onlyFiles: true, dot: true }).sort();
+      if (found.length === 0) throw new UsageError(`${arg}: a directory with no files in it`);
+      for (const name of found) files.add(join(arg, name));
+    } else if (stat) files.add(arg);
+    else if (isDynamicPattern(arg)) {
+      const found = globSync(arg, { onlyFiles: true, dot: true, expandDirectories: false }).sort();
+      if (found.length === 0) throw new UsageError(`${arg}: matches no file`);
+      for (const name of found) files.add(name);
+    } else throw new UsageError(`${arg}: cannot read (no such file)`);
+  }
+  return [...files];
 }

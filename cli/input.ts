@@ -31,6 +31,11 @@ const FS_REASONS: Record<string, string> = {
   EACCES: 'permission denied',
 };
 
+/** Why a file could not be read, in words. */
+export function fsReason(error: unknown): string {
+  return FS_REASONS[(error as NodeJS.ErrnoException).code ?? ''] ?? (error as Error).message;
+}
+
 /** Every trust policy in a file; `-` reads standard input, so `aws iam get-role … | trustwatch lint -` works. */
 export function readPolicies(path: string): FilePolicy[] {
   const text = readBounded(path);
@@ -55,8 +60,7 @@ function readBounded(path: string): string {
     bytes = readFileSync(path === '-' ? 0 : path);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new InputError(path, `cannot read: ${FS_REASONS[code] ?? (error as Error).message}`);
+    throw new InputError(path, `cannot read: ${fsReason(error)}`);
   }
   if (bytes.byteLength > MAX_POLICY_FILE_BYTES) throw tooLarge(path);
   return bytes.toString('utf8');

@@ -40,6 +40,10 @@ const aud = { [`${GITHUB}:aud`]: 'sts.amazonaws.com' };
 const pinned = (sub: string | string[]) => github({ StringEquals: { ...aud, [`${GITHUB}:sub`]: sub } });
 const like = (sub: string | string[]) =>
   github({ StringEquals: aud, StringLike: { [`${GITHUB}:sub`]: sub } });
+const withStatement = (policy: ReturnType<typeof github>, statement: object) => ({
+  ...policy,
+  Statement: [...policy.Statement, statement],
+});
 const service = (principal: string) => ({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: principal }, Action: 'sts:AssumeRole' }],
@@ -105,7 +109,18 @@ const githubRoles: RoleSpec[] = [
     lastUsedDays: 3,
   },
   { name: 'gh-docs-publish', trust: like(`repo:${OWNER}/docs:*`), lastUsedDays: 20 },
-  { name: 'gh-artifacts-read', trust: github({ StringEquals: aud }), lastUsedDays: 5 },
+  {
+    name: 'gh-artifacts-read',
+    // A vendor's scanner was let in with only an external id: any AWS account that sends it gets in.
+    trust: withStatement(github({ StringEquals: aud }), {
+      Sid: 'VendorScanner',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:ExternalId': 'artifact-scan-7f3a' } },
+    }),
+    lastUsedDays: 5,
+  },
   {
     name: 'gh-cross-account-deployer',
     trust: pinned(`repo:${OWNER}/platform:environment:production`),

@@ -57,17 +57,28 @@ function admitsThroughput(): string[] {
   ];
 }
 
-/** Realistic edits: the owner widened to every repository, another branch, an extra value, no edit. */
+/**
+ * Realistic edits: the owner widened to every repository, another branch, an extra value, another
+ * account let in (the "backdoor an IAM role" technique), no edit.
+ */
 function edits(policy: object): object[] {
   const subs = subjectsOf(policy);
   const owner = /^repo:([^/@]+)/.exec(subs[0] ?? '')?.[1] ?? 'acme';
+  const statements = (policy as { Statement: object[] }).Statement;
   return [
     trustPolicy([`repo:${owner}/*`]),
     trustPolicy(subs.map((s) => s.replace('refs/heads/main', 'refs/heads/develop'))),
     trustPolicy([...subs, `repo:${owner}/other:environment:production`]),
+    { ...policy, Statement: [...statements, BACKDOOR] },
     policy,
   ];
 }
+
+const BACKDOOR = {
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::193672423079:root' },
+  Action: 'sts:AssumeRole',
+};
 
 function compareRealistic(): string[] {
   const policies = realisticPolicies(400, 11);

@@ -171,7 +171,7 @@ function findingLines(f: Finding, paint: ReturnType<typeof painter>): string[] {
     lines.push(
       `             was:  ${before.join(', ')}`,
       `             now:  ${after.join(', ')}`,
-      `             gets in now, refused before: ${newlyAdmitted.map((t) => t.claims.sub).join(', ')}`,
+      `             gets in now, refused before: ${newlyAdmitted.map(tokenLine).join(', ')}`,
     );
   }
   return lines;

@@ -1,6 +1,7 @@
 import { DEFAULT_AUDIENCE, GITHUB_PROVIDER } from '../../shared/github/claims.js';
 import type { Explanation } from '../../shared/policy/explain.js';
 import type { Comparison, Token, Verdict } from '../../shared/policy/model.js';
+import { principalText } from '../../shared/policy/token-text.js';
 import { visibleText as shown } from '../../shared/report/visible-text.js';
 import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
@@ -31,7 +32,7 @@ export function lintTable(results: LintResult[], { color }: TableOptions): strin
 }
 
 const VERDICT_TEXT: Record<Verdict, string> = {
-  equal: 'the two policies admit the same GitHub tokens',
+  equal: 'the two policies admit the same tokens and principals',
   narrower: 'the new policy admits only tokens the old one admitted',
   wider: 'the new policy admits tokens the old one refused',
   incomparable: 'each policy admits tokens the other refuses',
@@ -60,6 +61,10 @@ export function compareTable(comparison: Comparison, { color }: TableOptions): s
  * witness that differs in its audience or provider is not mistaken for a subject change.
  */
 export function tokenLine(token: Token): string {
+  if (token.principal) {
+    const context = Object.entries(token.claims).map(([key, value]) => `${key}=${value}`);
+    return [principalText(token.principal), ...context].join('  ');
+  }
   const { sub, ...rest } = token.claims;
   const extras = Object.entries(rest)
     .filter(([key, value]) => !(key === 'aud' && value === DEFAULT_AUDIENCE))

@@ -1,116 +1,100 @@
 import { constants } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
-import { describeValue, isJsonObject } from './json-value.js';
-import { readRecord } from './read-record.js';
+import { type JsonPiece, JsonSplitter } from './json-stream.js';
 import type { ParsedRecords } from './record.js';
+import { type Emit, elementOutcomes, ITEM_ARRAYS, type Outcome, valueOutcomes } from './shapes.js';
+import { isGzip, sniffEncoding, utf8Transcoder } from './text-encoding.js';
 
 /**
  * Every CloudTrail record in what a user hands over, whichever form it came in:
- * - a log file from S3, `{"Records": [...]}`, gzipped (as CloudTrail writes it) or not;
- * - LookupEvents results: the SDK or `aws cloudtrail lookup-events` output `{"Events": [...]}`, or a
- *   bare array of its items, each carrying the record as the `CloudTrailEvent` JSON string;
- * - EventBridge events (`"detail-type": "AWS API Call via CloudTrail"`, record under `detail`), one or
- *   an array of them;
+ * - a log file from S3, `{"Records": [...]}`, gzipped (as CloudTrail writes it) or not, several of
+ *   them concatenated, or an array of them (`jq -s`);
+ * - newline-delimited JSON (Firehose, Logstash, Elastic exports) of records or of any item below;
+ * - LookupEvents results: the SDK or `aws cloudtrail lookup-events` output `{"Events": [...]}`, an
+ *   array of such pages, or a bare array of its items, each carrying the record as the
+ *   `CloudTrailEvent` JSON string;
+ * - EventBridge events (`"detail-type": "AWS API Call via CloudTrail"`, record under `detail`), alone,
+ *   in an array, or delivered through SQS (`Records[].body`);
+ * - CloudWatch Logs subscription payloads: the Lambda event `{"awslogs": {"data": …}}` and the decoded
+ *   DATA_MESSAGE with `logEvents[].message`;
+ * - CloudTrail Lake `get-query-results` output (`QueryResultRows`);
  * - a single raw record, or a JSON array of raw records.
- * The input may be text, bytes (gzip is recognised by its magic bytes) or JSON already parsed.
- * Nothing in the input makes this throw: an item that yields no usable record is in `rejected`, with
- * its position in the input's list of items (0 for an input that holds one item or cannot be read).
+ * Text may be UTF-8 (with or without a byte order mark) or UTF-16 with one. The input may be text, bytes
+ * (gzip is recognised by its magic bytes) or JSON already parsed. Nothing in the input makes this throw:
+ * an item that yields no usable record is in `rejected`, with its position among the input's items.
  */
 export function parseRecords(input: string | Buffer | unknown): ParsedRecords {
-  const decoded = decode(input);
-  if ('reason' in decoded) return { records: [], rejected: [{ index: 0, reason: decoded.reason }] };
-  const items = itemsOf(decoded.value);
-  if ('reason' in items) return { records: [], rejected: [{ index: 0, reason: items.reason }] };
-
   const parsed: ParsedRecords = { records: [], rejected: [] };
-  items.list.forEach((item, index) => {
-    const unwrapped = unwrap(item);
-    const result = 'reason' in unwrapped ? unwrapped : readRecord(unwrapped.value);
-    if ('reason' in result) parsed.rejected.push({ index, reason: result.reason });
-    else parsed.records.push(result.record);
+  const emit = numbered((index, outcome) => {
+    if ('record' in outcome) parsed.records.push(outcome.record);
+    else parsed.rejected.push({ index, reason: outcome.reason });
   });
+  if (input instanceof Uint8Array || typeof input === 'string') {
+    // A byte order mark is what editors on Windows leave at the start of a saved file.
+    const text =
+      typeof input === 'string' ? Buffer.from(input.replace(/^\uFEFF/, ''), 'utf8') : utf8Text(input);
+    if ('reason' in text) emit(text);
+    else {
+      const reader = new PieceReader(emit);
+      reader.read(text);
+      reader.end();
+    }
+  } else valueOutcomes(input, emit);
   return parsed;
 }
 
-type Outcome<T> = T | { reason: string };
-
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-function decode(input: unknown): Outcome<{ value: unknown }> {
-  if (input instanceof Uint8Array) {
-    let bytes = input;
-    if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
-      try {
-        // Bounded by the longest string V8 can hold, so a gzip bomb is a reason, not a crash.
-        bytes = gunzipSync(bytes, { maxOutputLength: constants.MAX_STRING_LENGTH });
-      } catch (error) {
-        return { reason: `not a readable gzip file: ${messageOf(error)}` };
-      }
-    }
-    // UTF-8 never takes fewer bytes than the string it decodes to has characters.
-    if (bytes.byteLength > constants.MAX_STRING_LENGTH) {
-      return { reason: `too large to read at once: ${bytes.byteLength} bytes` };
-    }
-    return parseJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-  }
-  if (typeof input === 'string') return parseJson(input);
-  return { value: input };
+/** Numbers outcomes in the order the input holds them. */
+export function numbered(take: (index: number, outcome: Outcome) => void): Emit {
+  let index = 0;
+  return (outcome) => take(index++, outcome);
 }
 
-function parseJson(text: string): Outcome<{ value: unknown }> {
-  // A byte order mark is what editors on Windows leave at the start of a saved file.
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') return { reason: 'empty input' };
-  try {
-    return { value: JSON.parse(body) };
-  } catch (error) {
-    return { reason: `not valid JSON: ${messageOf(error)}` };
+/** Turns the pieces of a JSON text, chunk by chunk, into outcomes. */
+export class PieceReader {
+  readonly #splitter = new JsonSplitter(ITEM_ARRAYS);
+  #pieces = 0;
+
+  constructor(private readonly emit: Emit) {}
+
+  read(chunk: Buffer): void {
+    for (const piece of this.#splitter.push(chunk)) this.#take(piece);
+  }
+
+  /** The input broke off: what it held so far stands, and this says why there is no more. */
+  stop(reason: string): void {
+    this.#pieces++;
+    this.emit({ reason });
+  }
+
+  end(): void {
+    for (const piece of this.#splitter.end()) this.#take(piece);
+    if (this.#pieces === 0) this.emit({ reason: 'empty input' });
+  }
+
+  #take(piece: JsonPiece): void {
+    this.#pieces++;
+    if (piece.kind === 'error') this.emit({ reason: piece.reason });
+    else if (piece.kind === 'object') {
+      // With its items read one by one, the wrapper's other members are metadata (NextToken, messageType…).
+      if (piece.streamed.length === 0) valueOutcomes(piece.members, this.emit);
+    } else if (piece.member) elementOutcomes(piece.value, piece.member.key, piece.member.siblings, this.emit);
+    else valueOutcomes(piece.value, this.emit);
   }
 }
 
-/** The list of items the input holds: a log file's Records, a LookupEvents page's Events, an array, or the input alone. */
-function itemsOf(value: unknown): Outcome<{ list: unknown[] }> {
-  if (Array.isArray(value)) return { list: value };
-  if (isJsonObject(value)) {
-    for (const key of ['Records', 'Events']) {
-      if (key in value) {
-        const list = value[key];
-        return Array.isArray(list) ? { list } : { reason: `${key} is ${describeValue(list)}, not an array` };
-      }
-    }
-  }
-  return { list: [value] };
-}
-
-const CLOUDTRAIL_DETAIL_TYPE = /via CloudTrail$/;
-
-/** The raw record an item carries: itself, a LookupEvents item's CloudTrailEvent, or an EventBridge event's detail. */
-function unwrap(item: unknown): Outcome<{ value: unknown }> {
-  if (!isJsonObject(item)) return { value: item };
-  if ('CloudTrailEvent' in item || 'EventId' in item) {
-    const event = item.CloudTrailEvent;
-    if (event === undefined || event === null)
-      return { reason: 'LookupEvents item without a CloudTrailEvent' };
-    if (isJsonObject(event)) return { value: event };
-    if (typeof event !== 'string')
-      return { reason: `CloudTrailEvent is ${describeValue(event)}, not a JSON string` };
+function utf8Text(input: Uint8Array): Buffer | { reason: string } {
+  let bytes = input;
+  if (isGzip(bytes)) {
     try {
-      return { value: JSON.parse(event) };
+      // Bounded, so a gzip bomb is a reason, not a crash.
+      bytes = gunzipSync(bytes, { maxOutputLength: constants.MAX_STRING_LENGTH });
     } catch (error) {
-      return { reason: `CloudTrailEvent is not valid JSON: ${messageOf(error)}` };
+      return { reason: `not a readable gzip file: ${(error as Error).message}` };
     }
   }
-  if ('detail-type' in item) {
-    const detailType = item['detail-type'];
-    // "AWS API Call", "AWS Console Sign In", "AWS Service Event" ... "via CloudTrail" all carry a record.
-    if (typeof detailType === 'string' && CLOUDTRAIL_DETAIL_TYPE.test(detailType)) {
-      return { value: item.detail };
-    }
-    return { reason: `EventBridge event of type ${JSON.stringify(detailType)} carries no CloudTrail record` };
-  }
-  return { value: item };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const { encoding, bom } = sniffEncoding(bytes);
+  const transcode = utf8Transcoder(encoding);
+  const text = transcode(bytes.subarray(bom));
+  const tail = transcode();
+  return tail.length > 0 ? Buffer.concat([text, tail]) : text;
 }

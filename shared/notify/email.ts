@@ -1,4 +1,6 @@
 import type { Finding } from '../findings/finding.js';
+import type { TokenPrincipal } from '../policy/model.js';
+import { principalText } from '../policy/token-text.js';
 import { METRIC_ROWS } from '../report/comparison.js';
 import { change, monthTitle, percent, value } from '../report/format.js';
 import type { Metrics } from '../report/model.js';
@@ -256,6 +258,8 @@ function alertFacts(finding: Finding): AlertFacts {
   const compared = COMPARED[finding.resource.type];
   add(compared ? `${compared} before` : 'Before', list(field('before', texts)));
   add(compared ? `${compared} now` : 'Now', list(field('after', texts)));
+  add('Other principals before', list(field('principalsBefore', texts)));
+  add('Other principals now', list(field('principalsAfter', texts)));
   add('Now gets in', list(field('newlyAdmitted', tokens)?.map(tokenText), true));
   add('No longer gets in', list(field('noLongerAdmitted', tokens)?.map(tokenText), true));
   const witness = field('witness', token);
@@ -380,13 +384,19 @@ function record(value: unknown): Record<string, unknown> | undefined {
 
 interface TokenLike {
   provider?: string;
+  principal?: TokenPrincipal;
   claims: Record<string, string>;
 }
 
 function token(value: unknown): TokenLike | undefined {
   const claims = record(record(value)?.claims);
   if (!claims) return undefined;
-  return { provider: text(record(value)?.provider), claims: claims as Record<string, string> };
+  const principal = record(record(value)?.principal) as TokenPrincipal | undefined;
+  return {
+    provider: text(record(value)?.provider),
+    ...(principal ? { principal } : {}),
+    claims: claims as Record<string, string>,
+  };
 }
 
 function tokens(value: unknown): TokenLike[] | undefined {
@@ -396,11 +406,12 @@ function tokens(value: unknown): TokenLike[] | undefined {
 }
 
 /** The subject, and the other claims that matter (the usual audience does not). */
-function tokenText({ claims }: TokenLike): string {
+function tokenText({ claims, principal }: TokenLike): string {
   const others = Object.entries(claims)
-    .filter(([k, v]) => k !== 'sub' && !(k === 'aud' && v === 'sts.amazonaws.com'))
+    .filter(([k, v]) => (k !== 'sub' || principal) && !(k === 'aud' && v === 'sts.amazonaws.com'))
     .map(([k, v]) => `${k}=${v}`);
-  return [claims.sub ?? '(any subject)', ...others].join(', ');
+  const head = principal ? principalText(principal) : (claims.sub ?? '(any subject)');
+  return [head, ...others].join(', ');
 }
 
 function keyList(value: unknown): { name: string; created?: string }[] | undefined {

@@ -1,4 +1,6 @@
 import type { Finding } from '../findings/finding.js';
+import type { TokenPrincipal } from '../policy/model.js';
+import { principalText } from '../policy/token-text.js';
 import { change, monthTitle, percent, value } from '../report/format.js';
 import type { ReportSummary } from '../report/summary.js';
 import { SEVERITIES, type Severity } from '../rules/rule.js';
@@ -230,6 +232,8 @@ const EVIDENCE_LABEL: Record<string, string> = {
   noLongerAdmitted: 'No longer gets in',
   witness: 'Gets in, e.g.',
   verdict: 'Verdict',
+  principalsBefore: 'Other principals before',
+  principalsAfter: 'Other principals now',
   keyId: 'Access key',
   slot: 'Key slot',
   ageDays: 'Age in days',
@@ -237,7 +241,15 @@ const EVIDENCE_LABEL: Record<string, string> = {
 };
 
 /** The before/after and who gets in now come first: they are what a person acts on. */
-const EVIDENCE_FIRST = ['before', 'after', 'newlyAdmitted', 'noLongerAdmitted', 'witness'];
+const EVIDENCE_FIRST = [
+  'before',
+  'after',
+  'principalsBefore',
+  'principalsAfter',
+  'newlyAdmitted',
+  'noLongerAdmitted',
+  'witness',
+];
 
 /** Prose, not values: shown as sentences rather than in code spans. */
 const PROSE_KEYS = new Set(['notes', 'diagnosis']);
@@ -282,9 +294,11 @@ function listed(items: string[]): string {
   return items.length > LIST_MAX ? `${shown} _and ${items.length - LIST_MAX} more_` : shown;
 }
 
-/** A token shows as its subject (what a person recognises); other values as compact JSON. */
+/** A token shows as its subject or principal (what a person recognises); other values as compact JSON. */
 function valueText(value: unknown): string {
   const claims = record(record(value)?.claims);
+  const principal = record(record(value)?.principal);
+  if (claims && principal) return code(principalText(principal as TokenPrincipal));
   if (claims) return typeof claims.sub === 'string' ? code(claims.sub) : code(JSON.stringify(claims));
   const use = lastUse(value);
   if (use) return use;

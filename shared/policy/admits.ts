@@ -4,16 +4,22 @@ import type { ConditionClause, PolicyDocument, Statement, Token } from './model.
 import { compareOpaque } from './opaque.js';
 import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
 import { matchPattern, resolveVariables } from './pattern.js';
+import { callerOf, callerValue, claimValue } from './principals.js';
 
-/** The value of a condition key in the request STS evaluates for this token, or undefined when absent. */
+/**
+ * The value of a condition key in the request STS evaluates for this token, or undefined when absent.
+ * For a request with a principal, a context key the token leaves out takes the value the caller fixes.
+ */
 export function requestValue(token: Token, key: string): string | undefined {
   const target = keyTarget(key, token.provider.toLowerCase());
   if (target.kind === 'foreign') return undefined;
   if (target.kind === 'claim' && isGitHubProvider(token.provider) && !isStsGitHubClaim(target.claim))
     return undefined;
   const wanted = target.kind === 'claim' ? target.claim : target.key;
-  for (const [name, value] of Object.entries(token.claims)) if (name.toLowerCase() === wanted) return value;
-  return undefined;
+  const own = claimValue(token, wanted);
+  if (own !== undefined) return own;
+  const caller = callerOf(token);
+  return caller ? (callerValue(caller, wanted) ?? undefined) : undefined;
 }
 
 export function clauseHoldsFor(clause: ConditionClause, token: Token, version: string | undefined): boolean {
@@ -43,12 +49,15 @@ function viewOf(clause: ConditionClause, value: string | undefined, version: str
 
 export function statementMatches(statement: Statement, token: Token, version: string | undefined): boolean {
   return (
-    statementApplies(statement, token.provider.toLowerCase()) &&
+    statementApplies(statement, token.provider.toLowerCase(), callerOf(token)) &&
     statement.conditions.every((c) => clauseHoldsFor(c, token, version))
   );
 }
 
-/** IAM's decision on AssumeRoleWithWebIdentity with this token: some Allow matches and no Deny does. */
+/**
+ * IAM's decision on AssumeRoleWithWebIdentity with this token (or, for a token with a principal, on the
+ * AssumeRole or AssumeRoleWithSAML call that principal makes): some Allow matches and no Deny does.
+ */
 export function admits(policy: PolicyDocument, token: Token): boolean {
   let allowed = false;
   for (const s of policy.statements) {

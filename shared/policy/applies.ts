@@ -1,4 +1,5 @@
 import type { Principal, Statement } from './model.js';
+import { type Caller, callerAction, isSamlProvider, principalNamesCaller } from './principals.js';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 
@@ -9,12 +10,13 @@ export function federatedProvider(value: string): string {
   return (at >= 0 ? value.slice(at + marker.length) : value).toLowerCase();
 }
 
-/** Every web identity provider that some statement names as a Federated principal. */
+/** Every web identity provider that some statement names as a Federated principal (SAML providers are not). */
 export function namedProviders(statements: Statement[]): string[] {
   const out = new Set<string>();
   for (const s of statements) {
     for (const p of [s.principal, s.notPrincipal]) {
-      if (p && p !== '*') for (const v of p.Federated ?? []) if (v !== '*') out.add(federatedProvider(v));
+      if (p && p !== '*')
+        for (const v of p.Federated ?? []) if (v !== '*' && !isSamlProvider(v)) out.add(federatedProvider(v));
     }
   }
   return [...out];
@@ -47,13 +49,22 @@ export function actionMatches(pattern: string, action: string): boolean {
   return re.test(action);
 }
 
-/** Whether the statement's Principal and Action cover AssumeRoleWithWebIdentity by a token of this provider. */
-export function statementApplies(statement: Statement, provider: string): boolean {
-  if (statement.principal && !principalNames(statement.principal, provider)) return false;
-  if (statement.notPrincipal && principalNames(statement.notPrincipal, provider)) return false;
+/**
+ * Whether the statement's Principal and Action cover the caller's call: AssumeRoleWithWebIdentity by a
+ * token of `provider`, or with `caller`, the action that kind of principal calls (AssumeRole,
+ * AssumeRoleWithSAML). sts:TagSession and sts:SetSourceIdentity alone never let anyone assume the role.
+ */
+export function statementApplies(statement: Statement, provider: string, caller?: Caller): boolean {
+  const names = (p: Principal) => (caller ? principalNamesCaller(p, caller) : principalNames(p, provider));
+  if (statement.principal && !names(statement.principal)) return false;
+  if (statement.notPrincipal && names(statement.notPrincipal)) return false;
   if (!statement.principal && !statement.notPrincipal) return false;
-  if (statement.action) return statement.action.some((a) => actionMatches(a, WEB_IDENTITY_ACTION));
-  if (statement.notAction) return !statement.notAction.some((a) => actionMatches(a, WEB_IDENTITY_ACTION));
+  return actionCovers(statement, caller ? callerAction(caller) : WEB_IDENTITY_ACTION);
+}
+
+export function actionCovers(statement: Statement, action: string): boolean {
+  if (statement.action) return statement.action.some((a) => actionMatches(a, action));
+  if (statement.notAction) return !statement.notAction.some((a) => actionMatches(a, action));
   return false;
 }
 

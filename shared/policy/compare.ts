@@ -2,6 +2,8 @@ import type { GitHubSettings } from '../github/templates.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
 import type { Comparison, PolicyDocument, Token } from './model.js';
+import { callerSpace, principalCallers } from './principal-space.js';
+import { tokenPrincipal } from './principals.js';
 import {
   buildSpace,
   choiceRealistic,
@@ -14,14 +16,16 @@ import {
 
 const MAX_WITNESSES = 3;
 
-/**
- * Exact comparison of the token sets two trust policies admit. Verdicts are about tokens GitHub can
- * issue; a difference only strings no GitHub token carries could show is returned as a note.
- */
 export interface CompareOptions {
   github?: GitHubSettings;
 }
 
+/**
+ * Exact comparison of what two trust policies admit: OIDC tokens of every provider, and requests of
+ * every other principal (accounts, roles, users, services, SAML providers) with their request context.
+ * Verdicts are about tokens GitHub can issue; a difference only strings no GitHub token carries could
+ * show is returned as a note.
+ */
 export function compare(
   oldDoc: PolicyDocument,
   newDoc: PolicyDocument,
@@ -30,13 +34,19 @@ export function compare(
   const newlyAdmitted: Token[] = [];
   const noLongerAdmitted: Token[] = [];
   const notes: string[] = [];
-  for (const provider of providersOf([oldDoc, newDoc], { unnamed: true })) {
-    const space = buildSpace([oldDoc, newDoc], provider, {
-      ...(options.github ? { github: options.github } : {}),
-    });
+  const policies = [oldDoc, newDoc];
+  const spaces = [
+    ...providersOf(policies, { unnamed: true }).map((provider) =>
+      buildSpace(policies, provider, { ...(options.github ? { github: options.github } : {}) }),
+    ),
+    // Trust is not only web identities: every account, role, user, service and SAML provider too.
+    ...principalCallers(policies).map((caller) => callerSpace(policies, caller)),
+  ];
+  for (const space of spaces) {
     if (space.approximate) {
+      const who = space.caller ? JSON.stringify(tokenPrincipal(space.caller)) : space.provider;
       notes.push(
-        `${provider}: numeric, date, IP and ARN conditions and values with policy variables are compared as independent yes/no conditions, so the verdict may be wider than the truth`,
+        `${who}: numeric, date, IP and ARN conditions and values with policy variables are compared as independent yes/no conditions, so the verdict may be wider than the truth`,
       );
     }
     const collect = (from: number, to: number, out: Token[]) => {

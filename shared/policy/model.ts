@@ -46,10 +46,22 @@ export interface ParsedPolicy {
   issues: ParseIssue[];
 }
 
-/** An OIDC token as STS sees it: the provider it comes from and its claims. */
+/**
+ * One principal that asks STS for the role, as a trust policy names it: an AWS account (its root ARN
+ * stands for any role or user of the account), role, user or assumed-role session; a service; or a
+ * Federated SAML provider ARN.
+ */
+export type TokenPrincipal = { AWS: string } | { Service: string } | { Federated: string };
+
+/**
+ * A request to assume the role as STS sees it: an OIDC token (the provider it comes from and its
+ * claims), or, with `principal`, a request by another principal and its request context.
+ */
 export interface Token {
-  /** Provider path as in the provider ARN and condition keys, e.g. `token.actions.githubusercontent.com` or `token.actions.githubusercontent.com/acme`. */
+  /** Provider path as in the provider ARN and condition keys, e.g. `token.actions.githubusercontent.com` or `token.actions.githubusercontent.com/acme`; empty with `principal`. */
   provider: string;
+  /** The caller when it is not a web identity (AssumeRole or AssumeRoleWithSAML). */
+  principal?: TokenPrincipal;
   /** Claim name (`sub`, `aud`, `repository`...) to value; a name containing `:` is a full context key such as `aws:SourceIp`. */
   claims: Record<string, string>;
 }

@@ -15,6 +15,7 @@ import type { ConditionClause, PolicyDocument, Statement, Token } from './model.
 import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
 import { ownerCandidates, sameOwner } from './owner-names.js';
 import { compilePattern, matchPattern, type Pattern, patternKey } from './pattern.js';
+import { type Caller, witnessPrincipal } from './principals.js';
 import { tierOf } from './regular.js';
 
 /**
@@ -41,6 +42,8 @@ export type KeyOption =
 
 export interface Space {
   provider: string;
+  /** The caller when the space is of a principal that is not a web identity (see principal-space.ts). */
+  caller?: Caller;
   keys: KeySpace[];
   /** Per policy: the statements that apply to this provider, with each clause bound to its key. */
   policies: BoundStatement[][];
@@ -124,6 +127,8 @@ export interface SpaceOptions {
   /** Claims held to one value: their patterns are matched directly, no search needed. */
   fixed?: Record<string, string>;
   probes?: Probe[];
+  /** A principal that is not a web identity: statements apply as they name it (`provider` is then ''). */
+  caller?: Caller;
 }
 
 export function buildSpace(policies: PolicyDocument[], provider: string, options: SpaceOptions = {}): Space {
@@ -142,7 +147,7 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
   for (const claim of options.extraClaims ?? []) keyFor(claim, 'claim');
   const bound = policies.map((policy) =>
     policy.statements
-      .filter((s) => statementApplies(s, provider))
+      .filter((s) => statementApplies(s, provider, options.caller))
       .map((statement) => ({
         statement,
         clauses: statement.conditions.map((clause): BoundClause => {
@@ -224,6 +229,7 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
   }
   return {
     provider,
+    ...(options.caller ? { caller: options.caller } : {}),
     keys,
     policies: bound,
     approximate,
@@ -396,7 +402,9 @@ export function tokenOf(space: Space, choice: number[]): Token {
     const shown = named.has(k) || key.name === 'sub' || key.name === 'aud';
     if (shown && option && !option.absent) claims[key.name] = option.cell.value;
   });
-  return { provider: space.provider, claims };
+  return space.caller
+    ? { provider: space.provider, principal: witnessPrincipal(space.caller, claims), claims }
+    : { provider: space.provider, claims };
 }
 
 /**

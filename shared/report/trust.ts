@@ -1,9 +1,11 @@
 import type { StoredFinding } from '../findings/store.js';
 import { trustsGitHub } from '../inventory/github-trust.js';
 import type { Role } from '../inventory/snapshot.js';
+import type { Token } from '../policy/model.js';
 import { ownerCandidates, ownerProbe, owners } from '../policy/owners.js';
 import { parsePolicy } from '../policy/parse.js';
 import { AdmittedTokens, freshName } from '../policy/query.js';
+import { principalText } from '../policy/token-text.js';
 import { subjectPatterns } from '../rules/drift/trust.js';
 import { repositoryProbe } from '../rules/questions.js';
 import { bound } from './bounded.js';
@@ -94,8 +96,11 @@ export function trustChanges(
         f.evidence.verdict === 'incomparable'
           ? 'incomparable'
           : (CHANGE_RULES[f.ruleId] as TrustChange['verdict']);
-      const subjectOf = (key: string) =>
-        (f.evidence[key] as { claims?: { sub?: unknown } }[] | undefined)?.[0]?.claims?.sub;
+      // A subject, or for another principal its type and name.
+      const subjectOf = (key: string) => {
+        const first = (f.evidence[key] as Token[] | undefined)?.[0];
+        return first?.principal ? principalText(first.principal) : first?.claims?.sub;
+      };
       const gained = subjectOf('newlyAdmitted');
       const lost = subjectOf('noLongerAdmitted');
       const example =

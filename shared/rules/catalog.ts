@@ -27,9 +27,11 @@ import { roleAdminPermissions } from './role/admin-permissions.js';
 import { roleChaining } from './role/chaining.js';
 import { roleLongSession } from './role/long-session.js';
 import type { PolicyRule, RuleMeta } from './rule.js';
+import { anyPrincipal } from './trust/any-principal.js';
 
 /** The rules a trust policy alone decides, in catalog order. */
 export const POLICY_RULES: PolicyRule[] = [
+  anyPrincipal,
   noSubjectRestriction,
   iamWouldRefuse,
   anyOwner,

@@ -206,7 +206,13 @@ describe('parseRecords on the CloudTrail samples', () => {
     ]);
     expect(parse('eventbridge_envelope_iam_DeleteRolePermissionsBoundary_in-semper-finding.json')).toEqual({
       records: [],
-      rejected: [{ index: 0, reason: 'no eventID, no eventName, no eventSource, no eventTime' }],
+      rejected: [
+        {
+          index: 0,
+          reason:
+            'not a CloudTrail record or a known wrapper of records: an object with members "normalized", "extensions", "raw"',
+        },
+      ],
     });
   });
 

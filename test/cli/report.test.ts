@@ -28,7 +28,7 @@ describe('trustwatch report', () => {
       expect(run.status).toBe(0);
       const html = join(dir, ACCOUNT, '2026-10', 'report.html');
       expect(run.stdout).toBe(
-        `wrote ${html} (and report.json, report.md beside it): 46 open findings, 21 opened, 3 resolved in 2026-10\n`,
+        `wrote ${html} (and report.json, report.md beside it): 47 open findings, 22 opened, 3 resolved in 2026-10\n`,
       );
       expect(readFileSync(html, 'utf8')).toContain('October 2026 against September 2026');
       expect(readFileSync(join(dir, ACCOUNT, '2026-10', 'report.md'), 'utf8')).toMatch(
@@ -163,7 +163,7 @@ describe('trustwatch report', () => {
       const html = join(dir, 'reports', ACCOUNT, '2026-10', 'report.html');
       expect(last).toEqual([
         'Monthly compliance report for 2026-10',
-        `  wrote ${html} (and report.json, report.md beside it): 46 open findings, 21 opened, 3 resolved in 2026-10`,
+        `  wrote ${html} (and report.json, report.md beside it): 47 open findings, 22 opened, 3 resolved in 2026-10`,
       ]);
       expect(readFileSync(html, 'utf8')).toContain('October 2026 against September 2026');
     } finally {

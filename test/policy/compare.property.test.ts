@@ -12,10 +12,13 @@ import { isIssuableToken, namedOwners } from '../support/github-subject.js';
 import { oracleAdmits } from '../support/iam-oracle.js';
 import { policyPairArb, policySpecArb } from '../support/policy-arbitraries.js';
 import { renderPolicy } from '../support/policy-spec.js';
+import { principalTokenNearArb } from '../support/principal-arbitraries.js';
 import { githubTokenNearArb } from '../support/token-arbitraries.js';
 
 const NUM_RUNS = 700;
 const PROBES = 40;
+/** Requests of accounts, roles, users, sessions, services and SAML providers, checked besides the tokens. */
+const PRINCIPAL_PROBES = 8;
 /** Bounds a run, shrinking included (each step costs a compare and 80 oracle calls); past it the test fails. */
 const TIME_LIMIT = fc.interruptAfterTimeLimit(60_000, { failOnInterrupt: true });
 
@@ -36,6 +39,7 @@ const caseArb = policyPairArb.chain(([a, b]) =>
     fc.constant(a),
     fc.constant(b),
     fc.array(githubTokenNearArb([a, b]), { minLength: PROBES, maxLength: PROBES }),
+    fc.array(principalTokenNearArb([a, b]), { minLength: PRINCIPAL_PROBES, maxLength: PRINCIPAL_PROBES }),
   ),
 );
 
@@ -43,7 +47,7 @@ describe('compare (property, against iam-simulate)', () => {
   it('witnesses separate the policies, and no issuable token contradicts the verdict', () => {
     const stats = { probes: 0, separating: 0, verdicts: new Map<Verdict, number>() };
     fc.assert(
-      fc.property(caseArb, ([a, b, probes]) => {
+      fc.property(caseArb, ([a, b, tokens, requests]) => {
         const oldJson = renderPolicy(a);
         const newJson = renderPolicy(b);
         const result = compareJson(oldJson, newJson);
@@ -74,7 +78,7 @@ describe('compare (property, against iam-simulate)', () => {
         );
 
         const named = namedOwners(oldJson, newJson);
-        for (const token of probes.filter((t) => isIssuableToken(t, named))) {
+        for (const token of [...tokens.filter((t) => isIssuableToken(t, named)), ...requests]) {
           stats.probes++;
           const byOld = oracleAdmits(oldJson, token);
           const byNew = oracleAdmits(newJson, token);

@@ -29,7 +29,7 @@ describe('summary for the alert topic', () => {
     const text = emailText(message);
     expect(text).toMatch(/^trustwatch compliance report: account 111122223333, October 2026\n/);
     expect(text).toContain('Changes are against September 2026.');
-    expect(text).toMatch(/\nOpen findings at month end +46 {2}\+18 \(worse\)\n/);
+    expect(text).toMatch(/\nOpen findings at month end +47 {2}\+19 \(worse\)\n/);
     expect(text).toContain(LOCATION.html);
     expect(text).toContain(LOCATION.console);
     // Lines fit a plain-text mail; only a URL, which must not be cut, may be longer.
@@ -49,7 +49,7 @@ describe('summary for the alert topic', () => {
     const summary = reportSummary(await sampleReport(), LOCATION);
     const slack = slackMessage({ kind: 'report', account: ACCOUNT, summary });
     const text = JSON.stringify(slack.blocks);
-    expect(slack.text).toContain('trustwatch report October 2026 (account 111122223333): 46 open');
+    expect(slack.text).toContain('trustwatch report October 2026 (account 111122223333): 47 open');
     expect(text).toContain('"url":"https://us-east-1.console.aws.amazon.com/s3/object/reports-bucket');
     expect(slack.blocks.length).toBeLessThanOrEqual(50);
 

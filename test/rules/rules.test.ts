@@ -46,12 +46,19 @@ const cases: [string, ReturnType<typeof policy>, object?][] = [
   ['oidc.literal-wildcard', sub('StringEquals', 'repo:acme/app:*')],
   ['oidc.unmatchable-subject', sub('StringEquals', 'repo:acme/app:ref:refs/head/main')],
   ['oidc.mutable-subject', sub('StringEquals', 'repo:acme/app:ref:refs/heads/main')],
+  [
+    'trust.any-principal',
+    parsePolicy({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+    }),
+  ],
 ];
 
 describe('policy rules', () => {
   it('every rule carries its metadata', () => {
     for (const rule of POLICY_RULES) {
-      expect(rule.id).toMatch(/^(oidc|policy)\.[a-z-]+$/);
+      expect(rule.id).toMatch(/^(oidc|policy|trust)\.[a-z-]+$/);
       expect(rule.title && rule.rationale && rule.remediation).toBeTruthy();
     }
     expect(POLICY_RULES.map((r) => r.id)).toEqual(expect.arrayContaining(cases.map(([id]) => id)));

@@ -311,3 +311,64 @@ describe('oracle: known deviations and unspecified constructs (generated policie
     expect(oracleAdmits(policy, tok({ sub: 'repo:x', aud: 'x' }))).toBe(true);
   });
 });
+
+describe('oracle: principals other than web identities', () => {
+  const ACCOUNT = '210987654321';
+  const call = (principal: Token['principal'], claims: Record<string, string> = {}): Token => ({
+    provider: '',
+    ...(principal ? { principal } : {}),
+    claims,
+  });
+  const trust = (principal: unknown, action: unknown = 'sts:AssumeRole', condition?: object) =>
+    doc({
+      Effect: 'Allow',
+      Principal: principal,
+      Action: action,
+      ...(condition ? { Condition: condition } : {}),
+    });
+
+  it('an account principal admits the roles and users of that account only', () => {
+    const policy = trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` });
+    expect(oracleAdmits(policy, call({ AWS: `arn:aws:iam::${ACCOUNT}:role/any` }))).toBe(true);
+    expect(oracleAdmits(policy, call({ AWS: `arn:aws:iam::${ACCOUNT}:user/bob` }))).toBe(true);
+    expect(oracleAdmits(policy, call({ AWS: 'arn:aws:iam::111122223333:role/any' }))).toBe(false);
+  });
+
+  it('a role principal admits the sessions of that role', () => {
+    const policy = trust({ AWS: `arn:aws:iam::${ACCOUNT}:role/ci` });
+    expect(oracleAdmits(policy, call({ AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/ci/run-1` }))).toBe(true);
+    expect(oracleAdmits(policy, call({ AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/cd/run-1` }))).toBe(false);
+  });
+
+  it('services call sts:AssumeRole, SAML providers sts:AssumeRoleWithSAML; sts:TagSession alone admits nobody', () => {
+    const saml = { Federated: 'arn:aws:iam::123456789012:saml-provider/okta' };
+    expect(
+      oracleAdmits(trust({ Service: 'lambda.amazonaws.com' }), call({ Service: 'lambda.amazonaws.com' })),
+    ).toBe(true);
+    expect(
+      oracleAdmits(trust({ Service: 'lambda.amazonaws.com' }), call({ Service: 'ec2.amazonaws.com' })),
+    ).toBe(false);
+    expect(oracleAdmits(trust(saml, 'sts:AssumeRoleWithSAML'), call(saml))).toBe(true);
+    expect(oracleAdmits(trust(saml, 'sts:AssumeRole'), call(saml))).toBe(false);
+    expect(oracleAdmits(trust('*', 'sts:TagSession'), call({ AWS: `arn:aws:iam::${ACCOUNT}:role/x` }))).toBe(
+      false,
+    );
+  });
+
+  it('the request context says who the caller is: account, organization, source account', () => {
+    const star = (condition: object) => trust({ AWS: '*' }, 'sts:AssumeRole', condition);
+    const role = { AWS: `arn:aws:iam::${ACCOUNT}:role/x` };
+    expect(oracleAdmits(star({ StringEquals: { 'aws:PrincipalAccount': ACCOUNT } }), call(role))).toBe(true);
+    expect(oracleAdmits(star({ StringEquals: { 'aws:PrincipalAccount': '111122223333' } }), call(role))).toBe(
+      false,
+    );
+    const org = star({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3' } });
+    expect(oracleAdmits(org, call(role, { 'aws:PrincipalOrgID': 'o-a1b2c3' }))).toBe(true);
+    expect(oracleAdmits(org, call(role))).toBe(false);
+    const source = star({ StringEquals: { 'aws:SourceAccount': ACCOUNT } });
+    expect(
+      oracleAdmits(source, call({ Service: 's3.amazonaws.com' }, { 'aws:SourceAccount': ACCOUNT })),
+    ).toBe(true);
+    expect(oracleAdmits(source, call(role))).toBe(false);
+  });
+});

@@ -14,8 +14,10 @@
  * - line terminators and characters outside the BMP: iam-simulate's `*` stops at `\n`, its `?` is one
  *   UTF-16 unit. The alphabet is printable ASCII.
  * - ArnLike/ArnEquals on claim keys: iam-simulate never matches a non-ARN value.
- * - `AWS` principals (account root or `*`) and a bare string Principal other than `*`: iam-simulate
- *   applies them to the federated caller; NotPrincipal: DESIGN.md only speaks of Federated and `*`.
+ * - `AWS` principals of the oracle's own account (123456789012): iam-simulate matches them to the OIDC
+ *   provider's ARN, which IAM does not; other accounts, roles, users, services and SAML providers are
+ *   generated (principal-arbitraries.ts). A bare string Principal other than `*`, and NotPrincipal:
+ *   DESIGN.md only speaks of Federated and `*`.
  * - a Federated ARN in other letter case: iam-simulate compares it exactly; DESIGN.md is silent.
  * - operator names in non-canonical case, empty value lists: unspecified.
  */
@@ -35,6 +37,7 @@ import {
   slugArn,
   VERSION,
 } from './policy-spec.js';
+import { CONTEXT_KEYS, contextValueArb, otherPrincipalArb } from './principal-arbitraries.js';
 
 const weighted = <T>(pairs: [T, number][]) =>
   fc.oneof(...pairs.map(([value, weight]) => ({ weight, arbitrary: fc.constant(value) })));
@@ -69,7 +72,7 @@ export const CLAIMS: [string, number][] = [
 ];
 
 /** Key spellings: the GitHub prefix, the GHEC slug prefix, and mixed case (key names are case-insensitive). */
-const keyArb = fc
+const claimKeyArb = fc
   .tuple(
     weighted(CLAIMS),
     weighted<string>([
@@ -85,9 +88,15 @@ const keyArb = fc
     return `${provider}:${claim}`;
   });
 
+/** Claim keys mostly; sometimes a request context key that restricts other principals. */
+const keyArb = fc.oneof(
+  { weight: 10, arbitrary: claimKeyArb },
+  { weight: 2, arbitrary: fc.constantFrom(...CONTEXT_KEYS) },
+);
+
 export function valuesFor(operator: string, key: string): fc.Arbitrary<string[]> {
   if (operator === 'Null') return fc.constantFrom('true', 'false').map((v) => [v]);
-  const text = claimValueArb(claimOf(key));
+  const text = CONTEXT_KEYS.includes(key) ? contextValueArb(key) : claimValueArb(claimOf(key));
   // Exact operators get exact values mostly, but sometimes a stray `*` (the literal-wildcard bug).
   const value = isWildcardOperator(operator)
     ? patternArb(text)
@@ -108,6 +117,7 @@ export const principalArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ Federated: slugArn }) },
   { weight: 1, arbitrary: fc.constant({ Federated: providerArn('accounts.google.com') }) },
   { weight: 1, arbitrary: fc.constant({ Service: 'ec2.amazonaws.com' }) },
+  { weight: 3, arbitrary: otherPrincipalArb },
 );
 
 export const actionArb: fc.Arbitrary<ActionSpec> = weighted<ActionSpec>([
@@ -117,7 +127,10 @@ export const actionArb: fc.Arbitrary<ActionSpec> = weighted<ActionSpec>([
   [{ Action: '*' }, 1],
   [{ Action: 'sts:AssumeRoleWith*' }, 1],
   [{ Action: 'sts:assumerolewithwebidentity' }, 1],
-  [{ Action: 'sts:AssumeRole' }, 1],
+  [{ Action: 'sts:AssumeRole' }, 2],
+  [{ Action: ['sts:AssumeRole', 'sts:TagSession'] }, 1],
+  [{ Action: 'sts:AssumeRoleWithSAML' }, 1],
+  [{ Action: 'sts:TagSession' }, 1],
   [{ NotAction: 'sts:AssumeRole' }, 1],
   [{ NotAction: ['sts:TagSession'] }, 1],
   [{ NotAction: 'sts:*' }, 1],

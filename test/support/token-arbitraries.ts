@@ -9,6 +9,7 @@ import { parseGithubSubject } from './github-subject.js';
 import { GITHUB_PROVIDER } from './iam-oracle.js';
 import { instantiateArb, mentionedFragments, nearMissArb } from './patterns.js';
 import { type PolicySpec, SLUG_PROVIDER, valuesByClaim } from './policy-spec.js';
+import { principalTokenNearArb } from './principal-arbitraries.js';
 
 export const providerArb = fc.oneof(
   { weight: 6, arbitrary: fc.constant(GITHUB_PROVIDER) },
@@ -35,8 +36,15 @@ export function claimNearArb(claim: string, specs: PolicySpec[]): fc.Arbitrary<s
 
 const present = (freq: number, arb: fc.Arbitrary<string>) => fc.option(arb, { freq, nil: undefined });
 
-/** Any token near `specs`, claims sometimes absent, subjects not necessarily ones GitHub issues. */
+/** Any token near `specs`, claims sometimes absent, subjects not necessarily ones GitHub issues; or a request of another principal. */
 export function tokenNearArb(specs: PolicySpec[]): fc.Arbitrary<Token> {
+  return fc.oneof(
+    { weight: 4, arbitrary: webTokenNearArb(specs) },
+    { weight: 1, arbitrary: principalTokenNearArb(specs) },
+  );
+}
+
+function webTokenNearArb(specs: PolicySpec[]): fc.Arbitrary<Token> {
   return fc
     .record({
       provider: providerArb,

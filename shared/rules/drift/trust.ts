@@ -3,6 +3,8 @@ import type { Role } from '../../inventory/snapshot.js';
 import { compare } from '../../policy/compare.js';
 import type { Comparison, PolicyDocument } from '../../policy/model.js';
 import { parsePolicy } from '../../policy/parse.js';
+import { isSamlProvider } from '../../policy/principals.js';
+import { admittedNoun, witnessText } from '../../policy/token-text.js';
 import { type AccountHit, type AccountRule, type AuditContext, roleResource } from '../account-rule.js';
 
 /** The sub values of the Allow statements, for a before/after a person can read. */
@@ -12,6 +14,20 @@ export function subjectPatterns(policy: PolicyDocument): string[] {
     .flatMap((s) =>
       s.conditions.filter((c) => c.key.toLowerCase().endsWith(':sub')).flatMap((c) => c.values),
     );
+}
+
+/** The principals other than OIDC providers that Allow statements name (`AWS arn:...`, `Service ...`, `*`). */
+export function otherPrincipals(policy: PolicyDocument): string[] {
+  const out = new Set<string>();
+  for (const s of policy.statements) {
+    if (s.effect !== 'Allow' || !s.principal) continue;
+    if (s.principal === '*') out.add('*');
+    else
+      for (const [type, values] of Object.entries(s.principal))
+        for (const v of values)
+          if (type !== 'Federated' || isSamlProvider(v) || v === '*') out.add(`${type} ${v}`);
+  }
+  return [...out];
 }
 
 interface TrustChange {
@@ -42,12 +58,19 @@ function trustChanges(context: AuditContext): TrustChange[] {
   return list;
 }
 
+/** Before and after lists of the other principals, when either policy names one. */
+function principalChange(before: PolicyDocument, after: PolicyDocument): Record<string, string[]> {
+  const principalsBefore = otherPrincipals(before);
+  const principalsAfter = otherPrincipals(after);
+  return principalsBefore.length + principalsAfter.length > 0 ? { principalsBefore, principalsAfter } : {};
+}
+
 export const trustWider: AccountRule = {
   id: 'drift.trust-wider',
   severity: 'critical',
   title: 'Trust policy admits more than its baseline',
   rationale:
-    'The role now lets in GitHub workflows the reviewed policy did not: the witness below is a concrete subject that gets in now and did not before.',
+    'The role now lets in GitHub workflows, or other principals (an AWS account, role, user, service or SAML provider), that the reviewed policy did not: the witness below is a concrete token or principal that gets in now and did not before. A role that stops trusting GitHub but trusts someone else admits more, not less.',
   remediation:
     'Restore the reviewed trust policy (the baseline) or, if the change was intended, review it and capture a new baseline.',
   references: ['https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.iam-backdoor-role/'],
@@ -59,13 +82,14 @@ export const trustWider: AccountRule = {
       return [
         {
           resource: roleResource(after),
-          message: `${after.name} now admits tokens its baseline did not, e.g. sub "${witness?.claims.sub ?? '(any)'}"`,
+          message: `${after.name} now admits ${admittedNoun(comparison.newlyAdmitted)} its baseline did not, e.g. ${witnessText(witness)}`,
           evidence: {
             verdict: comparison.verdict,
             newlyAdmitted: comparison.newlyAdmitted,
             noLongerAdmitted: comparison.noLongerAdmitted,
             before: subjectPatterns(beforePolicy),
             after: subjectPatterns(afterPolicy),
+            ...principalChange(beforePolicy, afterPolicy),
             notes: comparison.notes,
           },
           detail: { trustPolicy: after.trustPolicy },
@@ -80,7 +104,7 @@ export const trustNarrower: AccountRule = {
   severity: 'info',
   title: 'Trust policy admits less than its baseline',
   rationale:
-    'The role admits fewer workflows than reviewed: safe, but a deployment may start failing, and the baseline is out of date.',
+    'The role admits fewer workflows or principals than reviewed: safe, but a deployment may start failing, and the baseline is out of date.',
   remediation:
     'If intended, capture a new baseline so that the next widening is measured against this policy.',
   references: [],
@@ -99,7 +123,7 @@ export const trustNarrower: AccountRule = {
       return [
         {
           resource: roleResource(after),
-          message: `${after.name} admits fewer tokens than its baseline, e.g. no longer sub "${comparison.noLongerAdmitted[0]?.claims.sub ?? '(any)'}"`,
+          message: `${after.name} admits fewer ${admittedNoun(comparison.noLongerAdmitted)} than its baseline, e.g. no longer ${witnessText(comparison.noLongerAdmitted[0])}`,
           evidence: { noLongerAdmitted: comparison.noLongerAdmitted },
           detail: { trustPolicy: after.trustPolicy },
         },
