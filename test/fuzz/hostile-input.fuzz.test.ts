@@ -252,6 +252,8 @@ describe('fuzz: hostile policies and records', () => {
               })),
             );
           }
+          // Hand the state file over as a finished replay does (its lock released, its journal folded in).
+          await store.close();
           seen.findings += findings.length;
           const activity = { records: parsed.records.length, rejected: parsed.rejected, findings };
           assertInert(activityOutput(activity, 'table'), 'replay table');
