@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { ComplexityError } from '../shared/policy/cells.js';
+import { visibleText } from '../shared/report/visible-text.js';
 import { registerActivity } from './commands/activity.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBaseline } from './commands/baseline.js';
@@ -14,38 +15,49 @@ import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { EXIT, UsageError } from './exit.js';
+import { serveLintRequests } from './lint-isolated.js';
 
-const program = new Command('trustwatch')
-  .description(pkg.description)
-  .version(pkg.version)
-  // Commander exits 1 on bad usage, which CI would read as "findings": throw instead and exit 2.
-  .exitOverride()
-  .showHelpAfterError('(run trustwatch --help for usage)');
-registerLint(program, pkg.version);
-registerCompare(program);
-registerExplain(program);
-registerDemo(program);
-registerAudit(program, pkg.version);
-registerBaseline(program, pkg.version);
-registerSnapshot(program);
-registerEvents(program);
-registerActivity(program);
-registerReport(program);
-registerRules(program);
+/** Multi-line text with each line's controls made visible, the line breaks kept. */
+const visibleLines = (text: string) => text.split('\n').map(visibleText).join('\n');
 
-try {
-  await program.parseAsync();
-} catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? EXIT.clean : EXIT.usage;
-  } else if (error instanceof UsageError || error instanceof ComplexityError) {
-    process.stderr.write(`trustwatch: ${error.message}\n`);
-    process.exitCode = EXIT.usage;
-  } else {
-    // A bug, not a verdict on the input: never let it pass for "clean" or "findings".
-    process.stderr.write(
-      `trustwatch: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    process.exitCode = EXIT.usage;
+// The same bundle runs the lint workers (lintIsolated): a worker serves lint requests, not the command line.
+if (!serveLintRequests()) await main();
+
+async function main(): Promise<void> {
+  const program = new Command('trustwatch')
+    .description(pkg.description)
+    .version(pkg.version)
+    // Commander exits 1 on bad usage, which CI would read as "findings": throw instead and exit 2.
+    .exitOverride()
+    .showHelpAfterError('(run trustwatch --help for usage)')
+    // Commander quotes what was typed (an unknown option, a bad choice): keep its controls inert too.
+    .configureOutput({ outputError: (text, write) => write(visibleLines(text)) });
+  registerLint(program, pkg.version, new URL(import.meta.url));
+  registerCompare(program);
+  registerExplain(program);
+  registerDemo(program);
+  registerAudit(program, pkg.version);
+  registerBaseline(program, pkg.version);
+  registerSnapshot(program);
+  registerEvents(program);
+  registerActivity(program);
+  registerReport(program);
+  registerRules(program);
+
+  try {
+    await program.parseAsync();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? EXIT.clean : EXIT.usage;
+    } else if (error instanceof UsageError || error instanceof ComplexityError) {
+      process.stderr.write(`trustwatch: ${visibleText(error.message)}\n`);
+      process.exitCode = EXIT.usage;
+    } else {
+      // A bug, not a verdict on the input: never let it pass for "clean" or "findings".
+      process.stderr.write(
+        `trustwatch: internal error: ${visibleLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+      );
+      process.exitCode = EXIT.usage;
+    }
   }
 }

@@ -1,4 +1,5 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { ComplexityError } from '../../shared/policy/cells.js';
 import {
   type LintFinding,
   lintPolicy,
@@ -10,7 +11,8 @@ import { lintJson } from '../format/json.js';
 import { lintMarkdown } from '../format/markdown.js';
 import { lintSarif } from '../format/sarif.js';
 import { lintTable } from '../format/table.js';
-import { InputError, readPolicies } from '../input.js';
+import { type FilePolicy, InputError, readPolicies } from '../input.js';
+import { LINT_FILE_SECONDS, lintIsolated } from '../lint-isolated.js';
 import { isFileError, type LintResult } from '../model.js';
 import { collectList, configOption, formatOption, useColor } from '../options.js';
 import { loadConfig } from './audit.js';
@@ -21,23 +23,30 @@ interface LintOptions {
   format: (typeof FORMATS)[number];
   failOn: Severity;
   allowedOwner: string[];
+  fileTimeout: number;
   config?: string;
 }
 
 /** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
 export function lintFiles(paths: string[], options: PolicyLintOptions = {}): LintResult[] {
   return paths.flatMap((path): LintResult[] => {
+    let policies: FilePolicy[];
     try {
-      return readPolicies(path).map((p) => ({
-        file: p.file,
-        path,
-        ...(p.name ? { role: p.name } : {}),
-        findings: bySeverity(lintPolicy(p.parsed, options)),
-      }));
+      policies = readPolicies(path);
     } catch (error) {
       if (error instanceof InputError) return [{ file: path, path, error: error.reason }];
       throw error;
     }
+    return policies.map((p) => {
+      const where = { file: p.file, path, ...(p.name ? { role: p.name } : {}) };
+      try {
+        return { ...where, findings: bySeverity(lintPolicy(p.parsed, options)) };
+      } catch (error) {
+        // One policy beyond the engine's budget is that policy's answer, not the end of the run.
+        if (error instanceof ComplexityError) return { ...where, error: error.message };
+        throw error;
+      }
+    });
   });
 }
 
@@ -53,7 +62,8 @@ export function lintExitCode(results: LintResult[], failOn: Severity): number {
   return failing ? EXIT.findings : EXIT.clean;
 }
 
-export function registerLint(program: Command, version: string): void {
+/** `workerEntry`: the CLI bundle, to lint each file in a bounded worker; without it, files are linted in this thread. */
+export function registerLint(program: Command, version: string, workerEntry?: URL): void {
   program
     .command('lint')
     .description('check trust policies for risky trust (policy JSON, aws iam get-role or list-roles output)')
@@ -71,13 +81,21 @@ export function registerLint(program: Command, version: string): void {
       [],
     )
     .addOption(configOption())
-    .action((files: string[], options: LintOptions) => {
+    .addOption(
+      new Option('--file-timeout <seconds>', 'give up on a file not decided in this time (exit 2, saying so)')
+        .default(LINT_FILE_SECONDS)
+        .argParser(positiveNumber),
+    )
+    .action(async (files: string[], options: LintOptions) => {
       const config = loadConfig(options.config);
       const allowedOwners = [...new Set([...config.allowedOwners, ...options.allowedOwner])];
-      const results = lintFiles(files, {
+      const policyOptions: PolicyLintOptions = {
         ...(allowedOwners.length > 0 ? { allowedOwners } : {}),
         github: config.github,
-      });
+      };
+      const results = workerEntry
+        ? await lintIsolated(workerEntry, files, policyOptions, options.fileTimeout)
+        : lintFiles(files, policyOptions);
       const render = {
         table: () => lintTable(results, { color: useColor() }),
         json: () => lintJson(results),
@@ -87,4 +105,10 @@ export function registerLint(program: Command, version: string): void {
       process.stdout.write(render());
       process.exitCode = lintExitCode(results, options.failOn);
     });
+}
+
+function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (!(value > 0)) throw new InvalidArgumentError('give a number of seconds above 0');
+  return value;
 }

@@ -7,11 +7,12 @@ import { type Snapshot, SnapshotSchema } from '../../shared/inventory/snapshot.j
 import { buildReport } from '../../shared/report/aggregate.js';
 import { renderHtml } from '../../shared/report/html.js';
 import { readReport, renderJson } from '../../shared/report/json.js';
-import { reportKey } from '../../shared/report/location.js';
+import { isAccountId, reportKey } from '../../shared/report/location.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import type { Report } from '../../shared/report/model.js';
 import { type Month, MonthError, parseMonth, previousMonth } from '../../shared/report/month.js';
 import { readStore } from '../../shared/report/store-input.js';
+import { visibleText } from '../../shared/report/visible-text.js';
 import { FileFormatError } from '../../shared/schema-file.js';
 import { UsageError } from '../exit.js';
 import { readJsonFile, writeTextFile } from '../files.js';
@@ -64,7 +65,7 @@ export function registerReport(program: Command): void {
 /** One line for the terminal: what was written and the headline. */
 export function reportLine({ report, html }: WrittenReport): string {
   const m = report.metrics;
-  return `wrote ${html} (and report.json, report.md beside it): ${m.openFindings} open findings, ${m.opened} opened, ${m.resolved} resolved in ${report.month}`;
+  return `wrote ${visibleText(html)} (and report.json, report.md beside it): ${m.openFindings} open findings, ${m.opened} opened, ${m.resolved} resolved in ${report.month}`;
 }
 
 /** Reads the inputs, builds the report and writes its three forms; every input problem is a UsageError (exit 2). */
@@ -79,6 +80,12 @@ export async function writeReport(options: ReportOptions, now = new Date()): Pro
   const account = snapshot?.account ?? options.account ?? stored.findings[0]?.account;
   if (!account)
     throw new UsageError('the account is unknown: give --snapshot, a --state with findings, or --account');
+  // It names the directory the report is written to: nothing but an account id may.
+  if (!isAccountId(account)) {
+    const from = options.account ? '--account' : `the first finding of ${options.state}`;
+    const hint = options.account ? '' : ' (give --account)';
+    throw new UsageError(`${from}: ${JSON.stringify(account)} is not an AWS account id (12 digits)${hint}`);
+  }
   const previousPath =
     options.previous ?? join(options.out, reportKey(account, previousMonth(month).id, 'report.json'));
   const report = buildReport({

@@ -1,4 +1,5 @@
 import type { ProcessedFinding } from '../../shared/activity/process.js';
+import { visibleText as shown } from '../../shared/report/visible-text.js';
 import { toJson } from './json.js';
 
 export interface ActivityRun {
@@ -18,8 +19,8 @@ export function activityOutput(run: ActivityRun, format: 'table' | 'json'): stri
   }
   const lines = run.findings.map(
     ({ finding, outcome }) =>
-      `${finding.severity.toUpperCase().padEnd(8)}  ${finding.ruleId.padEnd(32)}  ${finding.message}${outcome === 'updated' ? ' (seen before)' : ''}`,
+      `${finding.severity.toUpperCase().padEnd(8)}  ${finding.ruleId.padEnd(32)}  ${shown(finding.message)}${outcome === 'updated' ? ' (seen before)' : ''}`,
   );
-  const rejected = run.rejected.map((r) => `SKIPPED   ${r.file ?? ''}#${r.index}: ${r.reason}`);
+  const rejected = run.rejected.map((r) => `SKIPPED   ${shown(`${r.file ?? ''}#${r.index}: ${r.reason}`)}`);
   return `${[`${run.records} CloudTrail records read, ${run.rejected.length} unusable, ${run.findings.length} findings`, '', ...lines, ...rejected].join('\n')}\n`;
 }

@@ -1,5 +1,7 @@
 import type { AuditResult } from '../../shared/audit/audit.js';
 import type { Finding } from '../../shared/findings/finding.js';
+import { markdownText as cell } from '../../shared/report/markdown-text.js';
+import { visibleText as shown } from '../../shared/report/visible-text.js';
 import { SEVERITIES } from '../../shared/rules/rule.js';
 import { toJson } from './json.js';
 import { painter, severityLabel } from './style.js';
@@ -18,7 +20,7 @@ function summaryLine(result: AuditResult): string {
   const { stats } = result;
   const open = SEVERITIES.filter((s) => stats.open[s] > 0).map((s) => `${stats.open[s]} ${s}`);
   return [
-    `account ${result.account}: ${stats.roles} roles (${stats.githubTrustedRoles} trusted by GitHub Actions), ${stats.users} users (${stats.ciUsers} CI), ${stats.activeKeys} active keys`,
+    `account ${shown(result.account)}: ${stats.roles} roles (${stats.githubTrustedRoles} trusted by GitHub Actions), ${stats.users} users (${stats.ciUsers} CI), ${stats.activeKeys} active keys`,
     `open findings: ${open.length > 0 ? open.join(', ') : 'none'}${stats.suppressed > 0 ? `; ${stats.suppressed} suppressed` : ''}`,
     ...(stats.baseline
       ? []
@@ -32,24 +34,26 @@ export function auditTable(result: AuditResult, color: boolean): string {
   const width = Math.max(0, ...result.findings.map((f) => f.ruleId.length));
   const line = (f: Finding) => {
     const status =
-      f.status === 'suppressed' ? paint('gray', ` (suppressed until ${f.suppression?.expires})`) : '';
-    return `${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(width)}  ${f.message}${status}`;
+      f.status === 'suppressed'
+        ? paint('gray', ` (suppressed until ${shown(f.suppression?.expires ?? '')})`)
+        : '';
+    return `${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(width)}  ${shown(f.message)}${status}`;
   };
   const gaps = result.gaps.map(
-    (g) => `${paint(['bold', 'red'], 'GAP'.padEnd(8))}  ${g.resource}: ${g.operation}: ${g.reason}`,
+    (g) =>
+      `${paint(['bold', 'red'], 'GAP'.padEnd(8))}  ${shown(`${g.resource}: ${g.operation}: ${g.reason}`)}`,
   );
   return `${[summaryLine(result), '', ...result.findings.map(line), ...(gaps.length > 0 ? ['', ...gaps] : [])].join('\n')}\n`;
 }
 
 export function auditMarkdown(result: AuditResult): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = result.findings.map(
     (f) =>
       `| ${f.severity} | \`${f.ruleId}\` | ${cell(f.resource.name)} | ${cell(f.message)} | ${f.status} |`,
   );
   const gaps = result.gaps.map((g) => `- ${cell(g.resource)}: ${cell(g.operation)}: ${cell(g.reason)}`);
   return [
-    `# trustwatch audit of ${result.account}`,
+    `# trustwatch audit of ${cell(result.account)}`,
     '',
     summaryLine(result),
     '',

@@ -1,8 +1,9 @@
+import { inertJson } from '../../shared/report/visible-text.js';
 import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
 
 export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${inertJson(value, 2)}\n`;
 }
 
 /** The public JSON shape: `{results: [{file, findings} | {file, error}]}`; internal fields stay out. */

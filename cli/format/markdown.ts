@@ -1,10 +1,11 @@
 import type { Comparison } from '../../shared/policy/model.js';
+import { markdownCode, markdownText } from '../../shared/report/markdown-text.js';
 import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
 import { lintSummary } from './summary.js';
 import { tokenLine } from './table.js';
 
-/** Table cells hold one line, and a `|` inside a cell would end it. */
+/** A table cell of text trustwatch itself writes (the rule catalog): one line, and a `|` would end it. */
 export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
@@ -25,14 +26,20 @@ export function lintMarkdown(results: LintResult[]): string {
     isFileError(r)
       ? []
       : r.findings.map(
-          (f) => `| **${f.severity}** | \`${f.ruleId}\` | ${cell(r.file)} | ${cell(f.message)} |`,
+          (f) =>
+            `| **${f.severity}** | \`${f.ruleId}\` | ${markdownText(r.file)} | ${markdownText(f.message)} |`,
         ),
   );
   if (rows.length > 0)
     out.push('| Severity | Rule | Policy | Finding |', '| --- | --- | --- | --- |', ...rows, '');
   const errors = results.filter(isFileError);
   if (errors.length > 0)
-    out.push('### Could not be read', '', ...errors.map((e) => `- ${cell(e.file)}: ${cell(e.error)}`), '');
+    out.push(
+      '### Could not be read',
+      '',
+      ...errors.map((e) => `- ${markdownText(e.file)}: ${markdownText(e.error)}`),
+      '',
+    );
   return out.join('\n');
 }
 
@@ -40,14 +47,15 @@ export function compareMarkdown(comparison: Comparison, oldPath: string, newPath
   const out = [
     `## trustwatch compare: **${comparison.verdict}**`,
     '',
-    `${cell(oldPath)} → ${cell(newPath)}`,
+    `${markdownText(oldPath)} → ${markdownText(newPath)}`,
     '',
   ];
   const list = (title: string, lines: string[]) => {
-    if (lines.length > 0) out.push(`### ${title}`, '', ...lines.map((l) => `- \`${l}\``), '');
+    if (lines.length > 0) out.push(`### ${title}`, '', ...lines.map((l) => `- ${markdownCode(l)}`), '');
   };
   list('Newly admitted', comparison.newlyAdmitted.map(tokenLine));
   list('No longer admitted', comparison.noLongerAdmitted.map(tokenLine));
-  if (comparison.notes.length > 0) out.push('### Notes', '', ...comparison.notes.map((n) => `- ${n}`), '');
+  if (comparison.notes.length > 0)
+    out.push('### Notes', '', ...comparison.notes.map((n) => `- ${markdownText(n)}`), '');
   return out.join('\n');
 }

@@ -2,6 +2,7 @@ import { DEFAULT_AUDIENCE, GITHUB_PROVIDER } from '../../shared/github/claims.js
 import type { Explanation } from '../../shared/policy/explain.js';
 import type { Comparison, Token, Verdict } from '../../shared/policy/model.js';
 import { principalText } from '../../shared/policy/token-text.js';
+import { visibleText as shown } from '../../shared/report/visible-text.js';
 import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
 import { painter, severityLabel } from './style.js';
@@ -19,11 +20,11 @@ export function lintTable(results: LintResult[], { color }: TableOptions): strin
     ...results.flatMap((r) => (isFileError(r) ? [] : r.findings.map((f) => f.ruleId.length))),
   );
   const blocks = results.map((r) => {
-    const head = paint('bold', r.file);
-    if (isFileError(r)) return `${head}\n  ${paint(['bold', 'red'], 'ERROR'.padEnd(8))}  ${r.error}`;
+    const head = paint('bold', shown(r.file));
+    if (isFileError(r)) return `${head}\n  ${paint(['bold', 'red'], 'ERROR'.padEnd(8))}  ${shown(r.error)}`;
     if (r.findings.length === 0) return `${head}\n  ${paint('green', 'no findings')}`;
     const lines = r.findings.map(
-      (f) => `  ${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(ruleWidth)}  ${f.message}`,
+      (f) => `  ${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(ruleWidth)}  ${shown(f.message)}`,
     );
     return [head, ...lines].join('\n');
   });
@@ -44,11 +45,14 @@ export function compareTable(comparison: Comparison, { color }: TableOptions): s
     `${paint(alarming ? ['bold', 'red'] : 'bold', comparison.verdict.toUpperCase())}  ${VERDICT_TEXT[comparison.verdict]}`,
   ];
   if (comparison.newlyAdmitted.length > 0)
-    lines.push('newly admitted:', ...comparison.newlyAdmitted.map((t) => `  + ${tokenLine(t)}`));
+    lines.push('newly admitted:', ...comparison.newlyAdmitted.map((t) => `  + ${shown(tokenLine(t))}`));
   if (comparison.noLongerAdmitted.length > 0) {
-    lines.push('no longer admitted:', ...comparison.noLongerAdmitted.map((t) => `  - ${tokenLine(t)}`));
+    lines.push(
+      'no longer admitted:',
+      ...comparison.noLongerAdmitted.map((t) => `  - ${shown(tokenLine(t))}`),
+    );
   }
-  for (const note of comparison.notes) lines.push(`note: ${note}`);
+  for (const note of comparison.notes) lines.push(`note: ${shown(note)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -74,6 +78,6 @@ export function explainTable(explanation: Explanation, { color }: TableOptions):
   const verdict = explanation.admitted
     ? paint(['bold', 'green'], 'ADMITTED')
     : paint(['bold', 'red'], 'REFUSED');
-  const notes = (explanation.notes ?? []).map((n) => `  note: ${n}`);
-  return `${[verdict, ...explanation.reasons.map((r) => `  - ${r}`), ...notes].join('\n')}\n`;
+  const notes = (explanation.notes ?? []).map((n) => `  note: ${shown(n)}`);
+  return `${[verdict, ...explanation.reasons.map((r) => `  - ${shown(r)}`), ...notes].join('\n')}\n`;
 }

@@ -6,6 +6,7 @@ import { explain } from '../policy/explain.js';
 import { parsePolicy } from '../policy/parse.js';
 import { assumeDenied, novelSubject } from '../rules/activity/rules.js';
 import { eventEvidence } from './event-context.js';
+import { partitionOf } from './partition.js';
 import type { CloudTrailRecord } from './record.js';
 import { webIdentityAssumption } from './web-identity.js';
 
@@ -19,6 +20,10 @@ export interface AssumptionContext {
 
 const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
+/** What a refusal that names no role is counted and reported under: no IAM role name holds parentheses or spaces. */
+const UNKNOWN_ROLE = '(unknown role)';
+const UNKNOWN_SUBJECT = '(unknown subject)';
+
 /**
  * One AssumeRoleWithWebIdentity record: counted for the monthly report, and a finding when a GitHub
  * subject assumes a role for the first time, or is refused (with the reason in words).
@@ -28,11 +33,15 @@ export async function evaluateAssumption(
   context: AssumptionContext,
 ): Promise<Finding[]> {
   const assumption = webIdentityAssumption(record);
-  if (!assumption?.github || !assumption.roleArn || !assumption.subject) return [];
-  const { roleArn, subject } = assumption;
+  if (!assumption?.github) return [];
+  // A success always names its role and subject; a refusal may name neither, and is still a refusal.
+  if (assumption.succeeded && (!assumption.roleArn || !assumption.subject)) return [];
+  const region = record.region ?? 'us-east-1';
+  const roleArn =
+    assumption.roleArn ?? `arn:${partitionOf(region)}:iam::${context.account}:role/${UNKNOWN_ROLE}`;
+  const subject = assumption.subject ?? UNKNOWN_SUBJECT;
   const name = roleName(roleArn);
   const resource = { type: 'role' as const, arn: roleArn, name };
-  const region = record.region ?? 'us-east-1';
   const event = eventEvidence(record);
   const known = assumption.succeeded ? await context.store.subjectsSeen(roleArn) : [];
   await context.store.addAssumption({
@@ -60,17 +69,31 @@ export async function evaluateAssumption(
       ),
     ];
   }
-  const trust = await context.trustPolicy(name);
+  const trust = assumption.roleArn === undefined ? undefined : await context.trustPolicy(name);
   const diagnosis =
-    trust === undefined ? ['the role could not be read to explain the refusal'] : reasons(trust, assumption);
+    assumption.roleArn === undefined
+      ? [
+          `the record names no role (requestParameters.roleArn is ${record.requestParameters?.roleArn === null ? 'null' : 'missing'}), so the refusal cannot be explained`,
+        ]
+      : trust === undefined
+        ? ['the role could not be read to explain the refusal']
+        : reasons(trust, assumption);
+  const who = assumption.roleArn === undefined ? `a role the record does not name (${region})` : name;
   return [
     makeFinding(
       assumeDenied,
       {
         resource,
-        message: `${name} refused "${subject}" (${record.errorCode}): ${diagnosis[0] ?? 'no reason found'}`,
-        evidence: { subject, audience: assumption.audience, errorCode: record.errorCode, diagnosis, event },
-        detail: { subject, errorCode: record.errorCode },
+        message: `${who} refused "${subject}" from ${assumption.provider} (${record.errorCode}): ${diagnosis[0] ?? 'no reason found'}`,
+        evidence: {
+          subject,
+          provider: assumption.provider,
+          audience: assumption.audience,
+          errorCode: record.errorCode,
+          diagnosis,
+          event,
+        },
+        detail: { subject, errorCode: record.errorCode, ...(assumption.roleArn ? {} : { region }) },
       },
       context.account,
       region,

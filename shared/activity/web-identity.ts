@@ -1,5 +1,5 @@
 import { isGitHubProvider } from '../github/claims.js';
-import { nonEmptyString } from './json-value.js';
+import { isJsonObject, nonEmptyString } from './json-value.js';
 import type { CloudTrailRecord, WebIdentityAssumption } from './record.js';
 
 const PROVIDER_ARN = /^arn:[^:]+:iam::[^:]*:oidc-provider\/([^:]+)/;
@@ -34,11 +34,31 @@ export function webIdentityAssumption(record: CloudTrailRecord): WebIdentityAssu
     record,
     provider,
     github: isGitHubProvider(provider),
-    roleArn: nonEmptyString(record.requestParameters?.roleArn),
+    roleArn: nonEmptyString(record.requestParameters?.roleArn) ?? roleInRecord(record),
     subject: subject ?? fromPrincipal?.subject,
     audience: nonEmptyString(response.audience) ?? fromPrincipal?.audience,
     succeeded: record.errorCode === undefined,
   };
+}
+
+const ASSUMED_ROLE = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//;
+
+/**
+ * The role when `requestParameters.roleArn` does not give it (null in many refusals): the record's
+ * `resources[]` entry of type AWS::IAM::Role, or the role of the session a success returned (its path
+ * is not in the session ARN, so a role under a path is named without it).
+ */
+function roleInRecord(record: CloudTrailRecord): string | undefined {
+  const resources = Array.isArray(record.raw.resources) ? record.raw.resources : [];
+  for (const resource of resources) {
+    if (isJsonObject(resource) && resource.type === 'AWS::IAM::Role') {
+      const arn = nonEmptyString(resource.ARN);
+      if (arn) return arn;
+    }
+  }
+  const user = record.responseElements?.assumedRoleUser;
+  const session = ASSUMED_ROLE.exec(isJsonObject(user) ? (nonEmptyString(user.arn) ?? '') : '');
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : undefined;
 }
 
 /** `arn:aws:iam::123:oidc-provider/token.actions.githubusercontent.com` or a bare host, as a condition-key path. */

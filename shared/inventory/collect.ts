@@ -122,7 +122,8 @@ export async function collectSnapshot(
   return { snapshot, calls: clients.calls.since(before) };
 }
 
-async function accountId(clients: AwsClients): Promise<string> {
+/** The account the credentials belong to; a CollectionError saying why when they name none. */
+export async function accountId(clients: AwsClients): Promise<string> {
   try {
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
     if (!identity.Account) throw new Error('the answer has no Account');

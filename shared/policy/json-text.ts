@@ -1,4 +1,5 @@
 import { type ParseError, printParseErrorCode, visit } from 'jsonc-parser';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './limits.js';
 
 export class JsonTextError extends Error {}
 
@@ -13,6 +14,11 @@ export interface DuplicateKey {
  * the last one, which is how a real trust policy once lost its `sub` condition without anyone noticing.
  */
 export function parseJsonText(text: string): { value: unknown; duplicates: DuplicateKey[] } {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new JsonTextError(
+      `nested more than ${MAX_JSON_DEPTH} levels deep: no policy document or IAM output is`,
+    );
+  }
   const errors: ParseError[] = [];
   const duplicates: DuplicateKey[] = [];
   const seen: Set<string>[] = [];

@@ -1,15 +1,10 @@
 import { SEVERITIES } from '../rules/rule.js';
 import { change, dateTime, day, monthTitle, num, percent, plural, VERDICT_WORDS, value } from './format.js';
+import { markdownCode, markdownText } from './markdown-text.js';
 import type { FindingRef, Report, Series } from './model.js';
 
-/** Text in a table cell: pipes and line breaks would end the cell, backticks and markup could link. */
-const cell = (text: string) =>
-  text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[<>*_`[\]]/g, '\\$&')
-    .replace(/\s+/g, ' ');
-const codeCell = (text: string) => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+const cell = markdownText;
+const codeCell = markdownCode;
 
 function table(headers: string[], rows: string[][], empty: string): string[] {
   if (rows.length === 0) return [`_${empty}_`, ''];
@@ -46,7 +41,8 @@ export function renderMarkdown(report: Report): string {
     `**${num(m.openFindings)}** open findings at month end (${num(m.openCriticalHigh)} critical or high) · ${num(m.opened)} opened · ${num(m.resolved)} resolved · mean time to resolve ${m.meanDaysToResolve === null ? 'n/a' : `${m.meanDaysToResolve} days`} · ${percent(m.oidcShare)} of CI identities used via OIDC · ${num(m.assumptions)} assumptions, ${num(m.denied)} refused`,
     '',
   ];
-  if (report.notes.length > 0) out.push('> **About the data**', ...report.notes.map((n) => `> - ${n}`), '');
+  if (report.notes.length > 0)
+    out.push('> **About the data**', ...report.notes.map((n) => `> - ${cell(n)}`), '');
   out.push('## Month over month', '');
   if (report.comparison) {
     const c = report.comparison;

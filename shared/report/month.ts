@@ -14,13 +14,18 @@ export class MonthError extends Error {}
 
 const DAY_MS = 86_400_000;
 
-/** `2026-10` as a UTC month; anything else (`2026-13`, `26-10`, `2026-1`) is refused with a reason. */
+/** Before this year there is no CloudTrail record to report on, and Date.UTC reads years 0–99 as 1900–1999. */
+const FIRST_YEAR = 1970;
+
+/** `2026-10` as a UTC month; anything else (`2026-13`, `26-10`, `2026-1`, `0000-01`) is refused with a reason. */
 export function parseMonth(text: string): Month {
   const m = /^(\d{4})-(\d{2})$/.exec(text);
   const month = Number(m?.[2]);
   if (!m || month < 1 || month > 12)
     throw new MonthError(`"${text}" is not a month: give YYYY-MM, e.g. 2026-10`);
-  return monthOf(Date.UTC(Number(m[1]), month - 1, 1));
+  const year = Number(m[1]);
+  if (year < FIRST_YEAR) throw new MonthError(`"${text}": the year must be ${FIRST_YEAR} or later`);
+  return monthOf(Date.UTC(year, month - 1, 1));
 }
 
 /** The UTC month an instant falls in. */

@@ -127,6 +127,26 @@ describe('webIdentityAssumption on refused and sparse records', () => {
     });
   });
 
+  it('finds the role in resources[] when requestParameters.roleArn is null, and in the session a success returned', () => {
+    const request = { ...(github.requestParameters as Raw), roleArn: null };
+    expect(
+      assumption({ ...github, requestParameters: request, errorCode: 'AccessDenied', responseElements: null })
+        ?.roleArn,
+    ).toBe(githubRole);
+    expect(assumption({ ...github, requestParameters: request, resources: undefined })?.roleArn).toBe(
+      githubRole,
+    );
+    expect(
+      assumption({
+        ...github,
+        requestParameters: request,
+        resources: [],
+        errorCode: 'AccessDenied',
+        responseElements: null,
+      })?.roleArn,
+    ).toBeUndefined();
+  });
+
   it('with only a principal id, splits it without cutting the colons of the subject', () => {
     const identity = github.userIdentity as Raw;
     const sparse = { ...github, userIdentity: { principalId: identity.principalId }, responseElements: null };

@@ -21,6 +21,13 @@ describe('UTC months', () => {
     expect(() => parseMonth('2026-13')).toThrow(/give YYYY-MM/);
   });
 
+  it('refuses years Date.UTC would move to the 1900s, and any before 1970', () => {
+    for (const bad of ['0000-01', '0099-12', '1969-12']) {
+      expect(() => parseMonth(bad)).toThrow(/the year must be 1970 or later/);
+    }
+    expect(parseMonth('1970-01').id).toBe('1970-01');
+  });
+
   it('goes back across a year boundary', () => {
     expect(previousMonth(parseMonth('2027-01')).id).toBe('2026-12');
     expect(monthOf(Date.parse('2026-11-01T00:00:00Z')).id).toBe('2026-11');
