@@ -447,9 +447,8 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
   const sub = keyOf.get('sub') as number;
   const repository = keyOf.get('repository');
   if (repository === undefined || !shown.includes('repository')) return undefined;
-  const subBits = (space.keys[sub]?.options[choice[sub] as number] as { cell?: Cell }).cell?.bits;
-  const repoBits = (space.keys[repository]?.options[choice[repository] as number] as { cell?: Cell }).cell
-    ?.bits;
+  const subBits = chosenBits(space, sub, choice);
+  const repoBits = chosenBits(space, repository, choice);
   if (!subBits || !repoBits) return undefined;
   const wanted = [...subBits, ...repoBits].map(Number).join('');
   for (const cell of subjectsWithRepository(space, sub, repository)) {
@@ -460,6 +459,11 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
     if (found) return found;
   }
   return undefined;
+}
+
+function chosenBits(space: Space, k: number, choice: number[]): boolean[] | undefined {
+  const option = space.keys[k]?.options[choice[k] as number];
+  return option && !option.absent ? option.cell.bits : undefined;
 }
 
 const jointCells = new WeakMap<Space, Cell[]>();
