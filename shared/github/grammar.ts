@@ -23,6 +23,10 @@ import { type GitHubSettings, TEMPLATE_KEYS } from './templates.js';
 export const OWNER_TAG = 1;
 /** Marks the rest of the repository in a subject (`/REPO`): with the owner, what the `repository` claim carries. */
 export const REPO_TAG = 3;
+/** Marks the run's ref inside a `ref:` subject: what the `ref` claim carries. */
+export const REF_TAG = 4;
+/** Marks the environment's name inside an `environment:` subject: what the `environment` claim carries. */
+export const ENV_TAG = 5;
 /** Marks the `pull_request` context, so that a search can tell pull-request subjects apart. */
 export const PULL_REQUEST_TAG = 2;
 
@@ -66,11 +70,24 @@ const pullRequest = seq(
  * The default subject's tail; GitHub picks environment over pull_request over ref. A pull_request run's
  * ref is `refs/pull/N/merge`, which never shows in `ref:` form: that run's subject is `pull_request`.
  */
+const taggedLit = (tag: number, text: string) => seq(...[...text].map((ch) => tagged(tag, (c) => c === ch)));
+/** A branch or tag ref inside a subject, tagged as the `ref` claim. */
+const subjectRef = (kind: 'heads' | 'tags') =>
+  seq(
+    taggedLit(REF_TAG, `refs/${kind}/`),
+    plus(tagged(REF_TAG, REF_CH)),
+    star(
+      seq(
+        tagged(REF_TAG, (c) => c === '/'),
+        plus(tagged(REF_TAG, REF_CH)),
+      ),
+    ),
+  );
 const context = alt(
-  seq(lit('environment:'), value),
+  seq(lit('environment:'), plus(tagged(ENV_TAG, VALUE_CH))),
   pullRequest,
-  seq(lit('ref:refs/heads/'), refName),
-  seq(lit('ref:refs/tags/'), refName),
+  seq(lit('ref:'), subjectRef('heads')),
+  seq(lit('ref:'), subjectRef('tags')),
 );
 /** `OWNER/REPO/PATH@REF` of the workflow file; its owner is the workflow's, not the caller's. */
 const workflowRef = seq(
@@ -111,7 +128,17 @@ function subjectPair(key: string, ownerRe: Re, repoRe: Re): Re {
   if (key === 'context') return context;
   if (key === 'repository') return seq(lit('repository:'), ownerRe, repoSlash, repoRe);
   if (key === 'repository_owner') return seq(lit('repository_owner:'), ownerRe);
-  if (key === 'ref') return seq(lit('ref:'), ref);
+  // The same tags as in the context, so that one string reads the same whichever key rendered it.
+  if (key === 'ref')
+    return seq(
+      lit('ref:'),
+      alt(
+        subjectRef('heads'),
+        subjectRef('tags'),
+        seq(taggedLit(REF_TAG, 'refs/pull/'), plus(tagged(REF_TAG, DIGIT)), taggedLit(REF_TAG, '/merge')),
+      ),
+    );
+  if (key === 'environment') return seq(lit('environment:'), plus(tagged(ENV_TAG, VALUE_CH)));
   if (key === 'job_workflow_ref' || key === 'workflow_ref') return seq(lit(`${key}:`), workflowRef);
   if (DIGIT_KEYS.includes(key)) return seq(lit(`${key}:`), digits);
   const values = ENUM_VALUES[key];
@@ -139,7 +166,7 @@ function declaredSubject(scope: string, keys: string[]): Re {
 export type SubjectForm = 'declared' | 'default' | 'custom';
 
 const DEFAULT_TIERS: Re[] = [
-  seq(lit('repo:'), owner, repoSlash, repoName, lit(':ref:refs/heads/'), refName),
+  seq(lit('repo:'), owner, repoSlash, repoName, lit(':ref:'), subjectRef('heads')),
   seq(lit('repo:'), repoPath(owner, repoName), lit(':'), context),
 ];
 

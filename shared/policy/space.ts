@@ -3,9 +3,11 @@ import { CORRELATED_CLAIMS, consistentVariants } from '../github/consistent.js';
 import {
   claimDomain,
   type Domain,
+  ENV_TAG,
   isPullRequestSubject,
   OWNER_TAG,
   PULL_REQUEST_TAG,
+  REF_TAG,
   REPO_TAG,
   subjectFormAllowed,
 } from '../github/grammar.js';
@@ -418,7 +420,9 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
   const token = tokenOf(space, choice);
   if (!isGitHubProvider(space.provider)) return token;
   const keyOf = new Map(space.keys.map((key, k) => [key.kind === 'claim' ? key.name : '', k]));
-  const shown = CORRELATED_CLAIMS.filter((c) => keyOf.has(c) && choiceShows(space, keyOf.get(c) as number));
+  const shown: string[] = CORRELATED_CLAIMS.filter(
+    (c) => keyOf.has(c) && choiceShows(space, keyOf.get(c) as number),
+  );
   if (shown.length === 0 || token.claims.sub === undefined) return token;
   const fits = (variant: Token) =>
     ['sub', ...shown].every((claim) => {
@@ -443,16 +447,28 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
       }
     }
   }
-  // Last, exactly: subjects whose own repository lands in the chosen repository cell.
+  // Last, exactly: subjects searched by their own patterns and by the repository, ref and environment
+  // they name, for the cells chosen for those claims.
   const sub = keyOf.get('sub') as number;
-  const repository = keyOf.get('repository');
-  if (repository === undefined || !shown.includes('repository')) return undefined;
   const subBits = chosenBits(space, sub, choice);
-  const repoBits = chosenBits(space, repository, choice);
-  if (!subBits || !repoBits) return undefined;
-  const wanted = [...subBits, ...repoBits].map(Number).join('');
-  for (const cell of subjectsWithRepository(space, sub, repository)) {
-    if (cell.bits.map(Number).join('') !== wanted) continue;
+  const projected = PROJECTED.filter(({ claim }) => keyOf.has(claim) && shown.includes(claim)).map((p) => ({
+    ...p,
+    k: keyOf.get(p.claim) as number,
+  }));
+  if (!subBits || projected.length === 0) return undefined;
+  const joint = jointSubjects(space, sub, projected);
+  for (const cell of joint) {
+    if (!sameBits(cell.bits, 0, subBits)) continue;
+    let offset = subBits.length;
+    const agrees = projected.every(({ k, embeds }) => {
+      const bits = chosenBits(space, k, choice);
+      const width = space.keys[k]?.atoms.length ?? 0;
+      // A claim the subject does not carry (the ref of a pull_request run) is left to the checks below.
+      const ok = !embeds(cell.value) || (bits !== undefined && sameBits(cell.bits, offset, bits));
+      offset += width;
+      return ok;
+    });
+    if (!agrees) continue;
     const found = consistentVariants({ ...token, claims: { ...token.claims, sub: cell.value } }, shown).find(
       fits,
     );
@@ -461,29 +477,65 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
   return undefined;
 }
 
+/** The claims a subject carries in itself, with the field tags of their characters. */
+const PROJECTED = [
+  {
+    claim: 'repository',
+    tags: [OWNER_TAG, REPO_TAG],
+    embeds: (sub: string) => parseSubject(sub) !== undefined,
+  },
+  {
+    claim: 'ref',
+    tags: [REF_TAG],
+    embeds: (sub: string) => /^ref:refs\//.test(parseSubject(sub)?.context ?? ''),
+  },
+  {
+    claim: 'environment',
+    tags: [ENV_TAG],
+    embeds: (sub: string) => (parseSubject(sub)?.context ?? '').startsWith('environment:'),
+  },
+];
+
+function sameBits(bits: boolean[], offset: number, wanted: boolean[]): boolean {
+  return wanted.every((b, i) => bits[offset + i] === b);
+}
+
 function chosenBits(space: Space, k: number, choice: number[]): boolean[] | undefined {
   const option = space.keys[k]?.options[choice[k] as number];
   return option && !option.absent ? option.cell.bits : undefined;
 }
 
-const jointCells = new WeakMap<Space, Cell[]>();
+const jointCells = new WeakMap<Space, Map<string, Cell[]>>();
 
 /**
- * Cells of default and declared subjects by their own patterns and by the repository they name (the
- * owner and repository characters of the subject read by the repository's patterns).
+ * Cells of default and declared subjects by their own patterns and by the claims they carry in
+ * themselves: the patterns of those claims read only the subject's characters tagged as theirs.
  */
-function subjectsWithRepository(space: Space, sub: number, repository: number): Cell[] {
-  let cells = jointCells.get(space);
+function jointSubjects(
+  space: Space,
+  sub: number,
+  projected: { claim: string; tags: number[]; k: number }[],
+): Cell[] {
+  let byClaims = jointCells.get(space);
+  if (!byClaims) {
+    byClaims = new Map();
+    jointCells.set(space, byClaims);
+  }
+  const id = projected.map((p) => p.claim).join(',');
+  let cells = byClaims.get(id);
   if (!cells) {
     const subKey = space.keys[sub] as KeySpace;
-    const repoKey = space.keys[repository] as KeySpace;
     const domain = claimDomain('sub', space.github);
     const lower = space.ownerCandidates.map((c) => c.toLowerCase());
-    cells = keyCells(domain.dfa, [...subKey.atoms, ...repoKey.atoms], {
+    const atoms = [...subKey.atoms, ...projected.flatMap(({ k }) => space.keys[k]?.atoms ?? [])];
+    cells = keyCells(domain.dfa, atoms, {
       ownerCandidates: space.ownerCandidates,
       ...(space.marksPullRequests ? { mark: PULL_REQUEST_TAG } : {}),
       ...(domain.literals?.length ? { literals: domain.literals } : {}),
-      projections: [...subKey.atoms.map(() => undefined), ...repoKey.atoms.map(() => [OWNER_TAG, REPO_TAG])],
+      projections: [
+        ...subKey.atoms.map(() => undefined),
+        ...projected.flatMap(({ k, tags }) => (space.keys[k]?.atoms ?? []).map(() => tags)),
+      ],
       accept: {
         key: `joint:${lower.join(',')}`,
         test: (tier, owner) =>
@@ -491,7 +543,7 @@ function subjectsWithRepository(space: Space, sub: number, repository: number): 
           subjectFormAllowed(domain, tier, owner >= 0 ? lower[owner] : undefined),
       },
     });
-    jointCells.set(space, cells);
+    byClaims.set(id, cells);
   }
   return cells;
 }
