@@ -14,7 +14,7 @@ import {
 import { parseSubject } from '../github/subject.js';
 import type { GitHubSettings } from '../github/templates.js';
 import { keyTarget, namedProviders, statementApplies } from './applies.js';
-import { type Cell, type CellOptions, keyCells, OWNER_NONE } from './cells.js';
+import { type Cell, type CellOptions, ComplexityError, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
 import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
 import { ownerCandidates, sameOwner } from './owner-names.js';
@@ -456,7 +456,15 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
     k: keyOf.get(p.claim) as number,
   }));
   if (!subBits || projected.length === 0) return undefined;
-  const joint = jointSubjects(space, sub, projected);
+  let joint: Cell[];
+  try {
+    joint = jointSubjects(space, sub, projected);
+  } catch (error) {
+    // Too many states to tell exactly: keep the token as the cells give it (claims taken apart), so a
+    // difference is reported rather than missed.
+    if (error instanceof ComplexityError) return token;
+    throw error;
+  }
   for (const cell of joint) {
     if (!sameBits(cell.bits, 0, subBits)) continue;
     let offset = subBits.length;
