@@ -432,17 +432,18 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
   const near = consistentVariants(token, shown).find(fits);
   if (near) return near;
   // The cells' sample values disagree: try the values the policies write (wildcards filled in), which is
-  // where the other members of a cell usually are.
-  for (const claim of ['sub', ...shown]) {
-    const k = keyOf.get(claim) as number;
-    for (const atom of space.keys[k]?.atoms ?? []) {
-      for (const pattern of atom) {
-        const value = instantiate(pattern);
+  // where the other members of a cell usually are, for the subject and one other claim together.
+  const written = (claim: string) => [
+    token.claims[claim],
+    ...(space.keys[keyOf.get(claim) as number]?.atoms ?? []).flat().map(instantiate),
+  ];
+  for (const sub of written('sub')) {
+    if (sub === undefined) continue;
+    for (const claim of shown) {
+      for (const value of written(claim)) {
         if (value === undefined) continue;
-        const found = consistentVariants(
-          { ...token, claims: { ...token.claims, [claim]: value } },
-          shown,
-        ).find(fits);
+        const base = { ...token, claims: { ...token.claims, sub, [claim]: value } };
+        const found = consistentVariants(base, shown).find(fits);
         if (found) return found;
       }
     }
