@@ -26,6 +26,7 @@ const LAMBDA_ENV = {
   TRUSTWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:trustwatch-bench',
   TRUSTWATCH_SLACK_SECRET: 'trustwatch-bench-slack',
   TRUSTWATCH_REPORT_BUCKET: 'trustwatch-bench-reports',
+  TRUSTWATCH_FAILURES_QUEUE: 'https://sqs.us-east-1.amazonaws.com/111122223333/trustwatch-bench-failures',
   // Lambda runs Node 22; on older Node the SDK would print a warning at load that Lambda never does.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
@@ -80,7 +81,8 @@ export async function bundleSuites(): Promise<SuiteResult[]> {
         } catch (error) {
           m.failure = String((error as { stderr?: string }).stderr ?? error)
             .split('\n')
-            .find((line) => /Error/.test(line));
+            // The error's own line (`TypeError: …`), not a source line that happens to name one.
+            .find((line) => /^\w*Error\b/.test(line));
         }
       }
     }
