@@ -52,7 +52,18 @@ const repoSlash = tagged(REPO_TAG, (c) => c === '/');
 const digits = plus(chars(DIGIT));
 const value = plus(chars(VALUE_CH));
 const anything = plus(chars(ANY));
-const refName = seq(plus(chars(REF_CH)), star(seq(lit('/'), plus(chars(REF_CH)))));
+/** `/`-separated ref name components, read as `set` makes them (plain or tagged). */
+const refPath = (set: (test: (c: string) => boolean) => Re) =>
+  seq(
+    plus(set(REF_CH)),
+    star(
+      seq(
+        set((c) => c === '/'),
+        plus(set(REF_CH)),
+      ),
+    ),
+  );
+const refName = refPath(chars);
 
 /** `OWNER/REPO` or the immutable `OWNER@ID/REPO@ID` (default for repositories created after 15 July 2026). */
 const repoPath = (ownerRe: Re, repoRe: Re) =>
@@ -75,13 +86,7 @@ const taggedLit = (tag: number, text: string) => seq(...[...text].map((ch) => ta
 const subjectRef = (kind: 'heads' | 'tags') =>
   seq(
     taggedLit(REF_TAG, `refs/${kind}/`),
-    plus(tagged(REF_TAG, REF_CH)),
-    star(
-      seq(
-        tagged(REF_TAG, (c) => c === '/'),
-        plus(tagged(REF_TAG, REF_CH)),
-      ),
-    ),
+    refPath((test) => tagged(REF_TAG, test)),
   );
 const context = alt(
   seq(lit('environment:'), plus(tagged(ENV_TAG, VALUE_CH))),
@@ -267,7 +272,7 @@ export function claimDomain(claim: string | undefined, github: GitHubSettings = 
  * owner can carry is the search's to decide (see `subjectFormAllowed`).
  */
 function subjectDomain(github: GitHubSettings): Domain {
-  const templates = Object.entries(github.subjectTemplates ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const templates = sortedTemplates(github);
   const key = `sub\u0000${JSON.stringify(templates)}`;
   let domain = cache.get(key);
   if (!domain) {
@@ -301,6 +306,11 @@ export function subjectFormAllowed(domain: Domain, tier: number, owner: string |
   return true;
 }
 
+/** Declared templates in the order of their tiers in the `sub` domain. */
+function sortedTemplates(github: GitHubSettings): [string, string[]][] {
+  return Object.entries(github.subjectTemplates ?? {}).sort(([a], [b]) => a.localeCompare(b));
+}
+
 /** The declared template (scope and keys) a subject is rendered with, when it is one of theirs only. */
 export function declaredTemplateOf(
   sub: string,
@@ -309,9 +319,7 @@ export function declaredTemplateOf(
   const domain = subjectDomain(github);
   const tier = tierOf(domain.dfa, sub);
   if (domain.forms?.[tier] !== 'declared') return undefined;
-  const [scope, keys] = Object.entries(github.subjectTemplates ?? {}).sort(([a], [b]) => a.localeCompare(b))[
-    tier
-  ] as [string, string[]];
+  const [scope, keys] = sortedTemplates(github)[tier] as [string, string[]];
   return { scope, keys };
 }
 

@@ -256,16 +256,22 @@ function ownerNames(policies: PolicyDocument[], options: SpaceOptions): string[]
 }
 
 function needsOwnerForms(domain: Domain, cells: Cell[], candidates: string[]): boolean {
-  if (candidates.length === 0 && !domain.customizedOwners?.length) return false;
   if (domain.customizedOwners?.length) return true;
-  return cells.some((c) => domain.forms?.[c.tier] === 'custom');
+  return candidates.length > 0 && cells.some((c) => domain.forms?.[c.tier] === 'custom');
 }
 
-function subjectFormRule(domain: Domain, candidates: string[]): NonNullable<CellOptions['accept']> {
+/** The subject forms a token of each owner can carry; `customForms: false` keeps to default and declared ones. */
+function subjectFormRule(
+  domain: Domain,
+  candidates: string[],
+  customForms = true,
+): NonNullable<CellOptions['accept']> {
   const lower = candidates.map((c) => c.toLowerCase());
   return {
-    key: `forms:${lower.join(',')}`,
-    test: (tier, owner) => subjectFormAllowed(domain, tier, owner >= 0 ? lower[owner] : undefined),
+    key: `forms:${customForms}:${lower.join(',')}`,
+    test: (tier, owner) =>
+      (customForms || domain.forms?.[tier] !== 'custom') &&
+      subjectFormAllowed(domain, tier, owner >= 0 ? lower[owner] : undefined),
   };
 }
 
@@ -287,8 +293,8 @@ function realisticIn(domain: Domain, value: string): boolean {
 
 /** Whether GitHub can issue this subject to a token of its owner (see `subjectFormAllowed`). */
 function subjectIssued(domain: Domain, candidates: string[], sub: string): boolean {
+  if (!realisticIn(domain, sub)) return false;
   const tier = tierOf(domain.dfa, sub);
-  if (tier < 0 || tier >= domain.realisticTiers) return false;
   const owner = parseSubject(sub)?.owner;
   const listed = owner === undefined ? undefined : candidates.find((c) => sameOwner(c, owner));
   return subjectFormAllowed(domain, tier, listed?.toLowerCase());
@@ -535,7 +541,6 @@ function jointSubjects(
   if (!cells) {
     const subKey = space.keys[sub] as KeySpace;
     const domain = claimDomain('sub', space.github);
-    const lower = space.ownerCandidates.map((c) => c.toLowerCase());
     const atoms = [...subKey.atoms, ...projected.flatMap(({ k }) => space.keys[k]?.atoms ?? [])];
     cells = keyCells(domain.dfa, atoms, {
       ownerCandidates: space.ownerCandidates,
@@ -545,12 +550,7 @@ function jointSubjects(
         ...subKey.atoms.map(() => undefined),
         ...projected.flatMap(({ k, tags }) => (space.keys[k]?.atoms ?? []).map(() => tags)),
       ],
-      accept: {
-        key: `joint:${lower.join(',')}`,
-        test: (tier, owner) =>
-          domain.forms?.[tier] !== 'custom' &&
-          subjectFormAllowed(domain, tier, owner >= 0 ? lower[owner] : undefined),
-      },
+      accept: subjectFormRule(domain, space.ownerCandidates, false),
     });
     byClaims.set(id, cells);
   }
