@@ -85,33 +85,46 @@ const callerMayAssume = {
  * judge a document it did not understand.
  */
 export function oracleAdmits(policyJson: object, token: Token, accountId = ORACLE_ACCOUNT): boolean {
+  return oracleFor(policyJson, accountId)(token);
+}
+
+/**
+ * The oracle's decision for one trust policy, validated once, for any number of tokens (as a
+ * benchmark against a parsed policy needs). Throws on a policy iam-simulate considers invalid.
+ */
+export function oracleFor(policyJson: object, accountId = ORACLE_ACCOUNT): (token: Token) => boolean {
   // loadPolicy needs a name for the resource policy, which only a validated policy carries.
   const resourcePolicy = createValidatedPolicy(policyJson, validateTrustPolicy, { name: 'trust-policy' });
   if (resourcePolicy.errors.length > 0) {
     const errors = JSON.stringify(resourcePolicy.errors);
     throw new Error(`oracle: invalid trust policy: ${errors}\n${JSON.stringify(policyJson)}`);
   }
-  const { principal, action } = callerRequest(token, accountId);
-  // A role trusts only identity providers of its own account: a SAML caller puts the role there.
-  const roleAccount =
-    token.principal && 'Federated' in token.principal
-      ? (/^arn:[^:]+:iam::(\d{12}):/.exec(principal)?.[1] ?? accountId)
-      : accountId;
-  const result = runUnsafeSimulation(
-    {
-      request: {
-        principal,
-        action,
-        // The role lives in the provider's account, as it must for an IAM OIDC provider.
-        resource: { resource: `arn:aws:iam::${roleAccount}:role/trustwatch-oracle`, accountId: roleAccount },
-        contextVariables: withDefaults(contextKeys(token), callerKeys(token, principal)),
+  return (token) => {
+    const { principal, action } = callerRequest(token, accountId);
+    // A role trusts only identity providers of its own account: a SAML caller puts the role there.
+    const roleAccount =
+      token.principal && 'Federated' in token.principal
+        ? (/^arn:[^:]+:iam::(\d{12}):/.exec(principal)?.[1] ?? accountId)
+        : accountId;
+    const result = runUnsafeSimulation(
+      {
+        request: {
+          principal,
+          action,
+          // The role lives in the provider's account, as it must for an IAM OIDC provider.
+          resource: {
+            resource: `arn:aws:iam::${roleAccount}:role/trustwatch-oracle`,
+            accountId: roleAccount,
+          },
+          contextVariables: withDefaults(contextKeys(token), callerKeys(token, principal)),
+        },
+        identityPolicies: token.principal && 'AWS' in token.principal ? [callerMayAssume] : [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy,
       },
-      identityPolicies: token.principal && 'AWS' in token.principal ? [callerMayAssume] : [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy,
-    },
-    { simulationMode: 'Strict' },
-  );
-  return result === 'Allowed';
+      { simulationMode: 'Strict' },
+    );
+    return result === 'Allowed';
+  };
 }
