@@ -65,7 +65,7 @@ export function watchMachine(): () => Busyness {
       wall > 0
     ) {
       const others = machineEnd - machineStart - (ownEnd - ownStart);
-      busy.others = Math.max(0, others) / (wall * cores());
+      busy.others = Math.min(1, Math.max(0, others) / (wall * cores()));
     }
     return busy;
   };

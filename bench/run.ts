@@ -96,9 +96,9 @@ async function settled(): Promise<boolean> {
   return true;
 }
 
+const quietAtStart = writes && !values.force ? await settled() : load1() <= quietLoad();
 const startedAt = new Date();
 const loadAtStart = load1();
-const quietAtStart = writes && !values.force ? await settled() : loadAtStart <= quietLoad();
 if (writes && !values.force && !quietAtStart) {
   process.stderr.write(
     `bench: refused: the load average is ${load1().toFixed(2)} on ${cores()} cores (quiet is at most ${quietLoad().toFixed(2)}); run it on a quiet machine, or pass --force to write BENCHMARKS.md marked as measured on a busy machine.\n`,
@@ -152,7 +152,7 @@ const out = [
       ]
     : []),
   '',
-  `Each figure is the median of ${options.runs} runs with the fastest and slowest in brackets: \`median (min–max)\`. A target is judged from this run: a duration by its median, a bound (memory, the worst case) by its maximum. Quiet means a load average (1 min) of at most ${QUIET_LOAD_PER_CORE} per core before the start (${quietLoad().toFixed(2)} here; it was ${loadAtStart.toFixed(2)}) and other processes taking at most ${OTHERS_LIMIT * 100}% of the CPU while each suite runs; the bench refuses to write this file otherwise, unless forced, and then says so above.`,
+  `Each figure is the median of ${options.runs} run${options.runs === 1 ? '' : 's'} with the fastest and slowest in brackets: \`median (min–max)\`. A target is judged from this run: a duration by its median, a bound (memory, the worst case) by its maximum. Quiet means a load average (1 min) of at most ${QUIET_LOAD_PER_CORE} per core before the start (${quietLoad().toFixed(2)} here; it was ${loadAtStart.toFixed(2)}) and other processes taking at most ${OTHERS_LIMIT * 100}% of the CPU while each suite runs; the bench refuses to write this file otherwise, unless forced, and then says so above.`,
   '',
   '## Baseline: a fixed reference workload',
   '',
