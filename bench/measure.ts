@@ -77,6 +77,7 @@ export const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 /** A file's size in KB under a megabyte, in MB above. */
 export const size = (bytes: number) => (bytes < 2 ** 20 ? kb(bytes) : mb(bytes / 2 ** 20));
 export const count = (v: number) => Math.round(v).toLocaleString('en');
+export const runsOf = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
 
 /**
  * A promise the bench makes, judged from this run: a duration by its median, a bound (memory, the
@@ -105,7 +106,7 @@ export function target(
   return {
     what,
     met: value < limit,
-    measured: `${basis} ${unit(value)} of ${s.runs} run${s.runs === 1 ? '' : 's'}`,
+    measured: `${basis} ${unit(value)} of ${runsOf(s.runs)}`,
     sizeBound,
   };
 }

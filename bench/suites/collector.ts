@@ -66,7 +66,15 @@ export async function collectorSuites(options: BenchOptions): Promise<SuiteResul
     const difference =
       firstDifference(warm.snapshot, naive.snapshot) ?? firstDifference(cold.snapshot, naive.snapshot);
     const ratio = naive.total / cold.total;
-    const operations = [...new Set([...Object.keys(cold.calls), ...Object.keys(naive.calls)])];
+    // In the order of the descriptions, then anything made that they do not describe.
+    const operations = [
+      ...new Set([
+        ...collectorCalls(shape, 1).map((c) => c.operation),
+        ...naivePlan.map((c) => c.operation),
+        ...Object.keys(cold.calls),
+        ...Object.keys(naive.calls),
+      ]),
+    ];
     const wall = (list: Measured[]) => showSpread(spread(list.map((m) => m.wallMs)), ms);
     const generated = spread(runs.cold.map((m) => m.calls['iam:GenerateCredentialReport'] ?? 0));
     return [

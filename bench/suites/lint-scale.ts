@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baselineMs } from '../baseline.js';
@@ -9,6 +19,7 @@ import {
   kb,
   mb,
   ms,
+  runsOf,
   type SuiteResult,
   scaled,
   seconds,
@@ -52,6 +63,8 @@ function writeRoleFiles(dir: string, total: number): string[] {
 }
 
 interface LintRun {
+  /** The count the table's last line gives ("N policies checked"), when it gives one. */
+  checked?: number;
   ms: number;
   cpuMs: number;
   rssMb: number;
@@ -60,8 +73,19 @@ interface LintRun {
   failure?: string;
 }
 
+/** The policy count in the last line of the table output, read from the end of the file. */
+function checkedCount(outputFile: string): number | undefined {
+  const bytes = statSync(outputFile).size;
+  const tail = Buffer.alloc(Math.min(bytes, 4096));
+  const fd = openSync(outputFile, 'r');
+  readSync(fd, tail, 0, tail.length, bytes - tail.length);
+  closeSync(fd);
+  const found = /([\d,]+) polic(?:y|ies) checked/.exec(tail.toString('utf8'));
+  return found ? Number(found[1]?.replace(/,/g, '')) : undefined;
+}
+
 /** One `trustwatch lint FILE…` (default table output, to a file) in a fresh process. */
-function lintOnce(files: string[], work: string): LintRun {
+function lintOnce(files: string[], policies: number, work: string): LintRun {
   const usageFile = join(work, 'usage.json');
   const outputFile = join(work, 'output.txt');
   rmSync(usageFile, { force: true });
@@ -74,15 +98,27 @@ function lintOnce(files: string[], work: string): LintRun {
   });
   const elapsed = performance.now() - start;
   closeSync(output);
-  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKb: number; cpuMs: number };
-  const failed = run.status !== 0 && run.status !== 1;
-  const errorLine = run.stderr.split('\n').find((line) => /\w*Error\b/.test(line)) ?? `exit ${run.status}`;
+  // A process killed (out of memory, say) writes no usage: its figures are then unknown.
+  const usage = existsSync(usageFile)
+    ? (JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKb: number; cpuMs: number })
+    : { maxRssKb: Number.NaN, cpuMs: Number.NaN };
+  const checked = checkedCount(outputFile);
+  const errorLine = run.stderr.split('\n').find((line) => /\w*Error\b|FATAL ERROR/.test(line));
+  // A crash can still exit 1, the findings code: its error on stderr tells it apart.
+  const failure =
+    run.status !== 0 && run.status !== 1
+      ? (errorLine ?? (run.signal ? `killed by ${run.signal}` : `exit ${run.status}`))
+      : (errorLine ??
+        (checked !== undefined && checked !== policies
+          ? `${checked} of ${policies} policies checked`
+          : undefined));
   return {
+    ...(checked !== undefined ? { checked } : {}),
     ms: elapsed,
     cpuMs: usage.cpuMs,
     rssMb: usage.maxRssKb / 1024,
     outputBytes: statSync(outputFile).size,
-    ...(failed || run.stderr.trim() !== '' ? { failure: errorLine } : {}),
+    ...(failure ? { failure } : {}),
   };
 }
 
@@ -107,7 +143,7 @@ export function lintScaleSuites(options: BenchOptions): SuiteResult[] {
     const baseline: number[] = [];
     for (let run = 0; run < options.runs; run++) {
       baseline.push(baselineMs());
-      for (const size of sizes) size.runs.push(lintOnce(size.files, work));
+      for (const size of sizes) size.runs.push(lintOnce(size.files, size.policies, work));
     }
     const base = spread(baseline);
     const targets: Target[] = [];
@@ -129,8 +165,8 @@ export function lintScaleSuites(options: BenchOptions): SuiteResult[] {
         const inMemory = `${label} in under ${limitMb} MB`;
         targets.push(failure ? failed(inMemory) : target(inMemory, 'max', rss, limitMb, mb));
       }
-      if (failure) return `| ${count(size.policies)} | ${size.files.length} | failed: ${failure} | | | | |`;
-      return `| ${count(size.policies)} | ${size.files.length} | ${showSpread(wall, seconds)} | ${showSpread(spread(size.runs.map((r) => r.cpuMs)), seconds)} | ${showSpread(rss, mb)} | ${kb(size.runs[0]?.outputBytes ?? 0)} | ${(wall.median / base.median).toFixed(1)}× |`;
+      if (failure) return `| ${count(size.policies)} | ${size.files.length} | | failed: ${failure} | | | | |`;
+      return `| ${count(size.policies)} | ${size.files.length} | ${size.runs[0]?.checked === undefined ? '—' : count(size.runs[0].checked)} | ${showSpread(wall, seconds)} | ${showSpread(spread(size.runs.map((r) => r.cpuMs)), seconds)} | ${showSpread(rss, mb)} | ${kb(size.runs[0]?.outputBytes ?? 0)} | ${(wall.median / base.median).toFixed(1)}× |`;
     });
     return [
       {
@@ -138,8 +174,8 @@ export function lintScaleSuites(options: BenchOptions): SuiteResult[] {
         lines: [
           `\`node ${CLI} lint FILE…\` (built by \`scripts/build.mjs\` at the start of the bench; default table output, written to a file) of realistic GitHub trust policies as \`aws iam list-roles\` prints them, ${ROLES_PER_FILE.toLocaleString('en')} roles a file. Each run is a fresh process; time is wall time from spawn to exit, CPU time and peak RSS are the whole process's (workers included). The baseline workload runs before each run: its median here was ${ms(base.median)} (${ms(base.min)}–${ms(base.max)}).`,
           '',
-          `| policies | files | wall time (${options.runs} runs) | CPU time | peak RSS | output | wall time ÷ baseline |`,
-          '|---|---|---|---|---|---|---|',
+          `| policies | files | checked (the table's count) | wall time (${runsOf(options.runs)}) | CPU time | peak RSS | output | wall time ÷ baseline |`,
+          '|---|---|---|---|---|---|---|---|',
           ...rows,
           '',
           checkovHere()
