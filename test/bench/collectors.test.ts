@@ -103,11 +103,10 @@ describe('the collectors of the benchmark against the fake IAM account', () => {
   afterEach(() => fake?.close());
 
   it('collect the same snapshot, each with exactly the calls the benchmark describes', async () => {
-    // ListRoles and the authorization details both take two pages.
-    const account = collectorAccount(1100, 12, 60, 15);
+    const account = collectorAccount(150, 12, 60, 15);
     const shape = shapeOf(account);
     expect(shape).toMatchObject({
-      roles: 1100,
+      roles: 150,
       githubRoles: 12,
       githubCustomerPolicies: 12,
       inlinePolicies: 12,
@@ -128,12 +127,24 @@ describe('the collectors of the benchmark against the fake IAM account', () => {
     expect(clients.calls.since(before)).toEqual(planned(naiveCalls(shape)));
 
     expect(firstDifference(collected.snapshot, naive)).toBeUndefined();
-    expect(collected.snapshot.roles).toHaveLength(1100);
+    expect(collected.snapshot.roles).toHaveLength(150);
     const deploy = collected.snapshot.roles.find((r) => r.name === 'gh-deploy-3');
     expect(deploy?.attachedPolicies?.map((p) => 'document' in p)).toEqual([true, false]);
     expect(deploy?.lastUsed?.region).toBe('us-east-1');
     expect(collected.snapshot.users.flatMap((u) => u.keys)).toHaveLength(75);
     expect(collected.snapshot.users.filter((u) => u.path === '/ci/')).toHaveLength(12);
+  });
+
+  it("count trustwatch's pages as the benchmark describes them past 1,000 items", async () => {
+    const account = collectorAccount(1100, 3, 20, 0);
+    fake = await startFakeIamAccount(account, { reportGenerationMs: 0 });
+    const clients = clientsOf(fake);
+    const collected = await collectSnapshot(clients, { credentialReport: { firstDelayMs: 1 } });
+    // Two pages of ListRoles (1,100 roles) and two of details (20 users, 1,100 roles, 3 policies).
+    expect(collected.calls).toMatchObject({ 'iam:ListRoles': 2, 'iam:GetAccountAuthorizationDetails': 2 });
+    expect(collected.calls).toEqual(planned(collectorCalls(shapeOf(account), 2)));
+    expect(collected.snapshot.roles).toHaveLength(1100);
+    expect(collected.snapshot.gaps).toEqual([]);
   });
 
   it('find a difference when the snapshots disagree', async () => {
