@@ -32,7 +32,7 @@ function machineCpuSeconds(): number | undefined {
 function ownCpuSeconds(): number | undefined {
   if (!existsSync('/proc/self/stat')) return undefined;
   const stat = readFileSync('/proc/self/stat', 'utf8');
-  // Fields after the command name (which may hold spaces): cutime and cstime are the 14th and 15th.
+  // Fields after the command name (which may hold spaces) start at field 3: cutime and cstime are 16 and 17.
   const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const children = (Number(after[13]) + Number(after[14])) / TICKS_PER_SECOND;
   const self = process.cpuUsage();
