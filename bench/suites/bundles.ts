@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -110,6 +110,67 @@ function coldLoad(node: string, bundle: string, env: Record<string, string>, cwd
   return Number(out);
 }
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** What a sample of the load was doing, judged from its stack (leaf first). */
+function activity(stack: { functionName: string; url: string }[]): string {
+  if (stack[0]?.functionName === '(garbage collector)') return 'garbage collection';
+  if (stack.some((f) => f.url.endsWith('/index.mjs'))) return "running the bundle's module code";
+  // Before compiling: Node reads the map from within its compile of the module.
+  if (stack.some((f) => f.url.includes('source_map'))) return 'reading the source map';
+  if (stack.some((f) => f.functionName === 'compileSourceTextModule')) return 'compiling the bundle';
+  if (stack.some((f) => f.functionName === 'compileForInternalLoader'))
+    return "loading Node's built-in modules";
+  return "Node's module loader and the rest";
+}
+
+/**
+ * One load of the bundle under the CPU profiler: the share of its samples, between the start and
+ * the end of the import, that each activity takes. The profiler slows the load down; the shares hold.
+ */
+function profiledLoad(node: string, bundle: string, env: Record<string, string>, cwd: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'trustwatch-profile-'));
+  try {
+    // Microseconds of the monotonic clock, which the profile's timestamps count too.
+    const script = `const t = process.hrtime.bigint() / 1000n; await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(t + ' ' + process.hrtime.bigint() / 1000n);`;
+    const out = execFileSync(
+      node,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200', '--input-type=module', '-e', script],
+      { env, cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const [start, end] = out.split(' ').map(Number) as [number, number];
+    const [file] = readdirSync(dir);
+    const profile = JSON.parse(readFileSync(join(dir, file as string), 'utf8')) as CpuProfile;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+    const shares = new Map<string, number>();
+    let at = profile.startTime;
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const delta = profile.timeDeltas[i] ?? 0;
+      at += delta;
+      if (at < start || at > end) return;
+      const stack: CpuProfile['nodes'][number]['callFrame'][] = [];
+      for (let n = byId.get(id); n; n = byId.get(parent.get(n.id) ?? -1)) stack.push(n.callFrame);
+      const what = activity(stack);
+      shares.set(what, (shares.get(what) ?? 0) + delta);
+      total += delta;
+    });
+    return [...shares]
+      .sort((a, b) => b[1] - a[1])
+      .map(([what, time]) => `${what} ${((100 * time) / total).toFixed(0)}%`)
+      .join(', ');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Where a bundled file comes from: its npm package, or its folder of trustwatch (`shared/policy`). */
 function origin(path: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
@@ -123,7 +184,7 @@ const isOwn = (o: string) => /^(shared|functions)\//.test(o);
 
 /**
  * Why the function holds `file`: the shortest chain of imports that reaches it from the entry
- * (breadth-first), from the last module of functions/ on.
+ * (breadth-first), from the last module of functions/ on, packages by name.
  */
 function importedThrough(meta: Metafile, entry: string, file: string): string {
   const previous = new Map<string, string | undefined>([[entry, undefined]]);
@@ -139,10 +200,9 @@ function importedThrough(meta: Metafile, entry: string, file: string): string {
   const chain: string[] = [];
   for (let at: string | undefined = file; at !== undefined; at = previous.get(at)) chain.unshift(at);
   const own = chain.filter((p) => p.startsWith('functions/')).length;
-  return chain
-    .slice(Math.max(0, own - 1))
-    .map((p) => p.replace(/^node_modules\//, ''))
-    .join(' → ');
+  // A package's own files named once, by the package.
+  const steps = chain.slice(Math.max(0, own - 1)).map((p) => (p.startsWith('node_modules/') ? origin(p) : p));
+  return steps.filter((step, i) => step !== steps[i - 1]).join(' → ');
 }
 
 interface Measured {
@@ -156,6 +216,8 @@ interface Measured {
   contributors: { group: string; bytes: number; largest: string }[];
   meta: Metafile;
   nodeOptions: string;
+  /** Where one profiled load as deployed spent its time. */
+  profile?: string;
   failure?: string;
 }
 
@@ -184,6 +246,9 @@ function remains(m: Measured, entry: string): string[] {
       ? [
           `  - Load: median ${ms(load)} with ${m.nodeOptions} as deployed, ${ms(bare)} without it (what reading the ${kb(m.map)} source map adds, within the spread of the runs).`,
         ]
+      : []),
+    ...(m.profile
+      ? [`  - Where a load as deployed goes (one load under the CPU profiler): ${m.profile}.`]
       : []),
   ];
 }
@@ -251,6 +316,11 @@ export async function bundleSuites(): Promise<SuiteResult[]> {
             .find((line) => /^\w*Error\b/.test(line));
         }
       }
+    }
+    for (const m of measured.filter((m) => m.failure === undefined)) {
+      const taskRoot = join(root, m.name);
+      const env = lambdaEnvironment(functions.find((f) => f.name === m.name) as Deployed, taskRoot);
+      m.profile = profiledLoad(node, join(taskRoot, 'index.mjs'), env, taskRoot);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
