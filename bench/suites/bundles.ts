@@ -20,6 +20,8 @@ import { ms, type SuiteResult } from '../measure.js';
 const BUDGET_BYTES = 400 * 1024;
 const BUDGET_MS = 60;
 const RUNS = 11;
+/** Loads under the CPU profiler, whose samples together say where a load goes. */
+const PROFILED_RUNS = 3;
 /** The contributors named for a function above a target. */
 const TOP = 6;
 const PLACE = { account: '111122223333', region: FULL_CONTEXT.region };
@@ -130,10 +132,16 @@ function activity(stack: { functionName: string; url: string }[]): string {
 }
 
 /**
- * One load of the bundle under the CPU profiler: the share of its samples, between the start and
- * the end of the import, that each activity takes. The profiler slows the load down; the shares hold.
+ * One load of the bundle under the CPU profiler: the microseconds of its samples, between the start
+ * and the end of the import, that each activity takes, added to `shares`.
  */
-function profiledLoad(node: string, bundle: string, env: Record<string, string>, cwd: string): string {
+function profiledLoad(
+  node: string,
+  bundle: string,
+  env: Record<string, string>,
+  cwd: string,
+  shares: Map<string, number>,
+): void {
   const dir = mkdtempSync(join(tmpdir(), 'trustwatch-profile-'));
   try {
     // Microseconds of the monotonic clock, which the profile's timestamps count too.
@@ -149,9 +157,7 @@ function profiledLoad(node: string, bundle: string, env: Record<string, string>,
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
     for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
-    const shares = new Map<string, number>();
     let at = profile.startTime;
-    let total = 0;
     profile.samples.forEach((id, i) => {
       const delta = profile.timeDeltas[i] ?? 0;
       at += delta;
@@ -160,12 +166,7 @@ function profiledLoad(node: string, bundle: string, env: Record<string, string>,
       for (let n = byId.get(id); n; n = byId.get(parent.get(n.id) ?? -1)) stack.push(n.callFrame);
       const what = activity(stack);
       shares.set(what, (shares.get(what) ?? 0) + delta);
-      total += delta;
     });
-    return [...shares]
-      .sort((a, b) => b[1] - a[1])
-      .map(([what, time]) => `${what} ${((100 * time) / total).toFixed(0)}%`)
-      .join(', ');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -216,7 +217,7 @@ interface Measured {
   contributors: { group: string; bytes: number; largest: string }[];
   meta: Metafile;
   nodeOptions: string;
-  /** Where one profiled load as deployed spent its time. */
+  /** Where the profiled loads as deployed spent their time, as shares. */
   profile?: string;
   failure?: string;
 }
@@ -248,7 +249,7 @@ function remains(m: Measured, entry: string): string[] {
         ]
       : []),
     ...(m.profile
-      ? [`  - Where a load as deployed goes (one load under the CPU profiler): ${m.profile}.`]
+      ? [`  - Where a load as deployed goes (${PROFILED_RUNS} loads under the CPU profiler): ${m.profile}.`]
       : []),
   ];
 }
@@ -320,7 +321,14 @@ export async function bundleSuites(): Promise<SuiteResult[]> {
     for (const m of measured.filter((m) => m.failure === undefined)) {
       const taskRoot = join(root, m.name);
       const env = lambdaEnvironment(functions.find((f) => f.name === m.name) as Deployed, taskRoot);
-      m.profile = profiledLoad(node, join(taskRoot, 'index.mjs'), env, taskRoot);
+      const shares = new Map<string, number>();
+      for (let run = 0; run < PROFILED_RUNS; run++)
+        profiledLoad(node, join(taskRoot, 'index.mjs'), env, taskRoot, shares);
+      const total = [...shares.values()].reduce((sum, time) => sum + time, 0);
+      m.profile = [...shares]
+        .sort((a, b) => b[1] - a[1])
+        .map(([what, time]) => `${what} ${((100 * time) / total).toFixed(0)}%`)
+        .join(', ');
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
