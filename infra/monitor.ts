@@ -123,6 +123,8 @@ export class TrustwatchMonitor extends Construct {
   /** Events and invocations that failed every retry. */
   readonly failures: Queue;
   readonly functions: Partial<Record<FunctionName, MonitorFunction>> = {};
+  /** The files copied next to each function's bundle (the Lambda task root), by name: their text. */
+  readonly deployedFiles: Readonly<Record<string, string>>;
   readonly prefix: string;
   readonly #common: Omit<MonitorFunctionProps, 'name' | 'functionName' | keyof FunctionSpec | 'environment'>;
   readonly #settings: Record<string, string>;
@@ -231,6 +233,7 @@ export class TrustwatchMonitor extends Construct {
 
     const files: Record<string, string> = { [CONFIG_FILE]: `${JSON.stringify(config, null, 2)}\n` };
     if (props.baselineFile) files[BASELINE_FILE] = checkedBaseline(props.baselineFile);
+    this.deployedFiles = files;
     this.#settings = {
       TRUSTWATCH_TABLE: this.table.tableName,
       TRUSTWATCH_TOPIC_ARN: this.topic.topicArn,

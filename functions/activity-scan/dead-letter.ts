@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetter } from '../../shared/activity/lookup-scanner.js';
 
 /**
@@ -6,8 +6,14 @@ import type { DeadLetter } from '../../shared/activity/lookup-scanner.js';
  * every retry, which an alarm watches): the LookupEvents item as CloudTrail returned it, with why, so
  * that it can be read and replayed (`trustwatch events replay` reads LookupEvents items).
  */
-export function queueDeadLetter(sqs: SQSClient, queueUrl: string): (letter: DeadLetter) => Promise<void> {
+export function queueDeadLetter(
+  queueUrl: string,
+  client = () => new SQSClient({}),
+): (letter: DeadLetter) => Promise<void> {
+  // Built with the first event set aside: few scans have one.
+  let sqs: SQSClient | undefined;
   return async (letter) => {
+    sqs ??= client();
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: queueUrl,

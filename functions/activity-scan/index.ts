@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
@@ -40,7 +39,7 @@ export const handler = middy(
     cloudtrail,
     logger,
     publish,
-    deadLetter: queueDeadLetter(new SQSClient({}), env.TRUSTWATCH_FAILURES_QUEUE),
+    deadLetter: queueDeadLetter(env.TRUSTWATCH_FAILURES_QUEUE),
     sleep,
     now: () => new Date(),
   }),

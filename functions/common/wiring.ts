@@ -11,9 +11,10 @@ import { loadSettings, type Settings } from './settings.js';
  * A failure throws (the caller's retry sends again): a duplicate alert rather than a lost one.
  */
 export function publisher(topicArns: string[], client: (region: string) => SNSClient): Publish {
-  // A topic takes publishes only in its own region.
-  const targets = topicArns.map((arn) => ({ arn, sns: client(arn.split(':')[3] ?? '') }));
+  // Built with the first publish, as most invocations alert nothing. A topic takes publishes only in its own region.
+  let targets: { arn: string; sns: SNSClient }[] | undefined;
   return async (message) => {
+    targets ??= topicArns.map((arn) => ({ arn, sns: client(arn.split(':')[3] ?? '') }));
     for (const { arn, sns } of targets) await publishAlert(sns, arn, message);
   };
 }

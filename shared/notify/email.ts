@@ -6,8 +6,8 @@ import { change, monthTitle, percent, value } from '../report/format.js';
 import type { Metrics } from '../report/model.js';
 import { parseMonth, previousMonth } from '../report/month.js';
 import type { ReportSummary } from '../report/summary.js';
-import { ALL_RULES } from '../rules/catalog.js';
 import { SEVERITIES } from '../rules/rule.js';
+import { RULE_TEXTS } from '../rules/texts.js';
 import type { AlertMessage } from './alert.js';
 
 /** Prose wraps here: plain-text mail reads best under 80 columns, and not every client re-wraps. */
@@ -18,7 +18,7 @@ const LIST_LIMIT = 8;
 /** Levels of nesting shown of evidence no fact knows how to read; deeper levels are counted. */
 const JSON_DEPTH = 4;
 
-const RULES = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
+const RULES = new Map(Object.entries(RULE_TEXTS));
 
 /** What a before/after pair of a resource lists. */
 const COMPARED: Partial<Record<Finding['resource']['type'], string>> = {

@@ -1,8 +1,8 @@
 import type { Finding } from '../findings/finding.js';
-import { ALL_RULES } from '../rules/catalog.js';
+import { RULE_TEXTS } from '../rules/texts.js';
 import type { AlertMessage } from './alert.js';
 
-const RULES = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
+const RULES = new Map(Object.entries(RULE_TEXTS));
 
 /** The alert for a new finding, with what its rule says about it. */
 export function findingAlert(finding: Finding, account: string): Extract<AlertMessage, { kind: 'alert' }> {

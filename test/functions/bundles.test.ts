@@ -24,7 +24,12 @@ async function events(): Promise<Record<string, unknown>> {
     readFileSync(join(root, 'examples/sample-account/events.json'), 'utf8'),
   ) as unknown[];
   const alert = (await goldenAlerts())['keys-not-rotated'];
+  const alarm = JSON.parse(
+    readFileSync(join(root, 'test/fixtures/cloudwatch/alarm-lambda-action.json'), 'utf8'),
+  ) as unknown;
   return {
+    // An alarm that fires: the relay alerts, quoting its rule's texts, rendered for email, through SNS.
+    'alarm-relay': alarm,
     'iam-event': iamChange,
     'activity-scan': { 'detail-type': 'Scheduled Event', source: 'aws.events' },
     audit: {},
@@ -91,6 +96,7 @@ console.log(JSON.stringify(await handler(${JSON.stringify(event)}, context)));`;
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
     expect(result).toMatchObject(
       {
+        'alarm-relay': { state: 'ALARM', alerted: [expect.any(String)] },
         'iam-event': { records: 1, rejected: 0 },
         'activity-scan': { findings: [expect.objectContaining({ ruleId: 'monitor.trail-not-logging' })] },
         audit: { findings: [] },

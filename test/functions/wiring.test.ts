@@ -63,6 +63,22 @@ describeMoto('publishing to the account topic and the central topic', () => {
     }
   });
 
+  it('builds the clients with the first message, one per topic, and keeps them', async () => {
+    const local = await topic('eu-west-1');
+    const central = await topic('us-east-1');
+    const built: string[] = [];
+    const publish = publisher([local.arn, central.arn], (region) => {
+      built.push(region);
+      return client(region);
+    });
+    expect(built).toEqual([]);
+    const alert = (await goldenAlerts())['keys-not-rotated'];
+    await publish(alert);
+    await publish(alert);
+    expect(built).toEqual(['eu-west-1', 'us-east-1']);
+    expect(await local.received()).toHaveLength(2);
+  });
+
   it('throws when the central topic refuses, after the account topic got it', async () => {
     const local = await topic('eu-west-1');
     const missing = local.arn.replace(/:[^:]+$/, ':no-such-topic').replace('eu-west-1', 'us-east-1');

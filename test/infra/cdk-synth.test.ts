@@ -2,9 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cdkEsbuildOptions } from '../../bench/cdk-esbuild.js';
+import { bundlingFor } from '../../infra/bundling.js';
 import { lambdaNode } from '../support/lambda-node.js';
 
+const root = join(import.meta.dirname, '../..');
 const CONTEXT = {
   region: 'eu-west-1',
   watchedRegions: 'eu-west-1,us-west-2',
@@ -120,4 +124,24 @@ describe('npx cdk synth, offline, without credentials', () => {
       expect(load.status, `${name}: ${load.stderr}`).toBe(0);
     }
   });
+
+  it('deploys the very bundles the bench measures and the bundle tests run (bench/cdk-esbuild.ts)', async () => {
+    const template = JSON.parse(readFileSync(join(out, 'Trustwatch.template.json'), 'utf8')) as {
+      Resources: Record<string, FunctionResource>;
+    };
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBe(7);
+    for (const fn of functions) {
+      const name = fn.Properties.FunctionName.replace(/^trustwatch-/, '');
+      const outdir = join(work, 'bench', name);
+      await build({
+        ...cdkEsbuildOptions(bundlingFor(name), join(root, 'functions', name, 'index.ts'), outdir),
+        logLevel: 'error',
+      });
+      const asset = join(out, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+      expect(readFileSync(join(outdir, 'index.mjs'), 'utf8'), name).toBe(
+        readFileSync(join(asset, 'index.mjs'), 'utf8'),
+      );
+    }
+  }, 120_000);
 });
