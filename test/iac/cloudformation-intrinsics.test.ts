@@ -32,12 +32,11 @@ const only = (text: string) => {
   expect(roles).toHaveLength(1);
   return roles[0];
 };
-const principalOf = (text: string) =>
-  (only(text)?.document as { Statement: { Principal: { Federated: unknown } }[] }).Statement[0]?.Principal
-    .Federated;
-const subOf = (text: string) =>
-  (only(text)?.document as { Statement: { Condition: { StringLike: Record<string, unknown> } }[] })
-    .Statement[0]?.Condition.StringLike[`${GITHUB}:sub`];
+/** The `sub` condition of the first statement. */
+const subIn = (document: unknown) =>
+  (document as { Statement: { Condition: { StringLike: Record<string, unknown> } }[] }).Statement[0]
+    ?.Condition.StringLike[`${GITHUB}:sub`];
+const subOf = (text: string) => subIn(only(text)?.document);
 
 const PROVIDER = `
   Oidc:
@@ -214,10 +213,7 @@ Conditions:
   InUsEast1: !Equals [!Ref AWS::Region, us-east-1]
 `;
   const variants = (sub: string, more = '') =>
-    read(template('x', sub, head, more)).map((r) => [r.variant ?? null, subOf1(r.document)]);
-  const subOf1 = (d: unknown) =>
-    (d as { Statement: { Condition: { StringLike: Record<string, unknown> } }[] }).Statement[0]?.Condition
-      .StringLike[`${GITHUB}:sub`];
+    read(template('x', sub, head, more)).map((r) => [r.variant ?? null, subIn(r.document)]);
 
   it('decided from parameter defaults: one branch, no variant', () => {
     expect(variants('!If [IsProd, prod, dev]')).toEqual([[null, 'prod']]);
