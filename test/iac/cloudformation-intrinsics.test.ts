@@ -314,6 +314,86 @@ Resources:
     });
   });
 
+  it('a whole document chosen by Fn::If: one role per branch, each as far as it resolves', () => {
+    const roles = read(`Parameters:
+  Mode:
+    Type: String
+Conditions:
+  Shared: !Equals [!Ref Mode, shared]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: !If
+        - Shared
+        - !ImportValue SharedTrust
+        - Statement:
+            - Effect: Allow
+              Action: sts:AssumeRole
+              Principal: { Service: lambda.amazonaws.com }
+`);
+    expect(roles.map((r) => [r.variant, r.document, r.unknowns])).toEqual([
+      [
+        'Shared=true',
+        undefined,
+        [{ pointer: '', description: '`!ImportValue SharedTrust` (an export of another stack)' }],
+      ],
+      [
+        'Shared=false',
+        {
+          Statement: [
+            { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } },
+          ],
+        },
+        [],
+      ],
+    ]);
+  });
+
+  it('roles made by Fn::ForEach are reported, their policy unknown', () => {
+    const roles = read(`Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Deployers:
+    - Repo
+    - [app, web]
+    - Deploy\${Repo}:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument: {}
+      Fn::ForEach::Inner:
+        - Env
+        - [dev]
+        - \${Repo}\${Env}Role:
+            Type: AWS::IAM::Role
+      Bucket\${Repo}:
+        Type: AWS::S3::Bucket
+`);
+    expect(roles.map((r) => [r.id, r.position, r.document, r.unknowns])).toEqual([
+      [
+        'Fn::ForEach::Deployers/Deploy${Repo}',
+        { line: 6, column: 7 },
+        undefined,
+        [
+          {
+            pointer: '',
+            description: 'a role made by `Fn::ForEach::Deployers`, which trustwatch does not expand',
+          },
+        ],
+      ],
+      [
+        'Fn::ForEach::Deployers/Fn::ForEach::Inner/${Repo}${Env}Role',
+        { line: 13, column: 11 },
+        undefined,
+        [
+          {
+            pointer: '',
+            description: 'a role made by `Fn::ForEach::Inner`, which trustwatch does not expand',
+          },
+        ],
+      ],
+    ]);
+  });
+
   it('keys with / and ~ are escaped in pointers', () => {
     const role = only(
       template('x', 'y').replace('StringLike:', 'StringLike:\n                a/b~c: !ImportValue V'),
@@ -362,6 +442,18 @@ describe('errors name the file, the place and what is wrong', () => {
     ['Description: no resources\n', 't.yaml: not a CloudFormation template: no Resources map', null],
   ])('%#', (text, message, position) => {
     expect(fails(text)).toEqual([message, position]);
+  });
+
+  it('Fn::If inside a condition', () => {
+    const text = template(
+      'x',
+      '!If [A, a, b]',
+      'Conditions:\n  A: !Equals [!If [B, x, y], x]\n  B: !Equals [a, a]\n',
+    );
+    expect(fails(text)).toEqual([
+      't.yaml: line 2 column 20: `Fn::If` B inside a condition',
+      { line: 2, column: 20 },
+    ]);
   });
 
   it('a key written twice in JSON', () => {

@@ -27,7 +27,6 @@ const SHORT_FORMS: Record<string, string> = {
       'Sub',
       'ToJsonString',
       'Transform',
-      'ForEach',
     ].map((name) => [`!${name}`, `Fn::${name}`]),
   ),
 };

@@ -39,10 +39,42 @@ export function rolesOf(template: Template, options: CloudFormationOptions = {})
   const positionOf = positionsOf(template.text);
   const roles: IacRole[] = [];
   for (const resource of template.resources.entries) {
-    if (scalarText(entry(resource.value, 'Type')) !== 'AWS::IAM::Role') continue;
-    roles.push(...readRole(template, resource, resolver, fixed, positionOf));
+    if (resource.key.startsWith('Fn::ForEach::'))
+      roles.push(...unexpandedRoles(template, resource, positionOf));
+    else if (scalarText(entry(resource.value, 'Type')) === 'AWS::IAM::Role')
+      roles.push(...readRole(template, resource, resolver, fixed, positionOf));
   }
   return roles;
+}
+
+/**
+ * Roles that `Fn::ForEach` (AWS::LanguageExtensions) would make: not expanded, so each is reported
+ * with an unknown policy rather than left out.
+ */
+function unexpandedRoles(
+  template: Template,
+  loop: CfnEntry,
+  positionOf: ReturnType<typeof positionsOf>,
+  prefix = '',
+): IacRole[] {
+  const id = `${prefix}${loop.key}`;
+  const fragment = loop.value.kind === 'seq' ? loop.value.items[2] : undefined;
+  if (fragment?.kind !== 'map') return [];
+  return fragment.entries.flatMap((e): IacRole[] => {
+    if (e.key.startsWith('Fn::ForEach::')) return unexpandedRoles(template, e, positionOf, `${id}/`);
+    if (scalarText(entry(e.value, 'Type')) !== 'AWS::IAM::Role') return [];
+    const description = `a role made by \`${loop.key}\`, which trustwatch does not expand`;
+    return [
+      {
+        file: template.file,
+        id: `${id}/${e.key}`,
+        position: positionOf(e.keyStart),
+        document: undefined,
+        unknowns: [{ pointer: '', description }],
+        valuePositions: {},
+      },
+    ];
+  });
 }
 
 interface RoleReading extends PlainDocument {
