@@ -1,5 +1,5 @@
 import { IacParseError } from '../model.js';
-import { type CfnNode, entry, positionsOf, scalarText } from './nodes.js';
+import { type CfnNode, entry, scalarText } from './nodes.js';
 import { NO_VALUE, type Resolved, type Unknown, unknown, unknownFrom } from './resolved.js';
 import type { Template } from './template.js';
 
@@ -30,15 +30,11 @@ export type Decide = (condition: string, at: CfnNode) => boolean;
 
 /** Resolves intrinsic functions statically; what needs the deployment stays unknown. */
 export class Resolver {
-  private readonly positionOf: ReturnType<typeof positionsOf>;
-
   constructor(
     readonly template: Template,
     readonly options: ResolveOptions,
     private readonly decide: Decide,
-  ) {
-    this.positionOf = positionsOf(template.text);
-  }
+  ) {}
 
   withDecide(decide: Decide): Resolver {
     return new Resolver(this.template, this.options, decide);
@@ -74,7 +70,7 @@ export class Resolver {
   }
 
   error(node: CfnNode, message: string): IacParseError {
-    const at = this.positionOf(node.start);
+    const at = this.template.positionOf(node.start);
     return new IacParseError(`${this.template.file}: line ${at.line} column ${at.column}: ${message}`, at);
   }
 
@@ -135,9 +131,9 @@ export class Resolver {
         return unknown(src, "the stack's account, known at deploy time", at, true);
     }
     if (name.startsWith('AWS::')) return unknown(src, 'known at deploy time', at);
-    const parameter = entry(this.template.parameters, name);
+    const parameter = this.template.parameterNamed.get(name);
     if (parameter) return this.parameter(node, name, parameter, src);
-    const resource = entry(this.template.resources, name);
+    const resource = this.template.resourceNamed.get(name);
     if (!resource) throw this.error(node, `\`Ref\` to ${name}, which is neither a parameter nor a resource`);
     const type = scalarText(entry(resource, 'Type'));
     if (type && OIDC_PROVIDER_TYPES.has(type)) return this.providerArn(node, name, resource, src);
@@ -193,7 +189,7 @@ export class Resolver {
   }
 
   private attribute(node: CfnNode, name: string, attribute: string, src: string): Resolved {
-    const resource = entry(this.template.resources, name);
+    const resource = this.template.resourceNamed.get(name);
     if (!resource) throw this.error(node, `\`Fn::GetAtt\` of ${name}, which is not a resource`);
     if (scalarText(entry(resource, 'Type')) === 'AWS::IAM::OIDCProvider' && attribute === 'Arn')
       return this.providerArn(node, name, resource, src);
@@ -229,7 +225,7 @@ export class Resolver {
   private implicit(node: CfnNode, inner: string): Resolved {
     const src = `\${${inner}}`;
     const dot = inner.indexOf('.');
-    if (dot > 0 && !inner.startsWith('AWS::') && !entry(this.template.parameters, inner))
+    if (dot > 0 && !inner.startsWith('AWS::') && !this.template.parameterNamed.has(inner))
       return this.attribute(node, inner.slice(0, dot), inner.slice(dot + 1), src);
     const v = this.ref(node, inner, src);
     if (v === NO_VALUE) throw this.error(node, `\`${src}\` is AWS::NoValue`);

@@ -1,5 +1,5 @@
-import { IacParseError } from '../model.js';
-import { type CfnMap, type CfnNode, entry } from './nodes.js';
+import { IacParseError, type SourcePosition } from '../model.js';
+import { type CfnMap, type CfnNode, entry, positionsOf } from './nodes.js';
 import { parseJsonTemplate } from './parse-json.js';
 import { parseYamlTemplate } from './parse-yaml.js';
 
@@ -11,6 +11,10 @@ export interface Template {
   mappings: CfnMap | undefined;
   conditions: CfnMap | undefined;
   resources: CfnMap;
+  /** Resources and parameters by logical id: a template may hold thousands. */
+  resourceNamed: Map<string, CfnNode>;
+  parameterNamed: Map<string, CfnNode>;
+  positionOf: (offset: number) => SourcePosition;
 }
 
 const TEMPLATE_VERSION = /(^|[\s{,])["']?AWSTemplateFormatVersion["']?\s*:/m;
@@ -32,13 +36,17 @@ export function parseTemplate(file: string, text: string): Template {
   const resources = entry(root, 'Resources');
   if (resources?.kind !== 'map')
     throw new IacParseError(`${file}: not a CloudFormation template: no Resources map`);
+  const parameters = mapOrUndefined(file, 'Parameters', entry(root, 'Parameters'));
   return {
     file,
     text,
-    parameters: mapOrUndefined(file, 'Parameters', entry(root, 'Parameters')),
+    parameters,
     mappings: mapOrUndefined(file, 'Mappings', entry(root, 'Mappings')),
     conditions: mapOrUndefined(file, 'Conditions', entry(root, 'Conditions')),
     resources,
+    resourceNamed: new Map(resources.entries.map((e) => [e.key, e.value])),
+    parameterNamed: new Map(parameters?.entries.map((e) => [e.key, e.value])),
+    positionOf: positionsOf(text),
   };
 }
 
