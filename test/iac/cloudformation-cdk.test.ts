@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appSettings } from '../../infra/app-context.js';
 import { trustwatchStacks } from '../../infra/stacks.js';
-import { readCloudAssembly } from '../../shared/iac/cloudformation/assembly.js';
+import { readCloudAssembly } from '../../shared/iac/cloudformation/index.js';
 import { IacParseError, type IacRole } from '../../shared/iac/model.js';
 import { FULL_CONTEXT } from '../infra/synth.js';
 

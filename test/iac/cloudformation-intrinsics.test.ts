@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCloudFormation } from '../../shared/iac/cloudformation/read.js';
+import { OWN_ACCOUNT, readCloudFormation } from '../../shared/iac/cloudformation/index.js';
 import { IacParseError, UNKNOWN_MARK } from '../../shared/iac/model.js';
 
 // Hand-written templates, each showing one way of writing part of a trust policy.
@@ -68,6 +68,30 @@ describe('the OIDC provider of a Federated principal', () => {
       Statement: [{ Principal: { Federated: `arn:aws:iam::\${AWS::AccountId}:oidc-provider/${GITHUB}` } }],
     });
     expect(role?.unknowns).toEqual([]);
+  });
+
+  it.each([
+    ["!Sub 'arn:aws:iam::${Account}:oidc-provider/token.actions.githubusercontent.com'"],
+    [
+      "!Join ['', ['arn:aws:iam::', !ImportValue CiAccount, ':oidc-provider/token.actions.githubusercontent.com']]",
+    ],
+  ])("%s: an account not written literally is the role's own (STS takes no other)", (principal) => {
+    const head = 'Parameters:\n  Account:\n    Type: String\n';
+    expect(only(template(principal, 'repo:o/r:*', head))?.document).toMatchObject({
+      Statement: [{ Principal: { Federated: `arn:aws:iam::${OWN_ACCOUNT}:oidc-provider/${GITHUB}` } }],
+    });
+  });
+
+  it('an unknown anywhere else in a provider ARN keeps it unknown', () => {
+    const head = 'Parameters:\n  Host:\n    Type: String\n';
+    const role = only(template("!Sub 'arn:aws:iam::${AWS::AccountId}:oidc-provider/${Host}'", 'x', head));
+    expect(role?.unknowns).toEqual([
+      {
+        pointer: '/Statement/0/Principal/Federated',
+        description:
+          "`!Sub 'arn:aws:iam::${AWS::AccountId}:oidc-provider/${Host}'` (`${AWS::AccountId}` is the stack's account, known at deploy time; `${Host}` is a parameter with no default)",
+      },
+    ]);
   });
 
   it('another partition when asked', () => {

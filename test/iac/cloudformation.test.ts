@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCloudFormation } from '../../shared/iac/cloudformation/read.js';
-import { looksLikeCloudFormation } from '../../shared/iac/cloudformation/template.js';
+import { looksLikeCloudFormation, readCloudFormation } from '../../shared/iac/cloudformation/index.js';
 import { type IacRole, UNKNOWN_MARK } from '../../shared/iac/model.js';
 
 const FIXTURES = 'test/fixtures/iac/cloudformation';

@@ -12,16 +12,18 @@ export interface ResolveOptions {
 const OIDC_PROVIDER_TYPES = new Set(['AWS::IAM::OIDCProvider', 'Custom::AWSCDKOpenIdConnectProvider']);
 
 /**
- * Stands in for the account of an IAM OIDC provider ARN. STS only accepts a web identity provider of
- * the role's own account, and trustwatch matches a Federated principal by the provider after
- * `oidc-provider/`, so the account is not needed to judge the trust: it is kept in the source's words.
+ * Stands in for the account of an IAM OIDC provider ARN whose account is not written literally
+ * (`${AWS::AccountId}`, a parameter, an import). STS only accepts a web identity provider of the role's
+ * own account, so the provider ARN admits tokens of its host in that account or nothing at all; and
+ * trustwatch matches a Federated principal by the provider after `oidc-provider/`. Reading it as the
+ * role's own account judges the trust as deployed to work, and recognises the GitHub provider.
  */
 export const OWN_ACCOUNT = '${AWS::AccountId}';
-const ACCOUNT_SLOT = '\u0001';
+const SLOT = '\u0001';
 
-/** Whether `text` is an IAM OIDC provider ARN with the account (only) in `ACCOUNT_SLOT`. */
+/** Whether `text` is an IAM OIDC provider ARN whose one unknown piece (`SLOT`) is the whole account. */
 function providerArnWithoutAccount(text: string): boolean {
-  const [before, after, ...more] = text.split(ACCOUNT_SLOT);
+  const [before, after, ...more] = text.split(SLOT);
   return !more.length && /^arn:[^:]+:iam::$/.test(before ?? '') && /^:oidc-provider\/./.test(after ?? '');
 }
 
@@ -128,7 +130,7 @@ export class Resolver {
           at,
         };
       case 'AWS::AccountId':
-        return unknown(src, "the stack's account, known at deploy time", at, true);
+        return unknown(src, "the stack's account, known at deploy time", at);
     }
     if (name.startsWith('AWS::')) return unknown(src, 'known at deploy time', at);
     const parameter = this.template.parameterNamed.get(name);
@@ -301,10 +303,10 @@ export class Resolver {
   /** Joins pieces into a string, or an unknown that quotes the whole expression. */
   private assemble(node: CfnNode, pieces: (string | Unknown)[]): Resolved {
     const unknowns = pieces.filter(isUnknown);
-    const text = pieces.map((p) => (typeof p === 'string' ? p : ACCOUNT_SLOT)).join('');
+    const text = pieces.map((p) => (typeof p === 'string' ? p : SLOT)).join('');
     if (!unknowns.length) return { kind: 'known', value: text, at: node.start };
-    if (unknowns.every((u) => u.accountOnly) && providerArnWithoutAccount(text))
-      return { kind: 'known', value: text.replace(ACCOUNT_SLOT, OWN_ACCOUNT), at: node.start };
+    if (providerArnWithoutAccount(text))
+      return { kind: 'known', value: text.replace(SLOT, OWN_ACCOUNT), at: node.start };
     return unknownFrom(this.source(node), unknowns, node.start);
   }
 
