@@ -189,6 +189,15 @@ describe('readCloudAssembly: bad input', () => {
     );
   });
 
+  it('names a file the manifest names that cannot be read', () => {
+    const manifest = JSON.stringify({
+      artifacts: { S: { type: 'aws:cloudformation:stack', properties: { templateFile: 'S.template.json' } } },
+    });
+    expect(() => readCloudAssembly('out', files({ 'manifest.json': manifest }))).toThrow(
+      new IacParseError('out/S.template.json: cannot be read: ENOENT: S.template.json'),
+    );
+  });
+
   it('reads a hand-written assembly; other artifacts and files are left alone', () => {
     const template = JSON.stringify({
       Resources: {

@@ -418,6 +418,14 @@ Resources:
     ]);
   });
 
+  it('a JSON template with a byte order mark', () => {
+    const text =
+      '\uFEFF{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}}}}';
+    expect(readCloudFormation('t.json', text).map((r) => [r.id, r.position])).toEqual([
+      ['R', { line: 1, column: 17 }],
+    ]);
+  });
+
   it('keys with / and ~ are escaped in pointers', () => {
     const role = only(
       template('x', 'y').replace('StringLike:', 'StringLike:\n                a/b~c: !ImportValue V'),

@@ -30,7 +30,9 @@ export function looksLikeCloudFormation(text: string): boolean {
 }
 
 export function parseTemplate(file: string, text: string): Template {
-  const root = /^\uFEFF?\s*\{/.test(text) ? parseJsonTemplate(file, text) : parseYamlTemplate(file, text);
+  // A byte order mark becomes a space: the JSON parser refuses it, and offsets stay those of the text.
+  const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const root = /^\s*\{/.test(body) ? parseJsonTemplate(file, body) : parseYamlTemplate(file, body);
   if (root.kind !== 'map')
     throw new IacParseError(`${file}: a CloudFormation template is a map at its top level`);
   const resources = entry(root, 'Resources');
