@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appSettings } from '../../infra/app-context.js';
 import { trustwatchStacks } from '../../infra/stacks.js';
-import { readCloudAssembly } from '../../shared/iac/cloudformation/index.js';
+import { looksLikeCloudFormation, readCloudAssembly } from '../../shared/iac/cloudformation/index.js';
 import { IacParseError, type IacRole } from '../../shared/iac/model.js';
 import { FULL_CONTEXT } from '../infra/synth.js';
 
@@ -58,6 +58,14 @@ describe("readCloudAssembly: this project's own CDK app", () => {
       });
     expect(expected.length).toBeGreaterThan(5);
     expect(roles.map((r) => `${r.file}#${r.id}`).sort()).toEqual(expected.sort());
+  });
+
+  it('of the files cdk synth writes, only the templates look like CloudFormation', () => {
+    const claimed = readdirSync(outdir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f, looksLikeCloudFormation(readFileSync(join(outdir, f), 'utf8'))]);
+    expect(claimed.length).toBeGreaterThan(3);
+    for (const [f, yes] of claimed) expect(yes, String(f)).toBe(String(f).endsWith('.template.json'));
   });
 
   it('the monitor trusts AWS services only: no role is federated', () => {
