@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appSettings } from '../../infra/app-context.js';
 import { trustwatchStacks } from '../../infra/stacks.js';
 import { looksLikeCloudFormation, readCloudAssembly } from '../../shared/iac/cloudformation/index.js';
@@ -17,8 +17,14 @@ const CLI_CONTEXT = {
   'aws:cdk:bundling-stacks': [],
 };
 
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function cliApp(): { app: App; outdir: string } {
   const outdir = mkdtempSync(join(tmpdir(), 'trustwatch-assembly-'));
+  outdirs.push(outdir);
   return { app: new App({ outdir, context: CLI_CONTEXT }), outdir };
 }
 
