@@ -61,7 +61,7 @@ export function toIacDocument(value: TfValue): { document: unknown; unknowns: Un
   return { document: walk(value, ''), unknowns };
 }
 
-function escapePointer(key: string): string {
+export function escapePointer(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
