@@ -91,6 +91,10 @@ describe('readTerraformConfig: jsonencode', async () => {
         description: '`aws_iam_openid_connect_provider.github.arn` (known after plan)',
       },
     ]);
+    expect(role?.valuePositions).toMatchObject({
+      '/Statement/0/Principal/Federated': { line: 42, column: 33 },
+      '/Statement/0/Condition/StringLike/token.actions.githubusercontent.com:sub': { line: 46, column: 55 },
+    });
   });
 
   it('reads a for_each role as one role named without an instance key, each.key unknown', () => {
@@ -300,6 +304,12 @@ describe('readTerraformConfig on real configurations', () => {
         description: '`"repo:${var.org_name}/${var.repo_name}:pull_request"` (known after plan)',
       },
     ]);
+    expect(
+      role?.valuePositions['/Statement/Condition/StringEquals/token.actions.githubusercontent.com:sub/1'],
+    ).toEqual({
+      line: 17,
+      column: 11,
+    });
   });
 
   it('keeps a dynamic condition block unknown beside the written ones', async () => {

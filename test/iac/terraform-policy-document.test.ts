@@ -172,7 +172,8 @@ describe('renderPolicyDocument', () => {
       ],
     });
     const mark = (i: number) => `${UNKNOWN_MARK}${i}`;
-    expect(toIacDocument(value)).toEqual({
+    const { document, unknowns } = toIacDocument(value);
+    expect({ document, unknowns }).toEqual({
       document: {
         Version: '2012-10-17',
         Statement: [

@@ -155,10 +155,10 @@ class ConfigReader {
     span: BlockSpan | undefined,
     source: BlockSpan | undefined,
   ): IacRole {
-    const { document, unknowns } = toIacDocument(value);
+    const { document, unknowns, written } = toIacDocument(value);
     const role: IacRole = { file, id, document, unknowns, valuePositions: {} };
     if (span) role.position = span.position;
-    if (source) role.valuePositions = stringPositions(document, text, source);
+    if (source) role.valuePositions = stringPositions(document, written, text, source);
     return role;
   }
 
@@ -171,7 +171,7 @@ class ConfigReader {
       return { value: fromHcl(body.value, where) };
     }
     const name = POLICY_DOCUMENT.exec(expression)?.[1];
-    if (name === undefined) return { value: new Unresolved(afterPlan(expression)) };
+    if (name === undefined) return { value: new Unresolved(afterPlan(expression), [expression]) };
     if (!this.documents.has(name)) {
       return { value: new Unresolved(`\`${expression}\` (declared in none of the files read)`) };
     }

@@ -24,7 +24,9 @@ export function fromHcl(value: unknown, where: string): TfValue {
 
 export function fromTemplate(text: string): TfValue {
   const known = literalText(text);
-  return known ?? new Unresolved(templateDescription(text));
+  if (known !== undefined) return known;
+  const sole = soleExpression(text);
+  return new Unresolved(templateDescription(text), sole ? [sole, `"${text}"`] : [`"${text}"`]);
 }
 
 /** "`var.repo` (known after plan)" for a sole interpolation, "`"repo:${var.org}/app"` (known after plan)" for a template. */

@@ -33,11 +33,13 @@ export function findBlock(
 }
 
 /**
- * Where each known string of the document is written inside the block, by JSON pointer: only for a
- * string written exactly once there, so a position is never a guess between two places.
+ * Where each string of the document is written inside the block, by JSON pointer (an unknown one: its
+ * expression as written, `written` by unknown index): only for text found exactly once there, so a
+ * position is never a guess between two places.
  */
 export function stringPositions(
   document: unknown,
+  written: string[][],
   text: string,
   span: BlockSpan,
 ): Record<string, SourcePosition> {
@@ -45,11 +47,14 @@ export function stringPositions(
   const block = text.slice(span.start, span.end);
   const visit = (value: unknown, pointer: string): void => {
     if (typeof value === 'string') {
-      if (value.startsWith(UNKNOWN_MARK)) return;
-      const written = JSON.stringify(value);
-      const at = block.indexOf(written);
-      if (at >= 0 && block.indexOf(written, at + 1) < 0)
-        positions[pointer] = positionAt(text, span.start + at);
+      const forms = value.startsWith(UNKNOWN_MARK)
+        ? (written[Number(value.slice(UNKNOWN_MARK.length))] ?? [])
+        : [JSON.stringify(value)];
+      const form = forms.find((f) => {
+        const at = block.indexOf(f);
+        return at >= 0 && block.indexOf(f, at + 1) < 0;
+      });
+      if (form !== undefined) positions[pointer] = positionAt(text, span.start + block.indexOf(form));
     } else if (Array.isArray(value)) {
       for (const [i, item] of value.entries()) visit(item, `${pointer}/${i}`);
     } else if (typeof value === 'object' && value !== null) {

@@ -64,7 +64,7 @@ function restore(value: unknown, expressions: string[]): TfValue {
 function restoreString(text: string, expressions: string[]): string | Unresolved {
   if (!text.includes(OPEN)) return text;
   const sole = new RegExp(`^${OPEN}(\\d+)${CLOSE}$`).exec(text);
-  if (sole) return new Unresolved(afterPlan(expressions[Number(sole[1])] as string));
   const written = text.replace(STAND_IN, (_, n: string) => `\${${expressions[Number(n)]}}`);
-  return new Unresolved(afterPlan(`"${written}"`));
+  if (sole) return new Unresolved(afterPlan(expressions[Number(sole[1])] as string), [`"${written}"`]);
+  return new Unresolved(afterPlan(`"${written}"`), [`"${written}"`]);
 }
