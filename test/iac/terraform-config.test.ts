@@ -327,7 +327,9 @@ describe('readTerraformConfig on bad input', () => {
   it('reports an HCL syntax error at its line and column', async () => {
     const error = await one('resource "aws_iam_role" "r" {\n  name = \n}\n').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IacParseError);
-    expect((error as IacParseError).message).toMatch(/^main\.tf:2:\d+: Invalid expression/);
+    expect((error as IacParseError).message).toMatch(
+      /^main\.tf: invalid HCL at line 2 column \d+: Invalid expression/,
+    );
     expect((error as IacParseError).position?.line).toBe(2);
   });
 

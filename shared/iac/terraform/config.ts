@@ -1,6 +1,7 @@
 import { IacParseError, type IacRole } from '../model.js';
 import { parseHcl } from './hcl-parse.js';
 import { fromHcl } from './hcl-value.js';
+import { isJsonObject } from './plan-json.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { type BlockSpan, findBlock, stringPositions } from './source-positions.js';
 import { literalText, soleCallArgument, soleExpression } from './template.js';
@@ -37,8 +38,9 @@ export async function readTerraformConfig(files: TerraformFile[]): Promise<IacRo
   const reader = new ConfigReader(declared(parsed, 'data', 'aws_iam_policy_document'));
   const out: IacRole[] = [];
   for (const role of roles) out.push(await reader.role(role));
+  const used = reader.renderedNames();
   for (const document of reader.documents.values()) {
-    if (!reader.used.has(document.name) && isTrustPolicy(reader.render(document.name).value)) {
+    if (!used.has(document.name) && isTrustPolicy(reader.render(document.name).value)) {
       out.push(reader.documentRole(document));
     }
   }
@@ -60,23 +62,26 @@ function declared(
   const found = new Map<string, Declared>();
   for (const { file, text, body } of parsed) {
     const byType = body[kind];
-    const byName = isRecord(byType) ? byType[type] : undefined;
-    if (!isRecord(byName)) continue;
+    const byName = isJsonObject(byType) ? byType[type] : undefined;
+    if (!isJsonObject(byName)) continue;
     for (const [name, blocks] of Object.entries(byName)) {
       const label = `${kind} "${type}" "${name}"`;
       const first = found.get(name);
-      if (first || !Array.isArray(blocks) || blocks.length !== 1) {
+      if (!Array.isArray(blocks) || !isJsonObject(blocks[0])) {
+        throw new IacParseError(`${file}: ${label}: expected a block`);
+      }
+      if (first || blocks.length > 1) {
         throw new IacParseError(
           `${file}: ${label} is declared twice${first ? ` (also in ${first.file})` : ''}`,
         );
       }
-      if (!isRecord(blocks[0])) throw new IacParseError(`${file}: ${label}: expected a block`);
       found.set(name, { file, text, name, block: blocks[0] });
     }
   }
   return [...found.values()];
 }
 
+const POLICY_TYPE = 'aws_iam_policy_document';
 // Meta-arguments: they say how many instances there are and when, never what a policy holds.
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle']);
 const STATEMENT_ARGUMENTS = new Set([
@@ -105,7 +110,6 @@ interface Rendered {
 
 class ConfigReader {
   readonly documents: Map<string, Declared>;
-  readonly used = new Set<string>();
   private readonly rendered = new Map<string, TfValue>();
   private readonly rendering = new Set<string>();
 
@@ -122,12 +126,10 @@ class ConfigReader {
       throw new IacParseError(`${where}: assume_role_policy: expected a policy document`, span?.position);
     }
     const { value, from } = await this.policy(policy, role.file, `${where}: assume_role_policy`);
-    for (const name of this.rendered.keys()) this.used.add(name);
-    const source = from
-      ? from.file === role.file
-        ? findBlock(from.text, 'data', POLICY_TYPE, from.name)
-        : undefined
-      : span;
+    // Value positions are in the role's file: a policy document in another file has none here.
+    let source = span;
+    if (from)
+      source = from.file === role.file ? findBlock(from.text, 'data', POLICY_TYPE, from.name) : undefined;
     const result = this.result(role.file, id, value, role.text, span, source);
     const name = typeof role.block.name === 'string' ? literalText(role.block.name) : undefined;
     if (name) result.roleName = name;
@@ -176,6 +178,11 @@ class ConfigReader {
       return { value: new Unresolved(`\`${expression}\` (declared in none of the files read)`) };
     }
     return this.render(name);
+  }
+
+  /** The data sources rendered so far: those the roles read, directly or as source documents. */
+  renderedNames(): Set<string> {
+    return new Set(this.rendered.keys());
   }
 
   render(name: string): Rendered {
@@ -244,8 +251,6 @@ class ConfigReader {
   }
 }
 
-const POLICY_TYPE = 'aws_iam_policy_document';
-
 function argumentsOf(block: Record<string, unknown>, allowed: Set<string>, where: string): TfObject {
   const out: TfObject = {};
   for (const [key, value] of Object.entries(block)) {
@@ -262,13 +267,14 @@ function unsupported(key: string, where: string): IacParseError {
 }
 
 function blockList(value: unknown, where: string): Record<string, unknown>[] {
-  if (!Array.isArray(value) || !value.every(isRecord)) throw new IacParseError(`${where}: expected blocks`);
+  if (!Array.isArray(value) || !value.every(isJsonObject))
+    throw new IacParseError(`${where}: expected blocks`);
   return value;
 }
 
 /** `dynamic "condition" { for_each = … }`: blocks Terraform only writes once it plans, each unknown, by block type. */
 function dynamicBlocks(value: unknown, types: string[], where: string): Record<string, Unresolved[]> {
-  if (!isRecord(value)) throw new IacParseError(`${where}: dynamic: expected blocks`);
+  if (!isJsonObject(value)) throw new IacParseError(`${where}: dynamic: expected blocks`);
   const out: Record<string, Unresolved[]> = {};
   for (const [type, list] of Object.entries(value)) {
     if (!types.includes(type)) throw new IacParseError(`${where}: unsupported block "${type}"`);
@@ -304,8 +310,4 @@ function isTrustPolicy(document: TfValue): boolean {
       (a) => a instanceof Unresolved || (typeof a === 'string' && /^(\*|sts:\*|sts:assume)/i.test(a)),
     );
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

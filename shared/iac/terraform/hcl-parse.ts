@@ -28,7 +28,7 @@ export async function parseHcl(file: string, text: string): Promise<Record<strin
     const next = rest.search(/input\.tf:\d+,\d+/);
     const first = next >= 0 ? rest.slice(0, next) : rest;
     const position = at ? { line: Number(at[1]), column: Number(at[2]) } : undefined;
-    const where = position ? `${file}:${position.line}:${position.column}` : file;
-    throw new IacParseError(`${where}: ${first.trim()}`, position);
+    const where = position ? ` at line ${position.line} column ${position.column}` : '';
+    throw new IacParseError(`${file}: invalid HCL${where}: ${first.trim()}`, position);
   }
 }
