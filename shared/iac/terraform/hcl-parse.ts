@@ -1,13 +1,14 @@
 import { IacParseError } from '../model.js';
 
 /**
- * HCL parsed by HashiCorp's own parser (the Go hcl library compiled to WebAssembly, `@cdktf/hcl2json`).
- * Loaded on first use: it starts a WebAssembly runtime that reading policy JSON never needs.
+ * HCL parsed by HashiCorp's own parser: the Go hcl library compiled to WebAssembly, as `@cdktn/hcl2json`
+ * (CDK Terrain's, the maintained continuation of CDKTF's hcl2json, which HashiCorp stopped maintaining
+ * in December 2025). Loaded on first use: it starts a WebAssembly runtime that policy JSON never needs.
  */
 let parser: Promise<(name: string, text: string) => Promise<unknown>> | undefined;
 
 function loadParser() {
-  parser ??= import('@cdktf/hcl2json').then((module) => module.parse);
+  parser ??= import('@cdktn/hcl2json').then((module) => module.parse);
   return parser;
 }
 
