@@ -5,10 +5,15 @@ import { IacParseError } from '../model.js';
  * (CDK Terrain's, the maintained continuation of CDKTF's hcl2json, which HashiCorp stopped maintaining
  * in December 2025). Loaded on first use: it starts a WebAssembly runtime that policy JSON never needs.
  */
-let parser: Promise<(name: string, text: string) => Promise<unknown>> | undefined;
+type Parse = typeof import('@cdktn/hcl2json').parse;
+let parser: Promise<Parse> | undefined;
 
-function loadParser() {
-  parser ??= import('@cdktn/hcl2json').then((module) => module.parse);
+// The package reads its WebAssembly from its own directory, so it must load from node_modules: a
+// specifier held in a variable is one a bundler leaves as it is, whatever its configuration.
+const PACKAGE = '@cdktn/hcl2json';
+
+function loadParser(): Promise<Parse> {
+  parser ??= (import(PACKAGE) as Promise<{ parse: Parse }>).then((module) => module.parse);
   return parser;
 }
 
