@@ -283,7 +283,10 @@ describe('following a role to its policy document in a hand-written plan', () =>
     expect(read.get('aws_iam_role.mixed')).toMatchObject({
       document: undefined,
       unknowns: [
-        { pointer: '', description: '`data.aws_iam_policy_document.keyed, var.colour` (known after apply)' },
+        {
+          pointer: '',
+          description: '`data.aws_iam_policy_document.keyed`, `var.colour` (known after apply)',
+        },
       ],
     });
   });
