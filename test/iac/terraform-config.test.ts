@@ -347,6 +347,14 @@ describe('readTerraformConfig on bad input', () => {
     );
   });
 
+  it('parses only the files that name a role or a policy document', async () => {
+    const roles = await readTerraformConfig([
+      { file: 'variables.tf', text: 'variable "unfinished" {\n' },
+      { file: 'main.tf', text: 'resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n' },
+    ]);
+    expect(roles.map((r) => [r.file, r.id, r.document])).toEqual([['main.tf', 'aws_iam_role.r', {}]]);
+  });
+
   it('refuses a role declared twice across a module’s files', async () => {
     const role = 'resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n';
     await expect(
