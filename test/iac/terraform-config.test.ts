@@ -355,6 +355,30 @@ describe('readTerraformConfig on bad input', () => {
     expect(roles.map((r) => [r.file, r.id, r.document])).toEqual([['main.tf', 'aws_iam_role.r', {}]]);
   });
 
+  it('merges override files into the blocks they override, in name order, as Terraform does', async () => {
+    const role = (policy: string, extra = '') =>
+      `resource "aws_iam_role" "r" {\n  name = "base"\n${extra}  assume_role_policy = ${JSON.stringify(policy)}\n}\n`;
+    const [merged, ...rest] = await readTerraformConfig([
+      { file: 'z_override.tf', text: role('{"Version":"2012-10-17","Statement":[]}') },
+      { file: 'main.tf', text: role('{}') },
+      { file: 'override.tf', text: 'resource "aws_iam_role" "r" {\n  name = "renamed"\n}\n' },
+    ]);
+    expect(rest).toEqual([]);
+    expect(merged).toMatchObject({
+      file: 'main.tf',
+      id: 'aws_iam_role.r',
+      roleName: 'base',
+      position: { line: 1, column: 1 },
+      document: { Version: '2012-10-17', Statement: [] },
+      valuePositions: {},
+    });
+    await expect(
+      readTerraformConfig([
+        { file: 'x_override.tf', text: 'resource "aws_iam_role" "q" {\n  name = "n"\n}\n' },
+      ]),
+    ).rejects.toThrow('x_override.tf: resource "aws_iam_role" "q" overrides a block no other file declares');
+  });
+
   it('refuses a role declared twice across a module’s files', async () => {
     const role = 'resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n';
     await expect(

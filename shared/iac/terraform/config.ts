@@ -1,7 +1,7 @@
 import { IacParseError, type IacRole } from '../model.js';
 import { parseHcl } from './hcl-parse.js';
 import { fromHcl } from './hcl-value.js';
-import { isJsonObject } from './plan-json.js';
+import { isJsonObject, type JsonObject } from './plan-json.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { type BlockSpan, findBlock, stringPositions } from './source-positions.js';
 import { literalText, soleCallArgument, soleExpression } from './template.js';
@@ -24,6 +24,8 @@ interface Declared {
   text: string;
   name: string;
   block: Record<string, unknown>;
+  /** Merged with a block of an override file: its values are no longer all written where it is. */
+  overridden?: boolean;
 }
 
 /**
@@ -64,22 +66,36 @@ function declared(
   type: string,
 ): Declared[] {
   const found = new Map<string, Declared>();
-  for (const { file, text, body } of parsed) {
+  // Override files come last, in name order; each of their blocks merges into the one it overrides.
+  const ordered = [
+    ...parsed.filter((p) => !isOverride(p.file)),
+    ...parsed
+      .filter((p) => isOverride(p.file))
+      .sort((a, b) => (baseName(a.file) < baseName(b.file) ? -1 : 1)),
+  ];
+  for (const { file, text, body } of ordered) {
     const byType = body[kind];
     const byName = isJsonObject(byType) ? byType[type] : undefined;
     if (!isJsonObject(byName)) continue;
     for (const [name, blocks] of Object.entries(byName)) {
       const label = `${kind} "${type}" "${name}"`;
       const first = found.get(name);
-      if (!Array.isArray(blocks) || !isJsonObject(blocks[0])) {
+      if (!Array.isArray(blocks) || !blocks.every(isJsonObject)) {
         throw new IacParseError(`${file}: ${label}: expected a block`);
+      }
+      if (isOverride(file)) {
+        if (!first) throw new IacParseError(`${file}: ${label} overrides a block no other file declares`);
+        // An argument replaces the one it overrides; blocks of a type replace all blocks of that type.
+        for (const block of blocks) first.block = { ...first.block, ...block };
+        first.overridden = true;
+        continue;
       }
       if (first || blocks.length > 1) {
         throw new IacParseError(
           `${file}: ${label} is declared twice${first ? ` (also in ${first.file})` : ''}`,
         );
       }
-      found.set(name, { file, text, name, block: blocks[0] });
+      found.set(name, { file, text, name, block: blocks[0] as JsonObject });
     }
   }
   return [...found.values()];
@@ -131,9 +147,11 @@ class ConfigReader {
     }
     const { value, from } = await this.policy(policy, role.file, `${where}: assume_role_policy`);
     // Value positions are in the role's file: a policy document in another file has none here.
-    let source = span;
-    if (from)
-      source = from.file === role.file ? findBlock(from.text, 'data', POLICY_TYPE, from.name) : undefined;
+    let source = role.overridden ? undefined : span;
+    if (from) {
+      const here = from.file === role.file && !from.overridden;
+      source = here ? findBlock(from.text, 'data', POLICY_TYPE, from.name) : undefined;
+    }
     const result = this.result(role.file, id, value, role.text, span, source);
     const name = typeof role.block.name === 'string' ? literalText(role.block.name) : undefined;
     if (name) result.roleName = name;
@@ -149,7 +167,7 @@ class ConfigReader {
       value,
       document.text,
       span,
-      span,
+      document.overridden ? undefined : span,
     );
   }
 
@@ -253,6 +271,15 @@ class ConfigReader {
       ? this.render(name).value
       : new Unresolved(afterPlan(expression));
   }
+}
+
+/** `override.tf` and `*_override.tf`: Terraform merges their blocks into blocks other files declare. */
+function isOverride(file: string): boolean {
+  return /(^|_)override\.tf$/.test(baseName(file));
+}
+
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
 function argumentsOf(block: Record<string, unknown>, allowed: Set<string>, where: string): TfObject {
