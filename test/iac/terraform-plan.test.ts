@@ -364,6 +364,10 @@ describe('plan JSON dispatch and bad input', () => {
       column: 72,
     });
     expect(readTerraformPlan('p.json', JSON.stringify(reordered))[0]?.position).toBeUndefined();
+    expect(readTerraformPlan('p.json', `\uFEFF${JSON.stringify(inOrder)}`)[0]?.position).toEqual({
+      line: 1,
+      column: 72,
+    });
   });
 
   it('says where invalid JSON breaks', () => {

@@ -9,6 +9,7 @@ import {
   optionalObjectAt,
   parsePlanText,
   stringAt,
+  withoutByteOrderMark,
 } from './plan-json.js';
 import { planPositions } from './plan-positions.js';
 import { renderPolicyDocument } from './policy-document.js';
@@ -30,7 +31,8 @@ export function looksLikeTerraformPlan(text: string): boolean {
 }
 
 /** Every `aws_iam_role` in the plan's planned values (root module and child modules), as it will be. */
-export function readTerraformPlan(file: string, text: string): IacRole[] {
+export function readTerraformPlan(file: string, written: string): IacRole[] {
+  const text = withoutByteOrderMark(written);
   const plan = readPlan(file, text);
   const positions = planPositions(text)?.planned;
   const roles: IacRole[] = [];
@@ -43,7 +45,11 @@ export function readTerraformPlan(file: string, text: string): IacRole[] {
 }
 
 /** Every `aws_iam_role` the plan changes or keeps, before (its state) and after (the plan), for `diff`. */
-export function readTerraformPlanChange(file: string, text: string): { before: IacRole[]; after: IacRole[] } {
+export function readTerraformPlanChange(
+  file: string,
+  written: string,
+): { before: IacRole[]; after: IacRole[] } {
+  const text = withoutByteOrderMark(written);
   const plan = readPlan(file, text);
   const positions = planPositions(text)?.changes;
   const before: IacRole[] = [];
