@@ -33,33 +33,109 @@ import { realisticPolicies } from '../realistic-policies.js';
 const CLI = 'dist/cli/trustwatch.js';
 /** `aws iam list-roles` output of this many roles a file: a page of 1,000 roles, the API's maximum. */
 const ROLES_PER_FILE = 1000;
-const SIZES: { policies: number; limitMs: number; limitMb?: number }[] = [
-  { policies: 10_000, limitMs: 5_000 },
-  { policies: 100_000, limitMs: 60_000, limitMb: 512 },
+/** CloudFormation takes at most 500 resources a template: the templates here hold that many roles. */
+const ROLES_PER_TEMPLATE = 500;
+
+type Form = 'list-roles' | 'cloudformation' | 'terraform-plan';
+const FORM_LABELS: Record<Form, string> = {
+  'list-roles': `\`aws iam list-roles\` output, ${ROLES_PER_FILE.toLocaleString('en')} roles a file`,
+  cloudformation: `CloudFormation templates (JSON), ${ROLES_PER_TEMPLATE} \`AWS::IAM::Role\` resources a template`,
+  'terraform-plan':
+    'one Terraform plan (`terraform show -json`), every role an `aws_iam_role` in its planned values',
+};
+/** The issue's targets are for IAM output; the infrastructure-code forms are measured without one. */
+const SIZES: { form: Form; policies: number; limitMs?: number; limitMb?: number }[] = [
+  { form: 'list-roles', policies: 10_000, limitMs: 5_000 },
+  { form: 'list-roles', policies: 100_000, limitMs: 60_000, limitMb: 512 },
+  { form: 'cloudformation', policies: 10_000 },
+  { form: 'terraform-plan', policies: 10_000 },
 ];
 
-/** Realistic GitHub trust policies as `aws iam list-roles` prints them, `ROLES_PER_FILE` roles a file. */
-function writeRoleFiles(dir: string, total: number): string[] {
+/** Realistic GitHub trust policies, `perFile` to a file, each file's content made by `fileText`. */
+function writeChunks(
+  dir: string,
+  total: number,
+  perFile: number,
+  extension: string,
+  fileText: (policies: unknown[], first: number) => string,
+): string[] {
   const policies = realisticPolicies(total, 3);
   const files: string[] = [];
-  for (let first = 0; first < total; first += ROLES_PER_FILE) {
-    const roles = policies.slice(first, first + ROLES_PER_FILE).map((policy, i) => {
-      const name = `gh-role-${first + i}`;
-      return {
-        Path: '/',
-        RoleName: name,
-        RoleId: `AROA${String(first + i).padStart(17, '0')}`,
-        Arn: `arn:aws:iam::123456789012:role/${name}`,
-        CreateDate: '2026-01-15T10:00:00+00:00',
-        AssumeRolePolicyDocument: policy,
-        MaxSessionDuration: 3600,
-      };
-    });
-    const file = join(dir, `roles-${String(files.length).padStart(4, '0')}.json`);
-    writeFileSync(file, JSON.stringify({ Roles: roles }, null, 4));
+  for (let first = 0; first < total; first += perFile) {
+    const file = join(dir, `roles-${String(files.length).padStart(4, '0')}.${extension}`);
+    writeFileSync(file, fileText(policies.slice(first, first + perFile), first));
     files.push(file);
   }
   return files;
+}
+
+const roleName = (index: number) => `gh-role-${index}`;
+
+const listRoles = (policies: unknown[], first: number) =>
+  JSON.stringify(
+    {
+      Roles: policies.map((policy, i) => ({
+        Path: '/',
+        RoleName: roleName(first + i),
+        RoleId: `AROA${String(first + i).padStart(17, '0')}`,
+        Arn: `arn:aws:iam::123456789012:role/${roleName(first + i)}`,
+        CreateDate: '2026-01-15T10:00:00+00:00',
+        AssumeRolePolicyDocument: policy,
+        MaxSessionDuration: 3600,
+      })),
+    },
+    null,
+    4,
+  );
+
+const template = (policies: unknown[], first: number) =>
+  JSON.stringify(
+    {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: Object.fromEntries(
+        policies.map((policy, i) => [
+          `GhRole${first + i}`,
+          {
+            Type: 'AWS::IAM::Role',
+            Properties: { RoleName: roleName(first + i), AssumeRolePolicyDocument: policy },
+          },
+        ]),
+      ),
+    },
+    null,
+    2,
+  );
+
+/** As Terraform writes a plan: the policy a JSON string in `assume_role_policy`. */
+const plan = (policies: unknown[], first: number) => {
+  const resources = policies.map((policy, i) => {
+    const name = `gh_role_${first + i}`;
+    return {
+      address: `aws_iam_role.${name}`,
+      mode: 'managed',
+      type: 'aws_iam_role',
+      name,
+      provider_name: 'registry.terraform.io/hashicorp/aws',
+      schema_version: 0,
+      values: {
+        name: roleName(first + i),
+        assume_role_policy: JSON.stringify(policy),
+        max_session_duration: 3600,
+      },
+      sensitive_values: {},
+    };
+  });
+  return JSON.stringify({
+    format_version: '1.2',
+    terraform_version: '1.9.8',
+    planned_values: { root_module: { resources } },
+  });
+};
+
+function writeForm(form: Form, dir: string, total: number): string[] {
+  if (form === 'cloudformation') return writeChunks(dir, total, ROLES_PER_TEMPLATE, 'json', template);
+  if (form === 'terraform-plan') return writeChunks(dir, total, total, 'tfplan.json', plan);
+  return writeChunks(dir, total, ROLES_PER_FILE, 'json', listRoles);
 }
 
 interface LintRun {
@@ -137,7 +213,7 @@ export function lintScaleSuites(options: BenchOptions): SuiteResult[] {
   try {
     const sizes = SIZES.map((goal) => {
       const policies = scaled(goal.policies, options);
-      const files = writeRoleFiles(mkdtempSync(join(work, 'files-')), policies);
+      const files = writeForm(goal.form, mkdtempSync(join(work, 'files-')), policies);
       return { goal, policies, files, runs: [] as LintRun[] };
     });
     const baseline: number[] = [];
@@ -152,30 +228,33 @@ export function lintScaleSuites(options: BenchOptions): SuiteResult[] {
       const wall = spread(size.runs.map((r) => r.ms));
       const rss = spread(size.runs.map((r) => r.rssMb));
       const { limitMs, limitMb } = size.goal;
-      const label = `${count(size.goal.policies)} realistic policies linted through the CLI`;
+      const label = `${count(size.goal.policies)} realistic policies linted through the CLI (${size.goal.form})`;
       const failed = (what: string): Target => ({
         what,
         met: false,
         measured: `failed: ${failure}`,
         sizeBound: true,
       });
-      const inTime = `${label} in under ${seconds(limitMs)}`;
-      targets.push(failure ? failed(inTime) : target(inTime, 'median', wall, limitMs, seconds));
+      if (limitMs !== undefined) {
+        const inTime = `${label} in under ${seconds(limitMs)}`;
+        targets.push(failure ? failed(inTime) : target(inTime, 'median', wall, limitMs, seconds));
+      }
       if (limitMb !== undefined) {
         const inMemory = `${label} in under ${limitMb} MB`;
         targets.push(failure ? failed(inMemory) : target(inMemory, 'max', rss, limitMb, mb));
       }
-      if (failure) return `| ${count(size.policies)} | ${size.files.length} | | failed: ${failure} | | | | |`;
-      return `| ${count(size.policies)} | ${size.files.length} | ${size.runs[0]?.checked === undefined ? '—' : count(size.runs[0].checked)} | ${showSpread(wall, seconds)} | ${showSpread(spread(size.runs.map((r) => r.cpuMs)), seconds)} | ${showSpread(rss, mb)} | ${kb(size.runs[0]?.outputBytes ?? 0)} | ${(wall.median / base.median).toFixed(1)}× |`;
+      if (failure)
+        return `| ${FORM_LABELS[size.goal.form]} | ${count(size.policies)} | ${size.files.length} | | failed: ${failure} | | | | |`;
+      return `| ${FORM_LABELS[size.goal.form]} | ${count(size.policies)} | ${size.files.length} | ${size.runs[0]?.checked === undefined ? '—' : count(size.runs[0].checked)} | ${showSpread(wall, seconds)} | ${showSpread(spread(size.runs.map((r) => r.cpuMs)), seconds)} | ${showSpread(rss, mb)} | ${kb(size.runs[0]?.outputBytes ?? 0)} | ${(wall.median / base.median).toFixed(1)}× |`;
     });
     return [
       {
         title: 'Lint at scale through the CLI',
         lines: [
-          `\`node ${CLI} lint FILE…\` (built by \`scripts/build.mjs\` at the start of the bench; default table output, written to a file) of realistic GitHub trust policies as \`aws iam list-roles\` prints them, ${ROLES_PER_FILE.toLocaleString('en')} roles a file. Each run is a fresh process; time is wall time from spawn to exit, CPU time and peak RSS are the whole process's (workers included). The baseline workload runs before each run: its median here was ${ms(base.median)} (${ms(base.min)}–${ms(base.max)}).`,
+          `\`node ${CLI} lint FILE…\` (built by \`scripts/build.mjs\` at the start of the bench; default table output, written to a file) of realistic GitHub trust policies, as IAM prints them and as infrastructure code writes them. Each run is a fresh process; time is wall time from spawn to exit, CPU time and peak RSS are the whole process's (workers included). The baseline workload runs before each run: its median here was ${ms(base.median)} (${ms(base.min)}–${ms(base.max)}).`,
           '',
-          `| policies | files | checked (the table's count) | wall time (${runsOf(options.runs)}) | CPU time | peak RSS | output | wall time ÷ baseline |`,
-          '|---|---|---|---|---|---|---|---|',
+          `| written as | policies | files | checked (the table's count) | wall time (${runsOf(options.runs)}) | CPU time | peak RSS | output | wall time ÷ baseline |`,
+          '|---|---|---|---|---|---|---|---|---|',
           ...rows,
           '',
           checkovHere()
