@@ -1,0 +1,40 @@
+import { canonical } from '../shared/findings/finding.js';
+import type { ParsedPolicy } from '../shared/policy/model.js';
+import type { LintFinding } from '../shared/rules/lint.js';
+
+/** What linting one policy concluded: its findings, or why it could not be analysed. */
+export type LintOutcome = { findings: LintFinding[] } | { error: string };
+
+/** Enough for the distinct policies of a large account; each entry holds a few findings. */
+export const LINT_CACHE_ENTRIES = 4096;
+
+/**
+ * Outcomes by policy: hundreds of roles often carry the same trust policy, written with other white
+ * space or key order, and one analysis serves them all. The key is the parsed document (with its parse
+ * issues) in canonical JSON and the lint options; the least recently used entry goes past `entries`, so
+ * memory stays bounded.
+ */
+export class LintCache {
+  readonly #outcomes = new Map<string, LintOutcome>();
+
+  constructor(private readonly entries = LINT_CACHE_ENTRIES) {}
+
+  /** The outcome for `parsed` under `options`, from `analyse` the first time it is seen. */
+  outcome(parsed: ParsedPolicy, options: unknown, analyse: () => LintOutcome): LintOutcome {
+    const key = JSON.stringify(canonical([parsed, options]));
+    const known = this.#outcomes.get(key);
+    if (known) {
+      // Map keeps insertion order: moving the entry to the end keeps the oldest first to evict.
+      this.#outcomes.delete(key);
+      this.#outcomes.set(key, known);
+      return known;
+    }
+    const outcome = analyse();
+    this.#outcomes.set(key, outcome);
+    if (this.#outcomes.size > this.entries) {
+      const oldest = this.#outcomes.keys().next();
+      if (!oldest.done) this.#outcomes.delete(oldest.value);
+    }
+    return outcome;
+  }
+}
