@@ -1,4 +1,3 @@
-import { canonical } from '../shared/findings/finding.js';
 import type { ParsedPolicy } from '../shared/policy/model.js';
 import type { LintFinding } from '../shared/rules/lint.js';
 
@@ -21,7 +20,7 @@ export class LintCache {
 
   /** The outcome for `parsed` under `options`, from `analyse` the first time it is seen. */
   outcome(parsed: ParsedPolicy, options: unknown, analyse: () => LintOutcome): LintOutcome {
-    const key = JSON.stringify(canonical([parsed, options]));
+    const key = canonicalJson([parsed, options]);
     const known = this.#outcomes.get(key);
     if (known) {
       // Map keeps insertion order: moving the entry to the end keeps the oldest first to evict.
@@ -37,4 +36,36 @@ export class LintCache {
     }
     return outcome;
   }
+}
+
+/**
+ * JSON text with object keys sorted, so that equal values give equal text; written in one pass rather
+ * than through a sorted copy, since every policy of a run is keyed.
+ */
+export function canonicalJson(value: unknown): string {
+  let out = '';
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) {
+      out += '[';
+      v.forEach((item, i) => {
+        if (i > 0) out += ',';
+        // As JSON.stringify writes them: undefined in an array is null, and an undefined member is left out.
+        walk(item === undefined ? null : item);
+      });
+      out += ']';
+    } else if (v !== null && typeof v === 'object') {
+      const record = v as Record<string, unknown>;
+      out += '{';
+      let first = true;
+      for (const key of Object.keys(record).sort()) {
+        if (record[key] === undefined) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:`;
+        first = false;
+        walk(record[key]);
+      }
+      out += '}';
+    } else out += JSON.stringify(v);
+  };
+  walk(value);
+  return out;
 }
