@@ -20,7 +20,7 @@ export class LintCache {
 
   /** The outcome for `parsed` under `options`, from `analyse` the first time it is seen. */
   outcome(parsed: ParsedPolicy, options: unknown, analyse: () => LintOutcome): LintOutcome {
-    const key = canonicalJson([parsed, options]);
+    const key = policyKey(parsed, options);
     const known = this.#outcomes.get(key);
     if (known) {
       // Map keeps insertion order: moving the entry to the end keeps the oldest first to evict.
@@ -36,6 +36,17 @@ export class LintCache {
     }
     return outcome;
   }
+}
+
+/**
+ * The parsed document (parsing already undid white space, URL-encoding and IAM's single-value forms)
+ * and the options as canonical JSON. A statement's conditions, and the parse issues, are listed in the
+ * order of the keys that held them: sorted here, as the conditions all apply together.
+ */
+function policyKey(parsed: ParsedPolicy, options: unknown): string {
+  const sorted = (items: unknown[]) => items.map(canonicalJson).sort();
+  const statements = parsed.document.statements.map((s) => ({ ...s, conditions: sorted(s.conditions) }));
+  return canonicalJson([{ ...parsed.document, statements }, sorted(parsed.issues), options]);
 }
 
 /**

@@ -4,13 +4,19 @@ import type { LintResult } from '../../cli/model.js';
 
 /** The whole text a lint output format writes for `results`, streamed through it as the CLI does. */
 export function renderLint(format: LintFormat, results: Iterable<LintResult>, version = '0.0.0'): string {
-  const pieces: string[] = [];
-  const writer = lintWriter(format, (text) => pieces.push(text), { color: false, version });
+  let output = '';
+  const writer = lintWriter(
+    format,
+    (text) => {
+      output += text;
+    },
+    { color: false, version },
+  );
   const tally = new LintTally();
   for (const result of results) {
     tally.add(result);
     writer.add(result);
   }
   writer.end(tally);
-  return pieces.join('');
+  return output;
 }
