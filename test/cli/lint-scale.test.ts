@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_SUB, CLI, ensureBuilt, ROOT, tempFiles, trustPolicy } from './run.js';
 
 /**
+ * The suite's scale test, the heaviest of `npm test`: about 10 s of CPU for the CLI on a quiet
+ * machine of 2 cores (no timing is asserted; the timeout below only stops a hang).
+ *
  * 100,000 roles as an account's `aws iam list-roles` output would hold them (10 files of 10,000): most
- * share a few trust policies written with other white space, key order or URL-encoding, as roles made
- * from one template do, and 1 in 100 has a policy of its own. Hand-written generator.
+ * share a few trust policies written with other key order or URL-encoding, as roles made from one
+ * template do, and 1 in 500 has a policy of its own. Hand-written generator.
  */
 const FILES = 10;
 const ROLES_PER_FILE = 10_000;
@@ -26,21 +29,15 @@ function reversedKeys(value: unknown): unknown {
 }
 
 type Kind = 'own' | 'any-owner' | 'clean';
-const kindOf = (n: number): Kind => (n % 100 === 0 ? 'own' : n % 10 === 1 ? 'any-owner' : 'clean');
+const kindOf = (n: number): Kind => (n % 500 === 0 ? 'own' : n % 10 === 1 ? 'any-owner' : 'clean');
 
 function roleDocument(n: number): unknown {
   const kind = kindOf(n);
   if (kind === 'own') return trustPolicy(`repo:team-${n}/*`, 'StringLike');
   const policy = kind === 'any-owner' ? trustPolicy('repo:*', 'StringLike') : trustPolicy(CLEAN_SUB);
-  // The spellings IAM and the AWS CLI give the same document in.
-  switch (n % 3) {
-    case 0:
-      return policy;
-    case 1:
-      return reversedKeys(policy);
-    default:
-      return encodeURIComponent(JSON.stringify(policy, null, 4));
-  }
+  // The spellings the AWS CLI and the IAM API give the same document in.
+  if (n % 10 === 2) return encodeURIComponent(JSON.stringify(policy, null, 2));
+  return n % 2 === 0 ? policy : reversedKeys(policy);
 }
 
 function listRoles(file: number): string {
@@ -69,7 +66,9 @@ interface JsonResult {
 }
 
 describe('trustwatch lint at scale', () => {
-  it('lints 100,000 roles, one result each under its own name, and exits 1 on the critical ones', () => {
+  it('lints 100,000 roles, one result each under its own name, and exits 1 on the critical ones', {
+    timeout: 300_000,
+  }, () => {
     const paths = Array.from({ length: FILES }, (_, f) => join(files.dir, `roles-${f}.json`));
     // Tens of megabytes of output: to a file, not through a pipe buffer.
     const outPath = join(files.dir, 'out.json');
@@ -84,19 +83,23 @@ describe('trustwatch lint at scale', () => {
     expect(run.status).toBe(1);
     const { results } = JSON.parse(readFileSync(outPath, 'utf8')) as { results: JsonResult[] };
     expect(results).toHaveLength(ROLES);
+    // Checked one by one, reported together: 100,000 expect calls would cost more than the lint.
     const counts = { own: 0, 'any-owner': 0, clean: 0 };
+    const wrong: string[] = [];
     results.forEach((result, n) => {
-      expect(result.file).toBe(join(files.dir, `roles-${Math.floor(n / ROLES_PER_FILE)}.json#role-${n}`));
       const kind = kindOf(n);
-      const rules = new Set(result.findings?.map((f) => f.ruleId));
       counts[kind]++;
-      if (kind === 'clean') expect(result.findings).toEqual([]);
-      else if (kind === 'any-owner') expect(rules.has('oidc.any-owner')).toBe(true);
-      else {
-        expect(rules.has('oidc.any-repo')).toBe(true);
-        expect(rules.has('oidc.any-owner')).toBe(false);
-      }
+      const rules = new Set(result.findings?.map((f) => f.ruleId));
+      const right =
+        result.file === join(files.dir, `roles-${Math.floor(n / ROLES_PER_FILE)}.json#role-${n}`) &&
+        (kind === 'clean'
+          ? result.findings?.length === 0
+          : kind === 'any-owner'
+            ? rules.has('oidc.any-owner')
+            : rules.has('oidc.any-repo') && !rules.has('oidc.any-owner'));
+      if (!right) wrong.push(`${n} (${kind}): ${JSON.stringify(result).slice(0, 300)}`);
     });
-    expect(counts).toEqual({ own: 1_000, 'any-owner': 10_000, clean: 89_000 });
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(counts).toEqual({ own: 200, 'any-owner': 10_000, clean: 89_800 });
   });
 });
