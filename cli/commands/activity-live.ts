@@ -1,6 +1,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { scanRegion } from '../../shared/activity/lookup-scanner.js';
 import { processRecord } from '../../shared/activity/process.js';
+import { appendAll } from '../../shared/arrays.js';
 import type { Baseline } from '../../shared/baseline/baseline.js';
 import type { Config } from '../../shared/config/config.js';
 import type { FindingStore } from '../../shared/findings/store.js';
@@ -52,8 +53,9 @@ export async function scanActivity(scan: ActivityScan): Promise<ActivityRun> {
       }),
     );
     run.records += result.events;
-    run.rejected.push(
-      ...result.rejected.map((r, index) => ({ index, reason: `${r.eventId ?? ''} ${r.reason}`.trim() })),
+    appendAll(
+      run.rejected,
+      result.rejected.map((r, index) => ({ index, reason: `${r.eventId ?? ''} ${r.reason}`.trim() })),
     );
   }
   return run;

@@ -1,65 +1,86 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ComplexityError } from '../../shared/policy/cells.js';
+import type { ParsedPolicy } from '../../shared/policy/model.js';
 import {
   type LintFinding,
   lintPolicy,
   type LintOptions as PolicyLintOptions,
 } from '../../shared/rules/lint.js';
 import { SEVERITIES, type Severity, severityRank } from '../../shared/rules/rule.js';
-import { atOrAbove, EXIT } from '../exit.js';
-import { lintJson } from '../format/json.js';
-import { lintMarkdown } from '../format/markdown.js';
-import { lintSarif } from '../format/sarif.js';
-import { lintTable } from '../format/table.js';
+import { EXIT } from '../exit.js';
+import { chunkedWrite, LINT_FORMATS, type LintFormat, lintWriter } from '../format/lint-writer.js';
+import { LintTally } from '../format/summary.js';
 import { type FilePolicy, InputError, readPolicies } from '../input.js';
+import { LintCache, type LintOutcome } from '../lint-cache.js';
 import { LINT_FILE_SECONDS, lintIsolated } from '../lint-isolated.js';
-import { isFileError, type LintResult } from '../model.js';
+import type { LintResult } from '../model.js';
 import { collectList, configOption, formatOption, useColor } from '../options.js';
 import { loadConfig } from './audit.js';
 
-const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
-
 interface LintOptions {
-  format: (typeof FORMATS)[number];
+  format: LintFormat;
   failOn: Severity;
   allowedOwner: string[];
   fileTimeout: number;
   config?: string;
 }
 
-/** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
-export function lintFiles(paths: string[], options: PolicyLintOptions = {}): LintResult[] {
-  return paths.flatMap((path): LintResult[] => {
-    let policies: FilePolicy[];
-    try {
-      policies = readPolicies(path);
-    } catch (error) {
-      if (error instanceof InputError) return [{ file: path, path, error: error.reason }];
-      throw error;
+/**
+ * One policy's result, through the cache: the one place a policy unit meets the engine, so that other
+ * sources of policies can wrap it. A policy beyond the engine's budget is that policy's answer, not the
+ * end of the run.
+ */
+export function lintUnit(
+  p: FilePolicy,
+  path: string,
+  options: PolicyLintOptions,
+  cache: LintCache,
+): LintResult {
+  const where = { file: p.file, path, ...(p.name ? { role: p.name } : {}) };
+  return { ...where, ...cache.outcome(p.parsed, options, () => analyse(p.parsed, options)) };
+}
+
+function analyse(parsed: ParsedPolicy, options: PolicyLintOptions): LintOutcome {
+  try {
+    return { findings: bySeverity(lintPolicy(parsed, options)) };
+  } catch (error) {
+    if (error instanceof ComplexityError) return { error: error.message };
+    throw error;
+  }
+}
+
+/** Every policy of one file, one result at a time; a file that cannot be read is a result, not a stop. */
+export function* lintFile(path: string, options: PolicyLintOptions, cache: LintCache): Generator<LintResult> {
+  let policies: FilePolicy[];
+  try {
+    policies = readPolicies(path);
+  } catch (error) {
+    if (error instanceof InputError) {
+      yield { file: path, path, error: error.reason };
+      return;
     }
-    return policies.map((p) => {
-      const where = { file: p.file, path, ...(p.name ? { role: p.name } : {}) };
-      try {
-        return { ...where, findings: bySeverity(lintPolicy(p.parsed, options)) };
-      } catch (error) {
-        // One policy beyond the engine's budget is that policy's answer, not the end of the run.
-        if (error instanceof ComplexityError) return { ...where, error: error.message };
-        throw error;
-      }
-    });
-  });
+    throw error;
+  }
+  for (const p of policies) yield lintUnit(p, path, options, cache);
+}
+
+/** Every policy of every file, in this thread, one result at a time. */
+export function* lintFiles(
+  paths: string[],
+  options: PolicyLintOptions = {},
+  cache = new LintCache(),
+): Generator<LintResult> {
+  for (const path of paths) yield* lintFile(path, options, cache);
 }
 
 function bySeverity(findings: LintFinding[]): LintFinding[] {
   return [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }
 
-export function lintExitCode(results: LintResult[], failOn: Severity): number {
-  if (results.some(isFileError)) return EXIT.usage;
-  const failing = results.some(
-    (r) => !isFileError(r) && r.findings.some((f) => atOrAbove(f.severity, failOn)),
-  );
-  return failing ? EXIT.findings : EXIT.clean;
+/** From the run's running counts: any unreadable file is exit 2, else any finding at or above `failOn` exit 1. */
+export function lintExitCode(tally: LintTally, failOn: Severity): number {
+  if (tally.errors > 0) return EXIT.usage;
+  return tally.worstRank >= severityRank(failOn) ? EXIT.findings : EXIT.clean;
 }
 
 /** `workerEntry`: the CLI bundle, to lint each file in a bounded worker; without it, files are linted in this thread. */
@@ -68,7 +89,7 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
     .command('lint')
     .description('check trust policies for risky trust (policy JSON, aws iam get-role or list-roles output)')
     .argument('<file...>', 'files to check; - reads standard input')
-    .addOption(formatOption(FORMATS))
+    .addOption(formatOption(LINT_FORMATS))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
         .choices(SEVERITIES)
@@ -82,7 +103,10 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
     )
     .addOption(configOption())
     .addOption(
-      new Option('--file-timeout <seconds>', 'give up on a file not decided in this time (exit 2, saying so)')
+      new Option(
+        '--file-timeout <seconds>',
+        'give up on a file when reading it or one of its policies takes longer (exit 2, saying so)',
+      )
         .default(LINT_FILE_SECONDS)
         .argParser(positiveNumber),
     )
@@ -93,17 +117,19 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
         ...(allowedOwners.length > 0 ? { allowedOwners } : {}),
         github: config.github,
       };
-      const results = workerEntry
-        ? await lintIsolated(workerEntry, files, policyOptions, options.fileTimeout)
-        : lintFiles(files, policyOptions);
-      const render = {
-        table: () => lintTable(results, { color: useColor() }),
-        json: () => lintJson(results),
-        markdown: () => lintMarkdown(results),
-        sarif: () => lintSarif(results, version),
-      }[options.format];
-      process.stdout.write(render());
-      process.exitCode = lintExitCode(results, options.failOn);
+      // Each result is written as it comes and only counted: memory does not grow with the run.
+      const out = chunkedWrite((text) => process.stdout.write(text));
+      const writer = lintWriter(options.format, out.write, { color: useColor(), version });
+      const tally = new LintTally();
+      const take = (result: LintResult) => {
+        tally.add(result);
+        writer.add(result);
+      };
+      if (workerEntry) await lintIsolated(workerEntry, files, policyOptions, take, options.fileTimeout);
+      else for (const result of lintFiles(files, policyOptions)) take(result);
+      writer.end(tally);
+      out.flush();
+      process.exitCode = lintExitCode(tally, options.failOn);
     });
 }
 

@@ -1,3 +1,4 @@
+import { maxOf } from '../../shared/arrays.js';
 import type { AuditResult } from '../../shared/audit/audit.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import { markdownText as cell } from '../../shared/report/markdown-text.js';
@@ -31,7 +32,10 @@ function summaryLine(result: AuditResult): string {
 /** Worst first, one line a finding, then what could not be read. */
 export function auditTable(result: AuditResult, color: boolean): string {
   const paint = painter(color);
-  const width = Math.max(0, ...result.findings.map((f) => f.ruleId.length));
+  const width = maxOf(
+    result.findings.map((f) => f.ruleId.length),
+    0,
+  );
   const line = (f: Finding) => {
     const status =
       f.status === 'suppressed'

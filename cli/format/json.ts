@@ -1,16 +1,26 @@
 import { inertJson } from '../../shared/report/visible-text.js';
-import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
+import { JsonArrayWriter, jsonAround, STREAMED, type Write } from './json-stream.js';
+import type { LintWriter } from './lint-writer.js';
 
 export function toJson(value: unknown): string {
   return `${inertJson(value, 2)}\n`;
 }
 
 /** The public JSON shape: `{results: [{file, findings} | {file, error}]}`; internal fields stay out. */
-export function lintJson(results: LintResult[]): string {
-  return toJson({
-    results: results.map((r) =>
-      isFileError(r) ? { file: r.file, error: r.error } : { file: r.file, findings: r.findings },
-    ),
-  });
+export function lintJsonWriter(write: Write): LintWriter {
+  const {
+    pieces: [head = '', tail = ''],
+    indents: [indent = ''],
+  } = jsonAround({ results: STREAMED });
+  write(head);
+  const results = new JsonArrayWriter(write, indent);
+  return {
+    add: (r) =>
+      results.add(isFileError(r) ? { file: r.file, error: r.error } : { file: r.file, findings: r.findings }),
+    end() {
+      results.close();
+      write(tail);
+    },
+  };
 }

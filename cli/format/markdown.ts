@@ -1,8 +1,11 @@
+import { appendAll, maxOf } from '../../shared/arrays.js';
 import type { Comparison } from '../../shared/policy/model.js';
 import { markdownCode, markdownText } from '../../shared/report/markdown-text.js';
-import type { LintResult } from '../model.js';
+import type { FileError } from '../model.js';
 import { isFileError } from '../model.js';
-import { lintSummary } from './summary.js';
+import type { Write } from './json-stream.js';
+import type { LintWriter } from './lint-writer.js';
+import { Spool } from './spool.js';
 import { tokenLine } from './table.js';
 
 /** A table cell of text trustwatch itself writes (the rule catalog): one line, and a `|` would end it. */
@@ -13,34 +16,45 @@ export function cell(text: string): string {
 /** A table with its columns padded to one width, as the formatter keeps committed markdown. */
 export function markdownTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) =>
-    Math.max(3, ...[h, ...rows.map((r) => r[i] ?? '')].map((c) => [...c].length)),
+    maxOf(
+      [h, ...rows.map((r) => r[i] ?? '')].map((c) => [...c].length),
+      3,
+    ),
   );
   const line = (cells: string[]) => `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
-/** For pull-request comments and job summaries ($GITHUB_STEP_SUMMARY). */
-export function lintMarkdown(results: LintResult[]): string {
-  const out = ['## trustwatch lint', '', lintSummary(results), ''];
-  const rows = results.flatMap((r) =>
-    isFileError(r)
-      ? []
-      : r.findings.map(
-          (f) =>
-            `| **${f.severity}** | \`${f.ruleId}\` | ${markdownText(r.file)} | ${markdownText(f.message)} |`,
-        ),
-  );
-  if (rows.length > 0)
-    out.push('| Severity | Rule | Policy | Finding |', '| --- | --- | --- | --- |', ...rows, '');
-  const errors = results.filter(isFileError);
-  if (errors.length > 0)
-    out.push(
-      '### Could not be read',
-      '',
-      ...errors.map((e) => `- ${markdownText(e.file)}: ${markdownText(e.error)}`),
-      '',
-    );
-  return out.join('\n');
+/**
+ * For pull-request comments and job summaries ($GITHUB_STEP_SUMMARY): the findings' table row by row as
+ * policies are checked, then the summary line and the files that could not be read.
+ */
+export function lintMarkdownWriter(write: Write): LintWriter {
+  const errors = new Spool<FileError>();
+  let rows = 0;
+  write('## trustwatch lint\n');
+  return {
+    add(r) {
+      if (isFileError(r)) {
+        errors.push(r);
+        return;
+      }
+      for (const f of r.findings) {
+        if (rows++ === 0) write('\n| Severity | Rule | Policy | Finding |\n| --- | --- | --- | --- |\n');
+        write(
+          `| **${f.severity}** | \`${f.ruleId}\` | ${markdownText(r.file)} | ${markdownText(f.message)} |\n`,
+        );
+      }
+    },
+    end(tally) {
+      write(`\n${tally.summary()}\n`);
+      let listed = 0;
+      for (const e of errors.drain()) {
+        if (listed++ === 0) write('\n### Could not be read\n\n');
+        write(`- ${markdownText(e.file)}: ${markdownText(e.error)}\n`);
+      }
+    },
+  };
 }
 
 export function compareMarkdown(comparison: Comparison, oldPath: string, newPath: string): string {
@@ -51,11 +65,21 @@ export function compareMarkdown(comparison: Comparison, oldPath: string, newPath
     '',
   ];
   const list = (title: string, lines: string[]) => {
-    if (lines.length > 0) out.push(`### ${title}`, '', ...lines.map((l) => `- ${markdownCode(l)}`), '');
+    if (lines.length === 0) return;
+    out.push(`### ${title}`, '');
+    appendAll(
+      out,
+      lines.map((l) => `- ${markdownCode(l)}`),
+    ).push('');
   };
   list('Newly admitted', comparison.newlyAdmitted.map(tokenLine));
   list('No longer admitted', comparison.noLongerAdmitted.map(tokenLine));
-  if (comparison.notes.length > 0)
-    out.push('### Notes', '', ...comparison.notes.map((n) => `- ${markdownText(n)}`), '');
+  if (comparison.notes.length > 0) {
+    out.push('### Notes', '');
+    appendAll(
+      out,
+      comparison.notes.map((n) => `- ${markdownText(n)}`),
+    ).push('');
+  }
   return out.join('\n');
 }

@@ -2,10 +2,14 @@ import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import type { AuditResult } from '../../shared/audit/audit.js';
 import { ALL_RULES } from '../../shared/rules/catalog.js';
+import type { LintFinding } from '../../shared/rules/lint.js';
 import type { RuleMeta, Severity } from '../../shared/rules/rule.js';
-import type { LintResult } from '../model.js';
+import type { FileError, PolicyResult } from '../model.js';
 import { isFileError } from '../model.js';
 import { toJson } from './json.js';
+import { JsonArrayWriter, jsonAround, STREAMED, type Write } from './json-stream.js';
+import type { LintWriter } from './lint-writer.js';
+import { Spool } from './spool.js';
 
 type Level = 'error' | 'warning' | 'note';
 
@@ -37,48 +41,75 @@ function driver(version: string) {
   return { name: 'trustwatch', informationUri: INFORMATION_URI, version, rules: ALL_RULES.map(sarifRule) };
 }
 
-/** One run of trustwatch: the rule catalog, how the invocation went, and the results. */
-function sarifLog(version: string, invocation: object, results: object[]): string {
-  return toJson({
+/** One run of trustwatch: the rule catalog, the results, and how the invocation went. */
+function sarifDocument(version: string, invocation: object, results: unknown) {
+  return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: driver(version) }, invocations: [invocation], results }],
-  });
+    runs: [{ tool: { driver: driver(version) }, results, invocations: [invocation] }],
+  };
 }
 
-export function lintSarif(results: LintResult[], version: string): string {
-  const errors = results.filter(isFileError);
-  const invocation = {
-    executionSuccessful: errors.length === 0,
-    toolExecutionNotifications: errors.map((e) => ({
-      level: 'error',
-      message: { text: `${e.file}: ${e.error}` },
-      locations: [location(artifactUri(e.path))],
-    })),
+/** A file that could not be read, as a notification that the invocation did not fully succeed. */
+function notification(e: FileError) {
+  return {
+    level: 'error',
+    message: { text: `${e.file}: ${e.error}` },
+    locations: [location(artifactUri(e.path))],
   };
-  return sarifLog(
-    version,
-    invocation,
-    results.flatMap((r) =>
-      isFileError(r)
-        ? []
-        : r.findings.map((f) => {
-            const uri = artifactUri(r.path);
-            // A role of list-roles output has no line of its own: name it in the text.
-            const text = r.role ? `${f.message} (role ${r.role})` : f.message;
-            return {
-              ruleId: f.ruleId,
-              ruleIndex: ruleIndex.get(f.ruleId),
-              level: LEVEL[f.severity],
-              message: { text },
-              locations: [location(uri)],
-              partialFingerprints: {
-                primaryLocationLineHash: fingerprint(f.ruleId, `${uri}#${r.role ?? ''}`, f.message),
-              },
-            };
-          }),
-    ),
-  );
+}
+
+function lintResult(r: PolicyResult, f: LintFinding, uri: string) {
+  // A role of list-roles output has no line of its own: name it in the text.
+  const text = r.role ? `${f.message} (role ${r.role})` : f.message;
+  return {
+    ruleId: f.ruleId,
+    ruleIndex: ruleIndex.get(f.ruleId),
+    level: LEVEL[f.severity],
+    message: { text },
+    locations: [location(uri)],
+    partialFingerprints: {
+      primaryLocationLineHash: fingerprint(f.ruleId, `${uri}#${r.role ?? ''}`, f.message),
+    },
+  };
+}
+
+/**
+ * The results written as policies are checked; the invocation (whether it succeeded, and the files
+ * that could not be read) after them, once the run knows.
+ */
+export function lintSarifWriter(write: Write, version: string): LintWriter {
+  const errors = new Spool<FileError>();
+  const around = (successful: boolean) =>
+    jsonAround(
+      sarifDocument(
+        version,
+        { executionSuccessful: successful, toolExecutionNotifications: STREAMED },
+        STREAMED,
+      ),
+    );
+  const start = around(true);
+  write(start.pieces[0] ?? '');
+  const results = new JsonArrayWriter(write, start.indents[0] ?? '');
+  return {
+    add(r) {
+      if (isFileError(r)) {
+        errors.push(r);
+        return;
+      }
+      const uri = artifactUri(r.path);
+      for (const f of r.findings) results.add(lintResult(r, f, uri));
+    },
+    end(tally) {
+      results.close();
+      const { pieces, indents } = around(tally.errors === 0);
+      write(pieces[1] ?? '');
+      const notifications = new JsonArrayWriter(write, indents[1] ?? '');
+      for (const e of errors.drain()) notifications.add(notification(e));
+      notifications.close();
+      write(pieces[2] ?? '');
+    },
+  };
 }
 
 /**
@@ -94,7 +125,7 @@ export function auditSarif(result: AuditResult, version: string, file: string | 
       message: { text: `${g.resource}: ${g.operation}: ${g.reason}` },
     })),
   };
-  return sarifLog(
+  const document = sarifDocument(
     version,
     invocation,
     result.findings.map((f) => ({
@@ -114,6 +145,7 @@ export function auditSarif(result: AuditResult, version: string, file: string | 
         : {}),
     })),
   );
+  return toJson(document);
 }
 
 function sarifRule(rule: RuleMeta) {

@@ -1,34 +1,48 @@
+import { appendAll, maxOf } from '../../shared/arrays.js';
 import { DEFAULT_AUDIENCE, GITHUB_PROVIDER } from '../../shared/github/claims.js';
 import type { Explanation } from '../../shared/policy/explain.js';
 import type { Comparison, Token, Verdict } from '../../shared/policy/model.js';
 import { principalText } from '../../shared/policy/token-text.js';
 import { visibleText as shown } from '../../shared/report/visible-text.js';
+import { POLICY_RULES } from '../../shared/rules/catalog.js';
 import type { LintResult } from '../model.js';
 import { isFileError } from '../model.js';
+import type { Write } from './json-stream.js';
+import type { LintWriter } from './lint-writer.js';
 import { painter, severityLabel } from './style.js';
-import { lintSummary } from './summary.js';
 
 export interface TableOptions {
   color: boolean;
 }
 
+// Every rule id fits: the column lines up across policies without knowing them all first.
+const RULE_WIDTH = maxOf(
+  POLICY_RULES.map((rule) => rule.id.length),
+  0,
+);
+
 /** Findings grouped by policy, one line each, severity first so the eye finds the worst at once. */
-export function lintTable(results: LintResult[], { color }: TableOptions): string {
+export function lintTableWriter(write: Write, { color }: TableOptions): LintWriter {
   const paint = painter(color);
-  const ruleWidth = Math.max(
-    0,
-    ...results.flatMap((r) => (isFileError(r) ? [] : r.findings.map((f) => f.ruleId.length))),
-  );
-  const blocks = results.map((r) => {
+  let separator = '';
+  const block = (r: LintResult) => {
     const head = paint('bold', shown(r.file));
     if (isFileError(r)) return `${head}\n  ${paint(['bold', 'red'], 'ERROR'.padEnd(8))}  ${shown(r.error)}`;
     if (r.findings.length === 0) return `${head}\n  ${paint('green', 'no findings')}`;
     const lines = r.findings.map(
-      (f) => `  ${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(ruleWidth)}  ${shown(f.message)}`,
+      (f) => `  ${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(RULE_WIDTH)}  ${shown(f.message)}`,
     );
     return [head, ...lines].join('\n');
-  });
-  return `${[...blocks, lintSummary(results)].join('\n\n')}\n`;
+  };
+  return {
+    add(result) {
+      write(`${separator}${block(result)}`);
+      separator = '\n\n';
+    },
+    end(tally) {
+      write(`${separator}${tally.summary()}\n`);
+    },
+  };
 }
 
 const VERDICT_TEXT: Record<Verdict, string> = {
@@ -44,12 +58,18 @@ export function compareTable(comparison: Comparison, { color }: TableOptions): s
   const lines = [
     `${paint(alarming ? ['bold', 'red'] : 'bold', comparison.verdict.toUpperCase())}  ${VERDICT_TEXT[comparison.verdict]}`,
   ];
-  if (comparison.newlyAdmitted.length > 0)
-    lines.push('newly admitted:', ...comparison.newlyAdmitted.map((t) => `  + ${shown(tokenLine(t))}`));
+  if (comparison.newlyAdmitted.length > 0) {
+    lines.push('newly admitted:');
+    appendAll(
+      lines,
+      comparison.newlyAdmitted.map((t) => `  + ${shown(tokenLine(t))}`),
+    );
+  }
   if (comparison.noLongerAdmitted.length > 0) {
-    lines.push(
-      'no longer admitted:',
-      ...comparison.noLongerAdmitted.map((t) => `  - ${shown(tokenLine(t))}`),
+    lines.push('no longer admitted:');
+    appendAll(
+      lines,
+      comparison.noLongerAdmitted.map((t) => `  - ${shown(tokenLine(t))}`),
     );
   }
   for (const note of comparison.notes) lines.push(`note: ${shown(note)}`);

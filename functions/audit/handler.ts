@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { ProcessedFinding } from '../../shared/activity/process.js';
+import { appendAll } from '../../shared/arrays.js';
 import { runAudit } from '../../shared/audit/audit.js';
 import type { FindingStore } from '../../shared/findings/store.js';
 import type { Snapshot } from '../../shared/inventory/snapshot.js';
@@ -42,7 +43,7 @@ export function auditHandler(deps: AuditDependencies) {
     const minimum = alertMinimum(deps.settings);
     const { alerted, deferred } = await alertNew(processed, { ...common, minimum });
     // Alerts a crash left unsent, by this or any other function, once their lease has expired.
-    alerted.push(...(await alertPending({ ...common, minimum })));
+    appendAll(alerted, await alertPending({ ...common, minimum }));
     const current = new Set(result.findings.map((f) => f.id));
     const resolved = await resolveGone(current, (f) => AUDIT_RULES.has(f.ruleId), common);
     for (const gap of result.gaps) deps.logger.warn('audit gap', { ...gap });

@@ -1,4 +1,5 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { appendAll } from '../arrays.js';
 import { readAuthorizationDetails } from './authorization-details.js';
 import type { AwsClients } from './clients.js';
 import {
@@ -89,7 +90,7 @@ export async function collectSnapshot(
     report,
   ]);
 
-  gaps.push(...listing.gaps, ...details.gaps, ...providers.gaps);
+  for (const more of [listing.gaps, details.gaps, providers.gaps]) appendAll(gaps, more);
   const roles = listing.roles.map((role) => {
     const detail = details.roles.get(role.arn);
     if (detail) return withDetails(role, detail, details.policies, gaps);
@@ -108,7 +109,7 @@ export async function collectSnapshot(
     details,
     ...(credentialReport ? { report: credentialReport } : {}),
   });
-  gaps.push(...users.gaps);
+  appendAll(gaps, users.gaps);
 
   const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,

@@ -1,3 +1,4 @@
+import { maxOf } from '../arrays.js';
 import { GRAMMAR_CHARS, OWNER_TAG, REST_CANDIDATES, restCategory } from '../github/grammar.js';
 import { mentionedChars, type Pattern, PatternRunner, patternKey } from './pattern.js';
 import { type Completion, type CompletionMode, completionsOf, type Dfa, PerDfaCache } from './regular.js';
@@ -199,7 +200,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       if ((runners[k] as PatternRunner).settled(source[offset + k] as number) === undefined) return false;
     return true;
   };
-  const maxTier = Math.max(...Array.from(domain.tier));
+  const maxTier = maxOf(domain.tier, Number.NEGATIVE_INFINITY);
   const completionMemo = new Map<string, Completion[]>();
   const completionsFor = (owner: number, mode: CompletionMode) => {
     const key = `${owner}:${mode.kind}`;

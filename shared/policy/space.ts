@@ -1,3 +1,4 @@
+import { appendAll } from '../arrays.js';
 import { GITHUB_PROVIDER, isGitHubProvider, isStsGitHubClaim, OPTIONAL_CLAIMS } from '../github/claims.js';
 import { CORRELATED_CLAIMS, consistentVariants } from '../github/consistent.js';
 import {
@@ -216,7 +217,8 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
         ...(domain.literals?.length ? { literals: domain.literals } : {}),
         accept: subjectFormRule(domain, candidates),
       });
-      cells.splice(0, cells.length, ...(tracksOwner ? tracked : withoutOwners(tracked)));
+      cells.length = 0;
+      appendAll(cells, tracksOwner ? tracked : withoutOwners(tracked));
     }
     const canBeAbsent =
       fixedValue === undefined &&

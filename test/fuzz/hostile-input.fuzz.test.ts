@@ -8,10 +8,10 @@ import { writeReport } from '../../cli/commands/report.js';
 import { UsageError } from '../../cli/exit.js';
 import { activityOutput } from '../../cli/format/activity.js';
 import { auditJson, auditMarkdown, auditTable } from '../../cli/format/audit.js';
-import { lintJson, toJson } from '../../cli/format/json.js';
-import { compareMarkdown, lintMarkdown } from '../../cli/format/markdown.js';
-import { auditSarif, lintSarif } from '../../cli/format/sarif.js';
-import { compareTable, explainTable, lintTable } from '../../cli/format/table.js';
+import { toJson } from '../../cli/format/json.js';
+import { compareMarkdown } from '../../cli/format/markdown.js';
+import { auditSarif } from '../../cli/format/sarif.js';
+import { compareTable, explainTable } from '../../cli/format/table.js';
 import { InputError, readOnePolicy } from '../../cli/input.js';
 import { eventCopyReader } from '../../shared/activity/event-copy-reader.js';
 import { parseRecords } from '../../shared/activity/parse.js';
@@ -23,6 +23,7 @@ import { GITHUB_PROVIDER } from '../../shared/github/claims.js';
 import { compare } from '../../shared/policy/compare.js';
 import { explain } from '../../shared/policy/explain.js';
 import { hasHiddenCharacters } from '../../shared/report/visible-text.js';
+import { renderLint } from '../support/lint-output.js';
 
 /** Pieces an attacker puts in names and values: terminal escapes, forged lines, bidi overrides, markup, paths. */
 const HOSTILE_PIECES = [
@@ -191,12 +192,12 @@ describe('fuzz: hostile policies and records', () => {
             writeFileSync(path, JSON.stringify(p));
             return path;
           });
-          const results = lintFiles(paths, { allowedOwners: [name] });
-          assertInert(lintTable(results, { color: false }), 'lint table');
-          assertInert(lintJson(results), 'lint json');
-          assertInert(lintMarkdown(results), 'lint markdown');
-          assertInert(lintSarif(results, '0.0.0'), 'lint sarif');
-          expect(lintMarkdown(results)).not.toMatch(/(?<!\\)<(script|img)/);
+          const results = [...lintFiles(paths, { allowedOwners: [name] })];
+          assertInert(renderLint('table', results), 'lint table');
+          assertInert(renderLint('json', results), 'lint json');
+          assertInert(renderLint('markdown', results), 'lint markdown');
+          assertInert(renderLint('sarif', results), 'lint sarif');
+          expect(renderLint('markdown', results)).not.toMatch(/(?<!\\)<(script|img)/);
           // compare and explain on the policies that are readable, with a hostile subject.
           const readable = paths.flatMap((path) => {
             try {
