@@ -20,18 +20,19 @@ type Json = unknown;
 /** Every place an unknown can sit: string leaves, and whole statements, principals and condition blocks. */
 function places(document: Json): string[] {
   const out: string[] = [];
-  const walk = (value: Json, pointer: string, depth: number) => {
+  const walk = (value: Json, pointer: string) => {
     if (typeof value === 'string') out.push(pointer);
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${pointer}${pointerOf([i])}`, depth + 1));
-    else if (value && typeof value === 'object') {
+    else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${pointer}${pointerOf([i])}`);
+    } else if (value && typeof value === 'object') {
       if (/\/(Principal|Condition)$/.test(pointer) || /^\/Statement(\/\d+)?$/.test(pointer))
         out.push(pointer);
       for (const [k, v] of Object.entries(value)) {
-        if (k !== 'Version') walk(v, `${pointer}${pointerOf([k])}`, depth + 1);
+        if (k !== 'Version') walk(v, `${pointer}${pointerOf([k])}`);
       }
     }
   };
-  walk(document, '', 0);
+  walk(document, '');
   return out.filter((p) => p !== '/Statement');
 }
 
