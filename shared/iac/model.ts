@@ -32,6 +32,11 @@ export interface IacRole {
   roleName?: string;
   /** Which branch of which `Fn::If` conditions this document assumes (CloudFormation), when not every branch gives the same. */
   variant?: string;
+  /**
+   * The CDK construct path (`aws:cdk:path` metadata, e.g. `Ci/DeployRole/Resource`), when the template
+   * was synthesized by the CDK: the name a CDK user knows the role by, where the logical id is hashed.
+   */
+  constructPath?: string;
   /** Where the role is declared. */
   position?: SourcePosition;
   /**

@@ -1,0 +1,137 @@
+import type { IacRole } from '../model.js';
+import { conditionValues } from './conditions.js';
+import { fromJson, type PlainDocument, plainDocument } from './document.js';
+import { type CfnEntry, type CfnNode, entry, positionsOf, scalarText } from './nodes.js';
+import { Resolver } from './resolve.js';
+import { NO_VALUE, type Resolved } from './resolved.js';
+import { parseTemplate, type Template } from './template.js';
+import { eachVariant } from './variants.js';
+
+/** The partition assumed for `AWS::Partition` (and `AWS::URLSuffix`) unless the caller says otherwise. */
+export const DEFAULT_PARTITION = 'aws';
+
+/** At most this many combinations of undecided conditions are read per role. */
+export const MAX_VARIANTS = 16;
+
+export interface CloudFormationOptions {
+  partition?: string;
+}
+
+/**
+ * Every `AWS::IAM::Role` of a CloudFormation template (JSON or YAML) with its trust policy resolved as
+ * far as static reading allows: one role per way through the conditions that the parameter defaults
+ * do not decide, when those ways give different policies.
+ */
+export function readCloudFormation(
+  file: string,
+  text: string,
+  options: CloudFormationOptions = {},
+): IacRole[] {
+  const template = parseTemplate(file, text);
+  const resolver = new Resolver(template, { partition: options.partition ?? DEFAULT_PARTITION }, () => {
+    throw new Error('conditions are decided per role');
+  });
+  const fixed = conditionValues(resolver);
+  const positionOf = positionsOf(text);
+  const roles: IacRole[] = [];
+  for (const resource of template.resources.entries) {
+    if (scalarText(entry(resource.value, 'Type')) !== 'AWS::IAM::Role') continue;
+    roles.push(...readRole(template, resource, resolver, fixed, positionOf));
+  }
+  return roles;
+}
+
+interface RoleReading extends PlainDocument {
+  roleName?: string;
+}
+
+function readRole(
+  template: Template,
+  resource: CfnEntry,
+  resolver: Resolver,
+  fixed: (name: string, at: CfnNode) => boolean | undefined,
+  positionOf: ReturnType<typeof positionsOf>,
+): IacRole[] {
+  const id = resource.key;
+  const properties = entry(resource.value, 'Properties');
+  if (properties?.kind !== 'map') throw resolver.error(resource.value, `role ${id} has no Properties map`);
+  const documentNode = entry(properties, 'AssumeRolePolicyDocument');
+  if (!documentNode) throw resolver.error(properties, `role ${id} has no AssumeRolePolicyDocument`);
+  const condition = entry(resource.value, 'Condition');
+  const conditionName = scalarText(condition) ?? '';
+  const nameNode = entry(properties, 'RoleName');
+
+  const { variants, met } = eachVariant((choose) => {
+    const path = resolver.withDecide((name, at) => fixed(name, at) ?? choose(name));
+    // A role with a false `Condition` is not created.
+    if (condition && !(fixed(conditionName, condition) ?? choose(conditionName))) return undefined;
+    const reading: RoleReading = plainDocument(policyOf(path, id, documentNode), positionOf);
+    const name = nameNode ? path.resolve(nameNode) : NO_VALUE;
+    if (name !== NO_VALUE && name.kind === 'known' && name.value !== null)
+      reading.roleName = String(name.value);
+    return reading;
+  }, MAX_VARIANTS);
+
+  const constructPath = scalarText(entry(entry(resource.value, 'Metadata'), 'aws:cdk:path'));
+  const base = {
+    file: template.file,
+    id,
+    ...(constructPath ? { constructPath } : {}),
+    position: positionOf(resource.keyStart),
+  };
+  if (!variants) {
+    return [
+      {
+        ...base,
+        document: undefined,
+        unknowns: [
+          {
+            pointer: '',
+            description: `the trust policy of ${id} depends on conditions (${met.join(', ')}) with more than ${MAX_VARIANTS} combinations: not read`,
+          },
+        ],
+        valuePositions: {},
+      },
+    ];
+  }
+  const same = variants.every((v) => sameReading(v.result, variants[0]?.result));
+  const roles: IacRole[] = [];
+  for (const { choices, result } of same ? variants.slice(0, 1) : variants) {
+    if (!result) continue;
+    const variant = choices.map(([name, value]) => `${name}=${value}`).join(', ');
+    roles.push({
+      ...base,
+      ...(result.roleName ? { roleName: result.roleName } : {}),
+      ...(same ? {} : { variant }),
+      document: result.document,
+      unknowns: result.unknowns,
+      valuePositions: result.valuePositions,
+    });
+  }
+  return roles;
+}
+
+/** The trust policy: written as an object, or as a JSON string (often a `Fn::Sub` of one). */
+function policyOf(resolver: Resolver, id: string, node: CfnNode): Resolved {
+  const value = resolver.resolve(node);
+  if (value === NO_VALUE) throw resolver.error(node, `the AssumeRolePolicyDocument of ${id} is AWS::NoValue`);
+  if (value.kind !== 'known') return value;
+  if (typeof value.value !== 'string')
+    throw resolver.error(
+      node,
+      `the AssumeRolePolicyDocument of ${id} is neither a JSON object nor a JSON string`,
+    );
+  try {
+    return fromJson(JSON.parse(value.value), value.at);
+  } catch (e) {
+    throw resolver.error(
+      node,
+      `the AssumeRolePolicyDocument of ${id} is a string that is not JSON: ${(e as Error).message}`,
+    );
+  }
+}
+
+function sameReading(a: RoleReading | undefined, b: RoleReading | undefined): boolean {
+  const key = (r: RoleReading | undefined) => JSON.stringify(r && [r.document, r.unknowns, r.roleName]);
+  return key(a) === key(b);
+}
