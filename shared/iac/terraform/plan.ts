@@ -1,0 +1,289 @@
+import { IacParseError, type IacRole } from '../model.js';
+import { indexSuffix, moduleCallNames, mostSpecific, policyDocumentReference } from './address.js';
+import {
+  arrayAt,
+  indexAt,
+  isJsonObject,
+  type JsonObject,
+  objectAt,
+  optionalObjectAt,
+  parsePlanText,
+  stringAt,
+} from './plan-json.js';
+import { renderPolicyDocument } from './policy-document.js';
+import { afterApply, isObject, type TfObject, type TfValue, toIacDocument, Unresolved } from './value.js';
+
+/**
+ * Trust policies in a Terraform plan (`terraform show -json plan.out`), the exact route: Terraform has
+ * evaluated everything it could, and says what it will only know after apply.
+ */
+
+/** Dispatch: plan JSON names its format and Terraform version, and holds planned values or changes. */
+export function looksLikeTerraformPlan(text: string): boolean {
+  return (
+    text.trimStart().startsWith('{') &&
+    text.includes('"format_version"') &&
+    text.includes('"terraform_version"') &&
+    (text.includes('"planned_values"') || text.includes('"resource_changes"'))
+  );
+}
+
+/** Every `aws_iam_role` in the plan's planned values (root module and child modules), as it will be. */
+export function readTerraformPlan(file: string, text: string): IacRole[] {
+  const plan = readPlan(file, text);
+  const roles: IacRole[] = [];
+  for (const resource of plan.planned) {
+    if (resource.mode !== 'managed' || resource.type !== 'aws_iam_role') continue;
+    const mask = plan.changes.get(resource.address)?.afterUnknown;
+    roles.push(plan.role(resource, resource.values, mask));
+  }
+  return roles;
+}
+
+/** Every `aws_iam_role` the plan changes or keeps, before (its state) and after (the plan), for `diff`. */
+export function readTerraformPlanChange(file: string, text: string): { before: IacRole[]; after: IacRole[] } {
+  const plan = readPlan(file, text);
+  const before: IacRole[] = [];
+  const after: IacRole[] = [];
+  for (const change of plan.changes.values()) {
+    if (change.resource.mode !== 'managed' || change.resource.type !== 'aws_iam_role') continue;
+    if (change.before) before.push(plan.role(change.resource, change.before, undefined));
+    if (change.after) after.push(plan.role(change.resource, change.after, change.afterUnknown));
+  }
+  return { before, after };
+}
+
+interface PlanResource {
+  address: string;
+  moduleAddress: string | undefined;
+  mode: string;
+  type: string;
+  name: string;
+  index: string | number | undefined;
+  values: JsonObject;
+}
+
+interface PlanChange {
+  resource: PlanResource;
+  before: JsonObject | undefined;
+  after: JsonObject | undefined;
+  afterUnknown: unknown;
+}
+
+function readPlan(file: string, text: string) {
+  const json = parsePlanText(file, text);
+  const plannedValues = optionalObjectAt(json.planned_values, file, 'planned_values');
+  const rootModule = optionalObjectAt(plannedValues?.root_module, file, 'planned_values.root_module');
+  const planned = rootModule ? [...plannedResources(file, rootModule, 'planned_values.root_module')] : [];
+  const changes = new Map<string, PlanChange>();
+  arrayAt(json.resource_changes, file, 'resource_changes').forEach((item, i) => {
+    const change = readChange(file, item, `resource_changes[${i}]`);
+    changes.set(change.resource.address, change);
+  });
+  const configuration = optionalObjectAt(json.configuration, file, 'configuration');
+  const configRoot = optionalObjectAt(configuration?.root_module, file, 'configuration.root_module');
+  const documents = new Map(
+    planned
+      .filter((r) => r.mode === 'data' && r.type === 'aws_iam_policy_document')
+      .map((r) => [r.address, r] as const),
+  );
+  const context: PlanContext = { file, changes, configRoot, documents };
+  return {
+    planned,
+    changes,
+    role: (resource: PlanResource, values: JsonObject, mask: unknown): IacRole =>
+      roleOf(context, resource, values, mask),
+  };
+}
+
+interface PlanContext {
+  file: string;
+  changes: Map<string, PlanChange>;
+  configRoot: JsonObject | undefined;
+  documents: Map<string, PlanResource>;
+}
+
+function* plannedResources(file: string, module: JsonObject, field: string): Generator<PlanResource> {
+  const moduleAddress =
+    module.address === undefined ? undefined : stringAt(module.address, file, `${field}.address`);
+  for (const [i, item] of arrayAt(module.resources, file, `${field}.resources`).entries()) {
+    const where = `${field}.resources[${i}]`;
+    const resource = objectAt(item, file, where);
+    yield {
+      ...resourceIdentity(file, resource, where),
+      moduleAddress,
+      values: optionalObjectAt(resource.values, file, `${where}.values`) ?? {},
+    };
+  }
+  for (const [i, child] of arrayAt(module.child_modules, file, `${field}.child_modules`).entries()) {
+    const where = `${field}.child_modules[${i}]`;
+    yield* plannedResources(file, objectAt(child, file, where), where);
+  }
+}
+
+function resourceIdentity(file: string, resource: JsonObject, where: string) {
+  return {
+    address: stringAt(resource.address, file, `${where}.address`),
+    mode: stringAt(resource.mode, file, `${where}.mode`),
+    type: stringAt(resource.type, file, `${where}.type`),
+    name: stringAt(resource.name, file, `${where}.name`),
+    index: indexAt(resource.index, file, `${where}.index`),
+  };
+}
+
+function readChange(file: string, item: unknown, where: string): PlanChange {
+  const entry = objectAt(item, file, where);
+  const change = objectAt(entry.change, file, `${where}.change`);
+  const moduleAddress =
+    entry.module_address === undefined
+      ? undefined
+      : stringAt(entry.module_address, file, `${where}.module_address`);
+  return {
+    resource: { ...resourceIdentity(file, entry, where), moduleAddress, values: {} },
+    before: optionalObjectAt(change.before, file, `${where}.change.before`),
+    after: optionalObjectAt(change.after, file, `${where}.change.after`),
+    afterUnknown: change.after_unknown,
+  };
+}
+
+function roleOf(context: PlanContext, resource: PlanResource, values: JsonObject, mask: unknown): IacRole {
+  const where = `${context.file}: ${resource.address}`;
+  const policy = values.assume_role_policy;
+  const unknown = isJsonObject(mask) && mask.assume_role_policy === true;
+  let document: TfValue;
+  if (!unknown && typeof policy === 'string')
+    document = parsePolicyText(policy, `${where}: assume_role_policy`);
+  else if (!unknown && policy !== undefined && policy !== null) {
+    throw new IacParseError(`${where}: assume_role_policy: expected a string`);
+  } else document = referencedDocument(context, resource);
+  const { document: plain, unknowns } = toIacDocument(document);
+  const role: IacRole = {
+    file: context.file,
+    id: resource.address,
+    document: plain,
+    unknowns,
+    valuePositions: {},
+  };
+  const name = isJsonObject(mask) && mask.name === true ? undefined : values.name;
+  if (typeof name === 'string' && name !== '') role.roleName = name;
+  return role;
+}
+
+function parsePolicyText(text: string, where: string): TfValue {
+  try {
+    return JSON.parse(text) as TfValue;
+  } catch (error) {
+    throw new IacParseError(`${where}: invalid JSON: ${(error as Error).message}`);
+  }
+}
+
+// Index selectors that a reference to one instance of a data source may use besides the data source.
+const SELECTORS = new Set(['each.key', 'count.index']);
+
+/**
+ * A role whose policy Terraform only knows after apply: when its configuration takes it from one
+ * `aws_iam_policy_document` (and at most the role's own `each.key` or `count.index` picks the
+ * instance), the policy is that document, rendered from the plan's values of it.
+ */
+function referencedDocument(context: PlanContext, resource: PlanResource): TfValue {
+  const config = configResource(context.configRoot, resource.moduleAddress, relativeAddress(resource));
+  const expression = isJsonObject(config?.expressions) ? config.expressions.assume_role_policy : undefined;
+  const references = referencesOf(expression);
+  const unknown = new Unresolved(
+    afterApply(
+      references.length > 0 ? mostSpecific(references).join(', ') : `${resource.address}.assume_role_policy`,
+    ),
+  );
+  const targets = references.map(policyDocumentReference);
+  const names = new Set(targets.flatMap((t) => (t ? [t.name] : [])));
+  const indexes = new Set(targets.flatMap((t) => (t?.index ? [t.index] : [])));
+  const others = references.filter((r, i) => !targets[i] && !SELECTORS.has(r));
+  if (names.size !== 1 || indexes.size > 1 || others.length > 0) return unknown;
+  const base = `${resource.moduleAddress ? `${resource.moduleAddress}.` : ''}data.aws_iam_policy_document.${[...names][0]}`;
+  const byKey = references.includes('each.key') && typeof resource.index === 'string';
+  const byCount = references.includes('count.index') && typeof resource.index === 'number';
+  const index = [...indexes][0] ?? (byKey || byCount ? indexSuffix(resource.index) : '');
+  const data = context.documents.get(base + index);
+  return data ? documentOf(context, data) : unknown;
+}
+
+function documentOf(context: PlanContext, data: PlanResource): TfValue {
+  const mask = context.changes.get(data.address)?.afterUnknown;
+  const config = configResource(context.configRoot, data.moduleAddress, relativeAddress(data));
+  const expressions = isJsonObject(config?.expressions) ? config.expressions : undefined;
+  const describe = (path: string, expression: unknown): string => {
+    const references = referencesOf(expression);
+    return afterApply(
+      references.length > 0 ? mostSpecific(references).join(', ') : `${data.address}.${path}`,
+    );
+  };
+  const values = withUnknowns(data.values, mask, expressions, '', describe);
+  if (!isObject(values)) return values;
+  if (typeof values.json === 'string')
+    return parsePolicyText(values.json, `${context.file}: ${data.address}: json`);
+  return renderPolicyDocument(values, `${context.file}: ${data.address}`);
+}
+
+/**
+ * Values with `after_unknown`'s unknowns put in (planned values leave them out or null). `config` follows
+ * along: the configuration's expressions, whose references describe what an unknown waits for.
+ */
+function withUnknowns(
+  value: unknown,
+  mask: unknown,
+  config: unknown,
+  path: string,
+  describe: (path: string, expression: unknown) => string,
+): TfValue {
+  if (mask === true) return new Unresolved(describe(path, config));
+  if (!holdsUnknown(mask)) return value as TfValue;
+  const expression = isJsonObject(config) && ('references' in config || 'constant_value' in config);
+  if (Array.isArray(mask)) {
+    const items = Array.isArray(value) ? value : [];
+    const length = Math.max(items.length, mask.length);
+    // Nested blocks of a set have no order of their own: a configuration block matches only a lone one.
+    const blocks = Array.isArray(config) && config.length === length && length === 1 ? config : undefined;
+    return Array.from({ length }, (_, i) =>
+      withUnknowns(items[i] ?? null, mask[i], expression ? config : blocks?.[i], `${path}[${i}]`, describe),
+    );
+  }
+  const fields = isJsonObject(value) ? value : {};
+  const masks = mask as JsonObject;
+  const out: TfObject = {};
+  for (const key of new Set([...Object.keys(fields), ...Object.keys(masks)])) {
+    const child = isJsonObject(config) && !expression ? config[key] : undefined;
+    out[key] = withUnknowns(fields[key] ?? null, masks[key], child, path ? `${path}.${key}` : key, describe);
+  }
+  return out;
+}
+
+function holdsUnknown(mask: unknown): boolean {
+  if (mask === true) return true;
+  if (Array.isArray(mask)) return mask.some(holdsUnknown);
+  return isJsonObject(mask) && Object.values(mask).some(holdsUnknown);
+}
+
+function referencesOf(expression: unknown): string[] {
+  if (!isJsonObject(expression) || !Array.isArray(expression.references)) return [];
+  return expression.references.filter((r): r is string => typeof r === 'string');
+}
+
+function relativeAddress(resource: PlanResource): string {
+  return `${resource.mode === 'data' ? 'data.' : ''}${resource.type}.${resource.name}`;
+}
+
+/** The configuration of a resource, in the module its address names (module instances share one). */
+function configResource(
+  root: JsonObject | undefined,
+  moduleAddress: string | undefined,
+  address: string,
+): JsonObject | undefined {
+  let module: unknown = root;
+  for (const name of moduleCallNames(moduleAddress)) {
+    const calls = isJsonObject(module) ? module.module_calls : undefined;
+    const call = isJsonObject(calls) ? calls[name] : undefined;
+    module = isJsonObject(call) ? call.module : undefined;
+  }
+  const resources = isJsonObject(module) && Array.isArray(module.resources) ? module.resources : [];
+  return resources.find((r): r is JsonObject => isJsonObject(r) && r.address === address);
+}

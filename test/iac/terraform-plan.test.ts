@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { IacParseError, type IacRole, UNKNOWN_MARK } from '../../shared/iac/model.js';
+import {
+  looksLikeTerraformPlan,
+  readTerraformPlan,
+  readTerraformPlanChange,
+} from '../../shared/iac/terraform/plan.js';
+
+const FIXTURES = 'test/fixtures/terraform';
+const CHECKOV = `${FIXTURES}/checkov_CKV_AWS_358_data_example_tfplan.json`;
+const HAND_WRITTEN = `${FIXTURES}/hand-written-plan.json`;
+const OIDC = 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com';
+
+function read(file: string): IacRole[] {
+  return readTerraformPlan(file, readFileSync(file, 'utf8'));
+}
+
+function byId(roles: IacRole[]): Map<string, IacRole> {
+  return new Map(roles.map((r) => [r.id, r]));
+}
+
+function githubPolicy(operator: string, sub: string) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: OIDC },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          [operator]: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': sub,
+          },
+        },
+      },
+    ],
+  };
+}
+
+describe('readTerraformPlan on Checkov’s CKV_AWS_358 plan (real terraform show -json output)', () => {
+  const roles = byId(read(CHECKOV));
+
+  it('finds the four for_each roles of the child module, by address', () => {
+    expect([...roles.keys()].sort()).toEqual([
+      'module.poc.aws_iam_role.r1["p1"]',
+      'module.poc.aws_iam_role.r1["p2"]',
+      'module.poc.aws_iam_role.r6["p1"]',
+      'module.poc.aws_iam_role.r6["p2"]',
+    ]);
+    expect(roles.get('module.poc.aws_iam_role.r6["p2"]')?.roleName).toBe('r9');
+  });
+
+  it('follows a policy known only after apply to the data source instance its each.key picks, rendered as the provider does', () => {
+    const role = roles.get('module.poc.aws_iam_role.r6["p1"]');
+    expect(role?.unknowns).toEqual([]);
+    expect(role?.document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: 'cognito-identity.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'accounts.google.com:aud': 'sts.amazonaws.com',
+              'accounts.google.com:sub': 'system:serviceaccount:p1:default',
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it('keeps a value known after apply as an unknown, described by the reference it waits for', () => {
+    const role = roles.get('module.poc.aws_iam_role.r1["p2"]');
+    expect(role?.unknowns).toEqual([
+      {
+        pointer: '/Statement/0/Principal/Federated',
+        description: '`aws_iam_openid_connect_provider.r5.arn` (known after apply)',
+      },
+    ]);
+    expect(role?.document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: `${UNKNOWN_MARK}0` },
+          Condition: {
+            StringEquals: {
+              'accounts.google.com:aud': 'sts.amazonaws.com',
+              'accounts.google.com:sub': 'system:serviceaccount:p2:default',
+            },
+          },
+        },
+      ],
+    });
+  });
+});
+
+describe('readTerraformPlan on a hand-written plan (child modules, after_unknown, data sources)', () => {
+  const roles = byId(read(HAND_WRITTEN));
+
+  it('reads roles of the root module and of nested child modules', () => {
+    expect([...roles.keys()]).toEqual([
+      'aws_iam_role.deploy',
+      'aws_iam_role.site',
+      'module.ci.aws_iam_role.ci',
+      'module.ci.module.inner.aws_iam_role.x["a"]',
+      'module.ci.module.inner.aws_iam_role.x["b"]',
+      'module.ci.module.inner.aws_iam_role.opaque',
+    ]);
+    const deploy = roles.get('aws_iam_role.deploy');
+    expect(deploy).toMatchObject({ file: HAND_WRITTEN, roleName: 'gh-deploy', unknowns: [] });
+    expect(deploy?.document).toEqual(githubPolicy('StringLike', 'repo:acme/app:*'));
+  });
+
+  it('takes a data source’s json when the plan knows it', () => {
+    expect(roles.get('module.ci.module.inner.aws_iam_role.x["b"]')?.document).toEqual(
+      githubPolicy('StringEquals', 'repo:acme/b:ref:refs/heads/main'),
+    );
+  });
+
+  it('renders a data source read after apply from its statement blocks, unknowns kept', () => {
+    const ci = roles.get('module.ci.aws_iam_role.ci');
+    expect(ci?.roleName).toBe('gh-ci');
+    expect(ci?.document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'GitHubCi',
+          Effect: 'Allow',
+          Action: ['sts:TagSession', 'sts:AssumeRoleWithWebIdentity'],
+          Principal: { Federated: `${UNKNOWN_MARK}0` },
+          Condition: {
+            StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+            StringLike: {
+              'token.actions.githubusercontent.com:sub': [
+                'repo:acme/infra:ref:refs/heads/main',
+                'repo:acme/infra:pull_request',
+              ],
+            },
+          },
+        },
+      ],
+    });
+    expect(ci?.unknowns).toEqual([
+      {
+        pointer: '/Statement/0/Principal/Federated',
+        description: '`aws_iam_openid_connect_provider.github.arn` (known after apply)',
+      },
+    ]);
+  });
+
+  it('leaves a policy that does not come from a policy document wholly unknown, and a name known after apply unset', () => {
+    const opaque = roles.get('module.ci.module.inner.aws_iam_role.opaque');
+    expect(opaque?.document).toBeUndefined();
+    expect(opaque?.roleName).toBeUndefined();
+    expect(opaque?.unknowns).toEqual([
+      { pointer: '', description: '`module.policy.json` (known after apply)' },
+    ]);
+  });
+});
+
+describe('readTerraformPlanChange', () => {
+  const text = readFileSync(HAND_WRITTEN, 'utf8');
+  const { before, after } = readTerraformPlanChange(HAND_WRITTEN, text);
+
+  it('gives each role before (its state) and after (the plan): created roles have no before, deleted ones no after', () => {
+    expect(before.map((r) => r.id)).toEqual([
+      'aws_iam_role.deploy',
+      'aws_iam_role.site',
+      'aws_iam_role.retired',
+    ]);
+    expect(after.map((r) => r.id)).toEqual([
+      'aws_iam_role.deploy',
+      'aws_iam_role.site',
+      'module.ci.aws_iam_role.ci',
+      'module.ci.module.inner.aws_iam_role.x["a"]',
+      'module.ci.module.inner.aws_iam_role.x["b"]',
+      'module.ci.module.inner.aws_iam_role.opaque',
+    ]);
+  });
+
+  it('shows the widened sub of an updated role', () => {
+    const [old, now] = [before[0], after[0]];
+    expect(old?.document).toEqual(githubPolicy('StringEquals', 'repo:acme/app:ref:refs/heads/main'));
+    expect(now?.document).toEqual(githubPolicy('StringLike', 'repo:acme/app:*'));
+  });
+
+  it('keeps the address of a role replaced only to rename it, the document the same and the name changed', () => {
+    const [old, now] = [before[1], after[1]];
+    expect(old?.id).toBe(now?.id);
+    expect(old?.document).toEqual(now?.document);
+    expect([old?.roleName, now?.roleName]).toEqual(['gh-site', 'gh-site-v2']);
+  });
+
+  it('follows after_unknown policies to their data sources as the planned values do', () => {
+    const planned = byId(readTerraformPlan(HAND_WRITTEN, text));
+    for (const role of after) expect(role).toEqual(planned.get(role.id));
+  });
+});
+
+describe('plan JSON dispatch and bad input', () => {
+  it('recognises plan JSON and nothing else', () => {
+    expect(looksLikeTerraformPlan(readFileSync(CHECKOV, 'utf8'))).toBe(true);
+    expect(looksLikeTerraformPlan('{"Version":"2012-10-17","Statement":[]}')).toBe(false);
+    expect(looksLikeTerraformPlan('{"format_version":"1.0","terraform_version":"1.5.0","values":{}}')).toBe(
+      false,
+    );
+  });
+
+  it('names the file and the field that is wrong', () => {
+    expect(() => readTerraformPlan('p.json', '{"format_version":')).toThrow(IacParseError);
+    expect(() => readTerraformPlan('p.json', '{"format_version":"2.0","planned_values":{}}')).toThrow(
+      'p.json: format_version 2.0 is not supported',
+    );
+    expect(() =>
+      readTerraformPlan(
+        'p.json',
+        '{"format_version":"1.2","planned_values":{"root_module":{"resources":[{}]}}}',
+      ),
+    ).toThrow('p.json: planned_values.root_module.resources[0].address: expected a string');
+    const badPolicy = JSON.stringify({
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_iam_role.r',
+              mode: 'managed',
+              type: 'aws_iam_role',
+              name: 'r',
+              values: { assume_role_policy: '{' },
+            },
+          ],
+        },
+      },
+    });
+    expect(() => readTerraformPlan('p.json', badPolicy)).toThrow(
+      'p.json: aws_iam_role.r: assume_role_policy: invalid JSON',
+    );
+  });
+
+  it('says where invalid JSON breaks', () => {
+    try {
+      readTerraformPlan('p.json', '{\n  "format_version": "1.2",\n  oops\n}');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as IacParseError).position).toEqual({ line: 3, column: 3 });
+    }
+  });
+});
