@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ComplexityError } from '../../shared/policy/cells.js';
+import { visibleText } from '../../shared/report/visible-text.js';
 import {
   type LintFinding,
   lintPolicy,
@@ -11,8 +12,10 @@ import { lintJson } from '../format/json.js';
 import { lintMarkdown } from '../format/markdown.js';
 import { lintSarif } from '../format/sarif.js';
 import { lintTable } from '../format/table.js';
-import { type FilePolicy, InputError, readPolicies } from '../input.js';
+import { expandInputs, readSources, type Source } from '../iac-input.js';
+import { InputError } from '../input.js';
 import { LINT_FILE_SECONDS, lintIsolated } from '../lint-isolated.js';
+import { lintRoleResult } from '../lint-role.js';
 import { isFileError, type LintResult } from '../model.js';
 import { collectList, configOption, formatOption, useColor } from '../options.js';
 import { loadConfig } from './audit.js';
@@ -30,14 +33,16 @@ interface LintOptions {
 /** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
 export function lintFiles(paths: string[], options: PolicyLintOptions = {}): LintResult[] {
   return paths.flatMap((path): LintResult[] => {
-    let policies: FilePolicy[];
+    let sources: Source[];
     try {
-      policies = readPolicies(path);
+      sources = readSources(path);
     } catch (error) {
       if (error instanceof InputError) return [{ file: path, path, error: error.reason }];
       throw error;
     }
-    return policies.map((p) => {
+    return sources.map((source) => {
+      if ('role' in source) return lintRoleResult(source.role, options);
+      const p = source.policy;
       const where = { file: p.file, path, ...(p.name ? { role: p.name } : {}) };
       try {
         return { ...where, findings: bySeverity(lintPolicy(p.parsed, options)) };
@@ -50,7 +55,7 @@ export function lintFiles(paths: string[], options: PolicyLintOptions = {}): Lin
   });
 }
 
-function bySeverity(findings: LintFinding[]): LintFinding[] {
+function bySeverity<T extends LintFinding>(findings: T[]): T[] {
   return [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }
 
@@ -66,8 +71,10 @@ export function lintExitCode(results: LintResult[], failOn: Severity): number {
 export function registerLint(program: Command, version: string, workerEntry?: URL): void {
   program
     .command('lint')
-    .description('check trust policies for risky trust (policy JSON, aws iam get-role or list-roles output)')
-    .argument('<file...>', 'files to check; - reads standard input')
+    .description(
+      'check trust policies for risky trust (policy JSON, aws iam get-role or list-roles output, CloudFormation templates, cdk.out, Terraform plans and .tf files)',
+    )
+    .argument('<path...>', 'files or directories to check; - reads standard input')
     .addOption(formatOption(FORMATS))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
@@ -93,9 +100,14 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
         ...(allowedOwners.length > 0 ? { allowedOwners } : {}),
         github: config.github,
       };
+      const { paths, skipped } = expandInputs(files);
+      for (const { directory, count } of skipped)
+        process.stderr.write(
+          `trustwatch: ${visibleText(directory)}: skipped ${count} ${count === 1 ? 'file' : 'files'} not recognised\n`,
+        );
       const results = workerEntry
-        ? await lintIsolated(workerEntry, files, policyOptions, options.fileTimeout)
-        : lintFiles(files, policyOptions);
+        ? await lintIsolated(workerEntry, paths, policyOptions, options.fileTimeout)
+        : lintFiles(paths, policyOptions);
       const render = {
         table: () => lintTable(results, { color: useColor() }),
         json: () => lintJson(results),

@@ -32,6 +32,10 @@ export function lintMarkdown(results: LintResult[]): string {
   );
   if (rows.length > 0)
     out.push('| Severity | Rule | Policy | Finding |', '| --- | --- | --- | --- |', ...rows, '');
+  const notes = results.flatMap((r) =>
+    isFileError(r) ? [] : (r.notes ?? []).map((n) => `- ${markdownText(r.file)}: ${markdownText(n)}`),
+  );
+  if (notes.length > 0) out.push('### Notes', '', ...notes, '');
   const errors = results.filter(isFileError);
   if (errors.length > 0)
     out.push(

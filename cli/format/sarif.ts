@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import type { AuditResult } from '../../shared/audit/audit.js';
+import type { SourcePosition } from '../../shared/iac/model.js';
 import { ALL_RULES } from '../../shared/rules/catalog.js';
 import type { RuleMeta, Severity } from '../../shared/rules/rule.js';
 import type { LintResult } from '../model.js';
@@ -71,7 +72,7 @@ export function lintSarif(results: LintResult[], version: string): string {
               ruleIndex: ruleIndex.get(f.ruleId),
               level: LEVEL[f.severity],
               message: { text },
-              locations: [location(uri)],
+              locations: [location(uri, f.position ?? r.position)],
               partialFingerprints: {
                 primaryLocationLineHash: fingerprint(f.ruleId, `${uri}#${r.role ?? ''}`, f.message),
               },
@@ -139,8 +140,10 @@ function artifactUri(path: string): string {
   return encodeURI(relative(process.cwd(), resolve(path)).split(sep).join('/'));
 }
 
-function location(uri: string) {
-  return { physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } } };
+/** Code scanning annotates the region's line: the value or role a finding is about, else the first line. */
+function location(uri: string, position?: SourcePosition) {
+  const region = position ? { startLine: position.line, startColumn: position.column } : { startLine: 1 };
+  return { physicalLocation: { artifactLocation: { uri }, region } };
 }
 
 /** Stable across runs and spellings of the path, so code scanning keeps one alert per finding. */

@@ -2,7 +2,7 @@ import { isGitHubProvider } from '../github/claims.js';
 import type { PolicyDocument } from '../policy/model.js';
 import { providersOf } from '../policy/space.js';
 import { type LintFinding, type LintOptions, lintPolicy } from '../rules/lint.js';
-import type { IacRole, UnknownValue } from './model.js';
+import { type IacRole, UNKNOWN_MARK, type UnknownValue } from './model.js';
 import { policyBounds } from './unknowns.js';
 
 export interface RoleLint {
@@ -10,6 +10,8 @@ export interface RoleLint {
   /** What the reader should know about how the role was checked: unknown values, no GitHub trust. */
   notes: string[];
 }
+
+const PLACEHOLDER_JSON = JSON.stringify(UNKNOWN_MARK).slice(1, -1);
 
 export const NOT_GITHUB_TRUSTED = 'not GitHub-trusted: no GitHub OIDC checks apply';
 
@@ -32,8 +34,9 @@ export function lintRole(role: IacRole, options: LintOptions = {}): RoleLint {
   }
   const firing = new Set(lintPolicy(bounds.widest, options).map((f) => f.ruleId));
   const unknownValues = bounds.unknowns.map((u) => u.description);
+  // A finding about the placeholder itself (its value matches no subject) is about nothing written.
   const findings = lintPolicy(bounds.narrowest, options)
-    .filter((f) => firing.has(f.ruleId))
+    .filter((f) => firing.has(f.ruleId) && !JSON.stringify(f).includes(PLACEHOLDER_JSON))
     .map((f) => ({ ...f, evidence: { ...f.evidence, unknownValues } }));
   const n = bounds.unknowns.length;
   return {
