@@ -136,7 +136,7 @@ function readDirectory(path: string): Source[] {
 const roles = (list: IacRole[]): Source[] => list.map((role) => ({ role }));
 
 /** A reader's error as bad input naming the file once (readers name it themselves). */
-function asInputError(path: string, error: unknown): unknown {
+export function asInputError(path: string, error: unknown): unknown {
   if (error instanceof IacParseError) {
     const message = error.message.startsWith(`${path}: `)
       ? error.message.slice(path.length + 2)
