@@ -63,14 +63,14 @@ function toNode(file: string, text: string, doc: Document, node: Node): CfnNode 
   const plain = plainNode(file, text, doc, node, start, end);
   const tag = node.tag;
   if (!tag || tag.startsWith('!!') || tag.startsWith('tag:yaml.org,2002:')) return plain;
-  const name = SHORT_FORMS[tag];
-  if (!name) {
-    const at = positionsOf(text)(start);
-    throw new IacParseError(`${file}: unknown tag ${tag} at line ${at.line} column ${at.column}`, at);
-  }
   // The node's range starts after its tag; the long form spans the tag too, so that quoting it shows `!Ref X`.
   const tagStart = text.lastIndexOf(tag, start);
   const from = tagStart >= 0 ? tagStart : start;
+  const name = SHORT_FORMS[tag];
+  if (!name) {
+    const at = positionsOf(text)(from);
+    throw new IacParseError(`${file}: unknown tag ${tag} at line ${at.line} column ${at.column}`, at);
+  }
   return { kind: 'map', entries: [{ key: name, keyStart: from, value: plain }], start: from, end };
 }
 

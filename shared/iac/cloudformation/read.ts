@@ -27,12 +27,16 @@ export function readCloudFormation(
   text: string,
   options: CloudFormationOptions = {},
 ): IacRole[] {
-  const template = parseTemplate(file, text);
+  return rolesOf(parseTemplate(file, text), options);
+}
+
+/** The roles of a template already parsed. */
+export function rolesOf(template: Template, options: CloudFormationOptions = {}): IacRole[] {
   const resolver = new Resolver(template, { partition: options.partition ?? DEFAULT_PARTITION }, () => {
     throw new Error('conditions are decided per role');
   });
   const fixed = conditionValues(resolver);
-  const positionOf = positionsOf(text);
+  const positionOf = positionsOf(template.text);
   const roles: IacRole[] = [];
   for (const resource of template.resources.entries) {
     if (scalarText(entry(resource.value, 'Type')) !== 'AWS::IAM::Role') continue;
