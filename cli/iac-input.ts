@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { readCloudAssembly } from '../shared/iac/cloudformation/assembly.js';
 import { readCloudFormation } from '../shared/iac/cloudformation/read.js';
 import { looksLikeCloudFormation } from '../shared/iac/cloudformation/template.js';
 import { IacParseError, type IacRole } from '../shared/iac/model.js';
@@ -124,13 +125,12 @@ export function readSources(path: string): Source[] {
 }
 
 function readDirectory(path: string): Source[] {
+  if (!isCloudAssembly(path)) throw new InputError(path, 'a directory with no file trustwatch reads');
   try {
-    if (isCloudAssembly(path))
-      throw new InputError(path, 'reading a CDK cloud assembly is not supported yet');
+    return roles(readCloudAssembly(path, (relativePath) => readBounded(join(path, relativePath))));
   } catch (error) {
     throw asInputError(path, error);
   }
-  throw new InputError(path, 'a directory with no file trustwatch reads');
 }
 
 const roles = (list: IacRole[]): Source[] => list.map((role) => ({ role }));
