@@ -57,19 +57,24 @@ export interface Expansion {
 /**
  * The arguments with each directory replaced by what it holds that trustwatch reads, recursively: a
  * cloud assembly as one, a directory of `.tf` files as one module, and every other file it recognises.
- * A file named explicitly is kept whatever it is: reading it says what is wrong with it.
+ * A file named explicitly is kept whatever it is (reading it says what is wrong with it), unless
+ * `skipUnrecognised` (for hooks that pass every changed file): then it is skipped and counted too.
  */
-export function expandInputs(args: string[]): Expansion {
+export function expandInputs(args: string[], options: { skipUnrecognised?: boolean } = {}): Expansion {
   const paths: string[] = [];
   const skipped: Expansion['skipped'] = [];
+  let named = 0;
   for (const arg of args) {
-    if (arg !== '-' && statSync(arg, { throwIfNoEntry: false })?.isDirectory()) {
+    const stat = arg === '-' ? undefined : statSync(arg, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
       const before = paths.length;
       const count = walk(arg, paths);
       if (count > 0) skipped.push({ directory: arg, count });
       if (paths.length === before) paths.push(arg);
-    } else paths.push(arg);
+    } else if (options.skipUnrecognised && stat?.isFile() && !recognised(arg)) named++;
+    else paths.push(arg);
   }
+  if (named > 0) skipped.push({ directory: 'files named', count: named });
   return { paths: [...new Set(paths)], skipped };
 }
 

@@ -28,6 +28,7 @@ interface LintOptions {
   allowedOwner: string[];
   fileTimeout: number;
   config?: string;
+  skipUnrecognised?: boolean;
 }
 
 /** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
@@ -88,6 +89,10 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
       [],
     )
     .addOption(configOption())
+    .option(
+      '--skip-unrecognised',
+      'skip named files that hold nothing trustwatch reads, as inside a directory (for pre-commit hooks)',
+    )
     .addOption(
       new Option('--file-timeout <seconds>', 'give up on a file not decided in this time (exit 2, saying so)')
         .default(LINT_FILE_SECONDS)
@@ -100,7 +105,7 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
         ...(allowedOwners.length > 0 ? { allowedOwners } : {}),
         github: config.github,
       };
-      const { paths, skipped } = expandInputs(files);
+      const { paths, skipped } = expandInputs(files, { skipUnrecognised: options.skipUnrecognised === true });
       for (const { directory, count } of skipped)
         process.stderr.write(
           `trustwatch: ${visibleText(directory)}: skipped ${count} ${count === 1 ? 'file' : 'files'} not recognised\n`,
