@@ -214,6 +214,7 @@ describe('plan JSON dispatch and bad input', () => {
 
   it('names the file and the field that is wrong', () => {
     expect(() => readTerraformPlan('p.json', '{"format_version":')).toThrow(IacParseError);
+    expect(readTerraformPlan('p.json', '{"format_version":"0.1","planned_values":{}}')).toEqual([]);
     expect(() => readTerraformPlan('p.json', '{"format_version":"2.0","planned_values":{}}')).toThrow(
       'p.json: format_version 2.0 is not supported',
     );

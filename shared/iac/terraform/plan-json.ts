@@ -20,10 +20,10 @@ export function parsePlanText(file: string, text: string): JsonObject {
   }
   const plan = objectAt(value, file, '(top level)');
   const version = stringAt(plan.format_version, file, 'format_version');
-  // The format promises: a new major version is not backward compatible, and must be refused.
-  if (!version.startsWith('1.')) {
+  // A new major version is not backward compatible and must be refused (0.x: Terraform before 1.1).
+  if (!/^[01]\./.test(version)) {
     throw new IacParseError(
-      `${file}: format_version ${version} is not supported (this reads Terraform plan JSON 1.x)`,
+      `${file}: format_version ${version} is not supported (this reads Terraform plan JSON 0.x and 1.x)`,
     );
   }
   return plan;

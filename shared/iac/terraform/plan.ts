@@ -87,7 +87,7 @@ function readPlan(file: string, text: string) {
       .filter((r) => r.mode === 'data' && r.type === 'aws_iam_policy_document')
       .map((r) => [r.address, r] as const),
   );
-  const context: PlanContext = { file, changes, configRoot, documents };
+  const context: PlanContext = { file, changes, config: configIndex(configRoot), documents };
   return {
     planned,
     changes,
@@ -99,7 +99,7 @@ function readPlan(file: string, text: string) {
 interface PlanContext {
   file: string;
   changes: Map<string, PlanChange>;
-  configRoot: JsonObject | undefined;
+  config: Map<string, JsonObject>;
   documents: Map<string, PlanResource>;
 }
 
@@ -186,7 +186,7 @@ const SELECTORS = new Set(['each.key', 'count.index']);
  * instance), the policy is that document, rendered from the plan's values of it.
  */
 function referencedDocument(context: PlanContext, resource: PlanResource): TfValue {
-  const config = configResource(context.configRoot, resource.moduleAddress, relativeAddress(resource));
+  const config = configResource(context, resource);
   const expression = isJsonObject(config?.expressions) ? config.expressions.assume_role_policy : undefined;
   const references = referencesOf(expression);
   const unknown = new Unresolved(
@@ -209,7 +209,7 @@ function referencedDocument(context: PlanContext, resource: PlanResource): TfVal
 
 function documentOf(context: PlanContext, data: PlanResource): TfValue {
   const mask = context.changes.get(data.address)?.afterUnknown;
-  const config = configResource(context.configRoot, data.moduleAddress, relativeAddress(data));
+  const config = configResource(context, data);
   const expressions = isJsonObject(config?.expressions) ? config.expressions : undefined;
   const describe = (path: string, expression: unknown): string => {
     const references = referencesOf(expression);
@@ -272,18 +272,32 @@ function relativeAddress(resource: PlanResource): string {
   return `${resource.mode === 'data' ? 'data.' : ''}${resource.type}.${resource.name}`;
 }
 
-/** The configuration of a resource, in the module its address names (module instances share one). */
-function configResource(
-  root: JsonObject | undefined,
-  moduleAddress: string | undefined,
-  address: string,
-): JsonObject | undefined {
-  let module: unknown = root;
-  for (const name of moduleCallNames(moduleAddress)) {
-    const calls = isJsonObject(module) ? module.module_calls : undefined;
-    const call = isJsonObject(calls) ? calls[name] : undefined;
-    module = isJsonObject(call) ? call.module : undefined;
-  }
-  const resources = isJsonObject(module) && Array.isArray(module.resources) ? module.resources : [];
-  return resources.find((r): r is JsonObject => isJsonObject(r) && r.address === address);
+/**
+ * The configuration's resources by module path and module-relative address (`ci.roles|aws_iam_role.x`):
+ * every instance of a module, and of a resource, shares one configuration.
+ */
+function configIndex(root: JsonObject | undefined): Map<string, JsonObject> {
+  const index = new Map<string, JsonObject>();
+  const visit = (module: unknown, path: string[]): void => {
+    if (!isJsonObject(module)) return;
+    for (const resource of Array.isArray(module.resources) ? module.resources : []) {
+      if (isJsonObject(resource) && typeof resource.address === 'string') {
+        index.set(configKey(path, resource.address), resource);
+      }
+    }
+    const calls = isJsonObject(module.module_calls) ? module.module_calls : {};
+    for (const [name, call] of Object.entries(calls)) {
+      if (isJsonObject(call)) visit(call.module, [...path, name]);
+    }
+  };
+  visit(root, []);
+  return index;
+}
+
+function configKey(modulePath: string[], address: string): string {
+  return `${modulePath.join('.')}|${address}`;
+}
+
+function configResource(context: PlanContext, resource: PlanResource): JsonObject | undefined {
+  return context.config.get(configKey(moduleCallNames(resource.moduleAddress), relativeAddress(resource)));
 }

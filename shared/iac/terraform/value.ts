@@ -2,7 +2,11 @@ import { UNKNOWN_MARK, type UnknownValue } from '../model.js';
 
 /** A value Terraform only knows later (after plan or after apply); `description` says which, in Terraform's words. */
 export class Unresolved {
-  constructor(readonly description: string) {}
+  constructor(
+    readonly description: string,
+    /** How it may be written in the source (`var.repo`, `"repo:${var.org}/*"`), to find where. */
+    readonly written: string[] = [],
+  ) {}
 }
 
 /** A Terraform value as read from a plan or a configuration: plain JSON where known. */
@@ -31,14 +35,20 @@ export function isObject(value: TfValue | undefined): value is TfObject {
  * and value are the same unknown (a dynamic block: something of unknown name and content) is one
  * unknown, its key and value the same placeholder.
  */
-export function toIacDocument(value: TfValue): { document: unknown; unknowns: UnknownValue[] } {
+export function toIacDocument(value: TfValue): {
+  document: unknown;
+  unknowns: UnknownValue[];
+  written: string[][];
+} {
   const unknowns: UnknownValue[] = [];
-  const mark = (description: string, pointer: string): string => {
+  const written: string[][] = [];
+  const mark = (description: string, pointer: string, as: string[] = []): string => {
     unknowns.push({ pointer, description });
+    written.push(as);
     return UNKNOWN_MARK + (unknowns.length - 1);
   };
   const walk = (v: TfValue, pointer: string): unknown => {
-    if (v instanceof Unresolved) return mark(v.description, pointer);
+    if (v instanceof Unresolved) return mark(v.description, pointer, v.written);
     if (Array.isArray(v)) return v.map((item, i) => walk(item, `${pointer}/${i}`));
     if (!isObject(v)) return v;
     const out: Record<string, unknown> = {};
@@ -56,12 +66,15 @@ export function toIacDocument(value: TfValue): { document: unknown; unknowns: Un
     }
     return out;
   };
-  if (value instanceof Unresolved)
-    return { document: undefined, unknowns: [{ pointer: '', description: value.description }] };
-  return { document: walk(value, ''), unknowns };
+  if (value instanceof Unresolved) {
+    const unknowns = [{ pointer: '', description: value.description }];
+    return { document: undefined, unknowns, written: [value.written] };
+  }
+  return { document: walk(value, ''), unknowns, written };
 }
 
-function escapePointer(key: string): string {
+export function escapePointer(key: string): string {
+  if (!key.includes('~') && !key.includes('/')) return key;
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

@@ -1,0 +1,35 @@
+import { IacParseError } from '../model.js';
+import { literalText, soleExpression } from './template.js';
+import { afterPlan, type TfObject, type TfValue, Unresolved, unresolvedKey } from './value.js';
+
+/**
+ * A value as the HCL parser renders it, read without evaluating anything: literals stay, and every
+ * string that interpolates something (a variable, a local, another resource's attribute, a function
+ * call, a `for` expression: the parser renders them all as `${…}`) is unknown until Terraform plans.
+ */
+export function fromHcl(value: unknown, where: string): TfValue {
+  if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
+  if (typeof value === 'string') return fromTemplate(value);
+  if (Array.isArray(value)) return value.map((item, i) => fromHcl(item, `${where}[${i}]`));
+  if (typeof value === 'object') {
+    const out: TfObject = {};
+    for (const [key, item] of Object.entries(value)) {
+      const known = literalText(key);
+      out[known ?? unresolvedKey(templateDescription(key))] = fromHcl(item, `${where}.${key}`);
+    }
+    return out;
+  }
+  throw new IacParseError(`${where}: unexpected value`);
+}
+
+export function fromTemplate(text: string): TfValue {
+  const known = literalText(text);
+  if (known !== undefined) return known;
+  const sole = soleExpression(text);
+  return new Unresolved(templateDescription(text), sole ? [sole, `"${text}"`] : [`"${text}"`]);
+}
+
+/** "`var.repo` (known after plan)" for a sole interpolation, "`"repo:${var.org}/app"` (known after plan)" for a template. */
+export function templateDescription(text: string): string {
+  return afterPlan(soleExpression(text) ?? `"${text}"`);
+}
