@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { readCloudAssembly } from '../shared/iac/cloudformation/assembly.js';
 import { readCloudFormation } from '../shared/iac/cloudformation/read.js';
 import { looksLikeCloudFormation } from '../shared/iac/cloudformation/template.js';
 import { IacParseError, type IacRole } from '../shared/iac/model.js';
+import { readTerraformConfig } from '../shared/iac/terraform/config.js';
 import { looksLikeTerraformPlan, readTerraformPlan } from '../shared/iac/terraform/plan.js';
 import { type FilePolicy, fsReason, InputError, policiesInText, readBounded } from './input.js';
 
@@ -57,7 +58,8 @@ export interface Expansion {
 /**
  * The arguments with each directory replaced by what it holds that trustwatch reads, recursively: a
  * cloud assembly as one, a directory of `.tf` files as one module, and every other file it recognises.
- * A file named explicitly is kept whatever it is (reading it says what is wrong with it), unless
+ * A `.tf` file named explicitly stands for its module (its directory's `.tf` files). Any other file named
+ * explicitly is kept whatever it is (reading it says what is wrong with it), unless
  * `skipUnrecognised` (for hooks that pass every changed file): then it is skipped and counted too.
  */
 export function expandInputs(args: string[], options: { skipUnrecognised?: boolean } = {}): Expansion {
@@ -71,6 +73,9 @@ export function expandInputs(args: string[], options: { skipUnrecognised?: boole
       const count = walk(arg, paths);
       if (count > 0) skipped.push({ directory: arg, count });
       if (paths.length === before) paths.push(arg);
+    } else if (stat?.isFile() && extname(arg) === '.tf') {
+      // A .tf file is read with its module: the directory's files refer to each other.
+      paths.push(dirname(arg));
     } else if (options.skipUnrecognised && stat?.isFile() && !recognised(arg)) named++;
     else paths.push(arg);
   }
@@ -114,11 +119,12 @@ function recognised(path: string): boolean {
 }
 
 /** What one path of an expansion holds. */
-export function readSources(path: string): Source[] {
+export async function readSources(path: string): Promise<Source[]> {
   if (path !== '-' && statSync(path, { throwIfNoEntry: false })?.isDirectory()) return readDirectory(path);
   const text = readBounded(path);
   const kind = kindOf(path, text);
   try {
+    if (kind === 'terraform-config') return roles(await readTerraformConfig([{ file: path, text }]));
     if (kind === 'terraform-plan') return roles(readTerraformPlan(path, text));
     if (kind === 'cloudformation') return roles(readCloudFormation(path, text));
   } catch (error) {
@@ -129,10 +135,17 @@ export function readSources(path: string): Source[] {
   return policiesInText(path, text).map((policy) => ({ policy }));
 }
 
-function readDirectory(path: string): Source[] {
-  if (!isCloudAssembly(path)) throw new InputError(path, 'a directory with no file trustwatch reads');
+/** A cloud assembly, or a Terraform module: the `.tf` files of one directory, which refer to each other. */
+async function readDirectory(path: string): Promise<Source[]> {
   try {
-    return roles(readCloudAssembly(path, (relativePath) => readBounded(join(path, relativePath))));
+    if (isCloudAssembly(path))
+      return roles(readCloudAssembly(path, (relativePath) => readBounded(join(path, relativePath))));
+    const files = readdirSync(path, { withFileTypes: true })
+      .filter((e) => e.isFile() && extname(e.name) === '.tf')
+      .map((e) => join(path, e.name))
+      .sort();
+    if (files.length === 0) throw new InputError(path, 'a directory with no file trustwatch reads');
+    return roles(await readTerraformConfig(files.map((file) => ({ file, text: readBounded(file) }))));
   } catch (error) {
     throw asInputError(path, error);
   }

@@ -94,7 +94,9 @@ function lintOne(worker: Worker, request: Request, seconds: number): Promise<Out
 export function serveLintRequests(): boolean {
   if (isMainThread || !parentPort) return false;
   const port = parentPort;
-  port.on('message', ({ path, options }: Request) => port.postMessage(lintFiles([path], options)));
+  port.on('message', async ({ path, options }: Request) =>
+    port.postMessage(await lintFiles([path], options)),
+  );
   port.postMessage('ready');
   return true;
 }

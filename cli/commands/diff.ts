@@ -24,10 +24,10 @@ export function registerDiff(program: Command): void {
     .argument('[new]', 'the proposed version')
     .addOption(formatOption(FORMATS))
     .addOption(configOption())
-    .action((oldPath: string, newPath: string | undefined, options: Options) => {
+    .action(async (oldPath: string, newPath: string | undefined, options: Options) => {
       const { github } = loadConfig(options.config);
       const [before, after] =
-        newPath === undefined ? planSides(oldPath) : [sidesOf(oldPath), sidesOf(newPath)];
+        newPath === undefined ? planSides(oldPath) : [await sidesOf(oldPath), await sidesOf(newPath)];
       const diffs = diffRoles(before, after, { github });
       const render = {
         table: () => diffTable(diffs, { color: useColor() }),
@@ -55,14 +55,22 @@ function planSides(path: string): [DiffSide[], DiffSide[]] {
   }
 }
 
-function sidesOf(path: string): DiffSide[] {
-  return expandInputs([path]).paths.flatMap((p) =>
-    readSources(p).map((source): DiffSide => {
-      if ('role' in source) return roleSide(source.role);
-      const { name, file, parsed } = source.policy;
-      return { label: name || file, ...(name ? { roleName: name } : {}), bounds: { kind: 'known', parsed } };
-    }),
-  );
+async function sidesOf(path: string): Promise<DiffSide[]> {
+  const sides: DiffSide[] = [];
+  for (const p of expandInputs([path]).paths) {
+    for (const source of await readSources(p)) {
+      if ('role' in source) sides.push(roleSide(source.role));
+      else {
+        const { name, file, parsed } = source.policy;
+        sides.push({
+          label: name || file,
+          ...(name ? { roleName: name } : {}),
+          bounds: { kind: 'known', parsed },
+        });
+      }
+    }
+  }
+  return sides;
 }
 
 function roleSide(role: IacRole): DiffSide {

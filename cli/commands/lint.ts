@@ -32,27 +32,31 @@ interface LintOptions {
 }
 
 /** Lints every policy of every file; a file that cannot be read becomes a result, not a stop. */
-export function lintFiles(paths: string[], options: PolicyLintOptions = {}): LintResult[] {
-  return paths.flatMap((path): LintResult[] => {
-    let sources: Source[];
+export async function lintFiles(paths: string[], options: PolicyLintOptions = {}): Promise<LintResult[]> {
+  const results: LintResult[] = [];
+  for (const path of paths) results.push(...(await lintPath(path, options)));
+  return results;
+}
+
+async function lintPath(path: string, options: PolicyLintOptions): Promise<LintResult[]> {
+  let sources: Source[];
+  try {
+    sources = await readSources(path);
+  } catch (error) {
+    if (error instanceof InputError) return [{ file: path, path, error: error.reason }];
+    throw error;
+  }
+  return sources.map((source) => {
+    if ('role' in source) return lintRoleResult(source.role, options);
+    const p = source.policy;
+    const where = { file: p.file, path, ...(p.name ? { role: p.name } : {}) };
     try {
-      sources = readSources(path);
+      return { ...where, findings: bySeverity(lintPolicy(p.parsed, options)) };
     } catch (error) {
-      if (error instanceof InputError) return [{ file: path, path, error: error.reason }];
+      // One policy beyond the engine's budget is that policy's answer, not the end of the run.
+      if (error instanceof ComplexityError) return { ...where, error: error.message };
       throw error;
     }
-    return sources.map((source) => {
-      if ('role' in source) return lintRoleResult(source.role, options);
-      const p = source.policy;
-      const where = { file: p.file, path, ...(p.name ? { role: p.name } : {}) };
-      try {
-        return { ...where, findings: bySeverity(lintPolicy(p.parsed, options)) };
-      } catch (error) {
-        // One policy beyond the engine's budget is that policy's answer, not the end of the run.
-        if (error instanceof ComplexityError) return { ...where, error: error.message };
-        throw error;
-      }
-    });
   });
 }
 
@@ -112,7 +116,7 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
         );
       const results = workerEntry
         ? await lintIsolated(workerEntry, paths, policyOptions, options.fileTimeout)
-        : lintFiles(paths, policyOptions);
+        : await lintFiles(paths, policyOptions);
       const render = {
         table: () => lintTable(results, { color: useColor() }),
         json: () => lintJson(results),
