@@ -92,7 +92,8 @@ const unknownsOf = (b: PolicyBounds) => (b.kind === 'known' ? [] : b.unknowns.ma
 
 function diffPair(before: DiffSide, after: DiffSide, options: CompareOptions): RoleDiff {
   const role = after.label === before.label ? after.label : `${before.label} → ${after.label}`;
-  const unknownValues = [...unknownsOf(before.bounds), ...unknownsOf(after.bounds)];
+  // An unknown both versions keep (the same parameter) is one value to the reader.
+  const unknownValues = [...new Set([...unknownsOf(before.bounds), ...unknownsOf(after.bounds)])];
   const oldWide = widest(before.bounds);
   const newWide = widest(after.bounds);
   if (unknownValues.length === 0 && oldWide && newWide) {
