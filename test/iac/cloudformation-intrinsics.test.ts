@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCloudFormation } from '../../shared/iac/cloudformation/read.js';
+import { OWN_ACCOUNT, readCloudFormation } from '../../shared/iac/cloudformation/index.js';
 import { IacParseError, UNKNOWN_MARK } from '../../shared/iac/model.js';
 
 // Hand-written templates, each showing one way of writing part of a trust policy.
@@ -32,12 +32,11 @@ const only = (text: string) => {
   expect(roles).toHaveLength(1);
   return roles[0];
 };
-const principalOf = (text: string) =>
-  (only(text)?.document as { Statement: { Principal: { Federated: unknown } }[] }).Statement[0]?.Principal
-    .Federated;
-const subOf = (text: string) =>
-  (only(text)?.document as { Statement: { Condition: { StringLike: Record<string, unknown> } }[] })
-    .Statement[0]?.Condition.StringLike[`${GITHUB}:sub`];
+/** The `sub` condition of the first statement. */
+const subIn = (document: unknown) =>
+  (document as { Statement: { Condition: { StringLike: Record<string, unknown> } }[] }).Statement[0]
+    ?.Condition.StringLike[`${GITHUB}:sub`];
+const subOf = (text: string) => subIn(only(text)?.document);
 
 const PROVIDER = `
   Oidc:
@@ -69,6 +68,30 @@ describe('the OIDC provider of a Federated principal', () => {
       Statement: [{ Principal: { Federated: `arn:aws:iam::\${AWS::AccountId}:oidc-provider/${GITHUB}` } }],
     });
     expect(role?.unknowns).toEqual([]);
+  });
+
+  it.each([
+    ["!Sub 'arn:aws:iam::${Account}:oidc-provider/token.actions.githubusercontent.com'"],
+    [
+      "!Join ['', ['arn:aws:iam::', !ImportValue CiAccount, ':oidc-provider/token.actions.githubusercontent.com']]",
+    ],
+  ])("%s: an account not written literally is the role's own (STS takes no other)", (principal) => {
+    const head = 'Parameters:\n  Account:\n    Type: String\n';
+    expect(only(template(principal, 'repo:o/r:*', head))?.document).toMatchObject({
+      Statement: [{ Principal: { Federated: `arn:aws:iam::${OWN_ACCOUNT}:oidc-provider/${GITHUB}` } }],
+    });
+  });
+
+  it('an unknown anywhere else in a provider ARN keeps it unknown', () => {
+    const head = 'Parameters:\n  Host:\n    Type: String\n';
+    const role = only(template("!Sub 'arn:aws:iam::${AWS::AccountId}:oidc-provider/${Host}'", 'x', head));
+    expect(role?.unknowns).toEqual([
+      {
+        pointer: '/Statement/0/Principal/Federated',
+        description:
+          "`!Sub 'arn:aws:iam::${AWS::AccountId}:oidc-provider/${Host}'` (`${AWS::AccountId}` is the stack's account, known at deploy time; `${Host}` is a parameter with no default)",
+      },
+    ]);
   });
 
   it('another partition when asked', () => {
@@ -214,10 +237,7 @@ Conditions:
   InUsEast1: !Equals [!Ref AWS::Region, us-east-1]
 `;
   const variants = (sub: string, more = '') =>
-    read(template('x', sub, head, more)).map((r) => [r.variant ?? null, subOf1(r.document)]);
-  const subOf1 = (d: unknown) =>
-    (d as { Statement: { Condition: { StringLike: Record<string, unknown> } }[] }).Statement[0]?.Condition
-      .StringLike[`${GITHUB}:sub`];
+    read(template('x', sub, head, more)).map((r) => [r.variant ?? null, subIn(r.document)]);
 
   it('decided from parameter defaults: one branch, no variant', () => {
     expect(variants('!If [IsProd, prod, dev]')).toEqual([[null, 'prod']]);
@@ -318,6 +338,94 @@ Resources:
     });
   });
 
+  it('a whole document chosen by Fn::If: one role per branch, each as far as it resolves', () => {
+    const roles = read(`Parameters:
+  Mode:
+    Type: String
+Conditions:
+  Shared: !Equals [!Ref Mode, shared]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: !If
+        - Shared
+        - !ImportValue SharedTrust
+        - Statement:
+            - Effect: Allow
+              Action: sts:AssumeRole
+              Principal: { Service: lambda.amazonaws.com }
+`);
+    expect(roles.map((r) => [r.variant, r.document, r.unknowns])).toEqual([
+      [
+        'Shared=true',
+        undefined,
+        [{ pointer: '', description: '`!ImportValue SharedTrust` (an export of another stack)' }],
+      ],
+      [
+        'Shared=false',
+        {
+          Statement: [
+            { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } },
+          ],
+        },
+        [],
+      ],
+    ]);
+  });
+
+  it('roles made by Fn::ForEach are reported, their policy unknown', () => {
+    const roles = read(`Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Deployers:
+    - Repo
+    - [app, web]
+    - Deploy\${Repo}:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument: {}
+      Fn::ForEach::Inner:
+        - Env
+        - [dev]
+        - \${Repo}\${Env}Role:
+            Type: AWS::IAM::Role
+      Bucket\${Repo}:
+        Type: AWS::S3::Bucket
+`);
+    expect(roles.map((r) => [r.id, r.position, r.document, r.unknowns])).toEqual([
+      [
+        'Fn::ForEach::Deployers/Deploy${Repo}',
+        { line: 6, column: 7 },
+        undefined,
+        [
+          {
+            pointer: '',
+            description: 'a role made by `Fn::ForEach::Deployers`, which trustwatch does not expand',
+          },
+        ],
+      ],
+      [
+        'Fn::ForEach::Deployers/Fn::ForEach::Inner/${Repo}${Env}Role',
+        { line: 13, column: 11 },
+        undefined,
+        [
+          {
+            pointer: '',
+            description: 'a role made by `Fn::ForEach::Inner`, which trustwatch does not expand',
+          },
+        ],
+      ],
+    ]);
+  });
+
+  it('a JSON template with a byte order mark', () => {
+    const text =
+      '\uFEFF{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}}}}';
+    expect(readCloudFormation('t.json', text).map((r) => [r.id, r.position])).toEqual([
+      ['R', { line: 1, column: 17 }],
+    ]);
+  });
+
   it('keys with / and ~ are escaped in pointers', () => {
     const role = only(
       template('x', 'y').replace('StringLike:', 'StringLike:\n                a/b~c: !ImportValue V'),
@@ -368,6 +476,18 @@ describe('errors name the file, the place and what is wrong', () => {
     expect(fails(text)).toEqual([message, position]);
   });
 
+  it('Fn::If inside a condition', () => {
+    const text = template(
+      'x',
+      '!If [A, a, b]',
+      'Conditions:\n  A: !Equals [!If [B, x, y], x]\n  B: !Equals [a, a]\n',
+    );
+    expect(fails(text)).toEqual([
+      't.yaml: line 2 column 20: `Fn::If` B inside a condition',
+      { line: 2, column: 20 },
+    ]);
+  });
+
   it('a key written twice in JSON', () => {
     expect(fails('{"Resources": {"A": {"Type": "X", "Type": "Y"}}}', 't.json')).toEqual([
       't.json: key "Type" appears twice in one object (line 1 column 35)',
@@ -376,7 +496,9 @@ describe('errors name the file, the place and what is wrong', () => {
   });
 
   it('a key written twice in YAML', () => {
-    const [message] = fails('Resources:\n  A:\n    Type: X\n    Type: Y\n');
-    expect(message).toMatch(/^t\.yaml: invalid YAML at line 4 column 5: Map keys must be unique/);
+    expect(fails('Resources:\n  A:\n    Type: X\n    Type: Y\n')).toEqual([
+      't.yaml: key "Type" appears twice in one map (line 4 column 5)',
+      { line: 4, column: 5 },
+    ]);
   });
 });

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCloudFormation } from '../../shared/iac/cloudformation/read.js';
-import { looksLikeCloudFormation } from '../../shared/iac/cloudformation/template.js';
+import { looksLikeCloudFormation, readCloudFormation } from '../../shared/iac/cloudformation/index.js';
 import { type IacRole, UNKNOWN_MARK } from '../../shared/iac/model.js';
 
 const FIXTURES = 'test/fixtures/iac/cloudformation';
@@ -215,6 +214,11 @@ describe('looksLikeCloudFormation', () => {
       expect(looksLikeCloudFormation(readFileSync(join(FIXTURES, name), 'utf8')), name).toBe(true);
   });
 
+  it('claims a JSON template that does not parse only when it names a format version', () => {
+    expect(looksLikeCloudFormation('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {')).toBe(true);
+    expect(looksLikeCloudFormation('{"Resources": {"R": {"Type": "AWS::IAM::Role"}')).toBe(false);
+  });
+
   it('does not claim policy documents, IAM output or Terraform plans', () => {
     const policy = JSON.stringify({
       Version: '2012-10-17',
@@ -225,7 +229,10 @@ describe('looksLikeCloudFormation', () => {
       format_version: '1.2',
       planned_values: { root_module: { resources: [{ type: 'aws_iam_role', address: 'aws_iam_role.r' }] } },
     });
-    for (const text of [policy, getRole, plan, 'resource "aws_iam_role" "r" {}\n'])
+    // A Serverless Framework file nests CloudFormation resources under its own `resources` key.
+    const serverless = 'service: app\nresources:\n  Resources:\n    Role:\n      Type: AWS::IAM::Role\n';
+    const nested = JSON.stringify({ stack: { Resources: { R: { Type: 'AWS::IAM::Role' } } } });
+    for (const text of [policy, getRole, plan, 'resource "aws_iam_role" "r" {}\n', serverless, nested])
       expect(looksLikeCloudFormation(text), text).toBe(false);
   });
 });

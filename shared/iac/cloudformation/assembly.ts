@@ -35,11 +35,18 @@ export function readCloudAssembly(
 ): IacRole[] {
   const root = dir.replace(/\/+$/, '');
   const roles: IacRole[] = [];
+  const read = (path: string): string => {
+    try {
+      return readText(path);
+    } catch (e) {
+      throw new IacParseError(`${root}/${path}: cannot be read: ${(e as Error).message}`);
+    }
+  };
   const readAssembly = (prefix: string, depth: number): void => {
     const manifestPath = join(prefix, 'manifest.json');
     if (depth > MAX_ASSEMBLY_DEPTH)
       throw new IacParseError(`${root}/${manifestPath}: nested assemblies deeper than ${MAX_ASSEMBLY_DEPTH}`);
-    const manifest = parseManifest(`${root}/${manifestPath}`, readText(manifestPath));
+    const manifest = parseManifest(`${root}/${manifestPath}`, read(manifestPath));
     for (const artifact of Object.values(manifest.artifacts ?? {})) {
       const { templateFile, directoryName } = artifact.properties ?? {};
       if (artifact.type === 'aws:cloudformation:stack' && templateFile) readStack(join(prefix, templateFile));
@@ -49,7 +56,7 @@ export function readCloudAssembly(
   };
   const readStack = (path: string): void => {
     const file = `${root}/${path}`;
-    const template = parseTemplate(file, readText(path));
+    const template = parseTemplate(file, read(path));
     roles.push(...rolesOf(template, options));
     // A nested stack's template is an asset beside its parent's; the parent's resource names it.
     for (const resource of template.resources.entries) {

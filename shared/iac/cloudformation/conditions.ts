@@ -8,8 +8,8 @@ import type { Resolver } from './resolve.js';
 export function conditionValues(resolver: Resolver): (name: string, at: CfnNode) => boolean | undefined {
   const values = new Map<string, boolean | undefined>();
   const evaluating = new Set<string>();
-  const plain = resolver.withDecide((name) => {
-    throw new Error(`Fn::If ${name} inside a condition`);
+  const plain = resolver.withDecide((name, at) => {
+    throw resolver.error(at, `\`Fn::If\` ${name} inside a condition`);
   });
 
   const named = (name: string, at: CfnNode): boolean | undefined => {

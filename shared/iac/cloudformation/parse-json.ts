@@ -23,18 +23,20 @@ function toNode(file: string, text: string, node: Node): CfnNode {
   switch (node.type) {
     case 'object': {
       const entries: CfnEntry[] = [];
+      const seen = new Set<string>();
       for (const property of node.children ?? []) {
         const [key, value] = property.children ?? [];
         if (!key || !value) continue;
         const name = String(key.value);
         // JSON.parse would keep the last of two equal keys: a trust condition can vanish that way.
-        if (entries.some((e) => e.key === name)) {
+        if (seen.has(name)) {
           const at = positionsOf(text)(key.offset);
           throw new IacParseError(
             `${file}: key "${name}" appears twice in one object (line ${at.line} column ${at.column})`,
             at,
           );
         }
+        seen.add(name);
         entries.push({ key: name, keyStart: key.offset, value: toNode(file, text, value) });
       }
       return { kind: 'map', entries, start, end };

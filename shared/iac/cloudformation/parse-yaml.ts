@@ -27,7 +27,6 @@ const SHORT_FORMS: Record<string, string> = {
       'Sub',
       'ToJsonString',
       'Transform',
-      'ForEach',
     ].map((name) => [`!${name}`, `Fn::${name}`]),
   ),
 };
@@ -40,7 +39,8 @@ const customTags: Tags = Object.keys(SHORT_FORMS).flatMap((tag) => [
 ]) as Tags;
 
 export function parseYamlTemplate(file: string, text: string): CfnNode {
-  const doc = parseDocument(text, { customTags, uniqueKeys: true, prettyErrors: false });
+  // Keys are checked to be unique below, with a set: the library compares each key with every other.
+  const doc = parseDocument(text, { customTags, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
     const at = positionsOf(text)(first.pos[0]);
@@ -83,6 +83,7 @@ function plainNode(
   end: number,
 ): CfnNode {
   if (isMap(node)) {
+    const seen = new Set<string>();
     const entries = node.items.map((pair) => {
       const key = pair.key as Node | null;
       const keyValue = isScalar(key) ? key.value : undefined;
@@ -94,11 +95,20 @@ function plainNode(
           at,
         );
       }
+      const name = String(keyValue);
+      if (seen.has(name)) {
+        const at = positionsOf(text)(keyStart);
+        throw new IacParseError(
+          `${file}: key "${name}" appears twice in one map (line ${at.line} column ${at.column})`,
+          at,
+        );
+      }
+      seen.add(name);
       const value = pair.value as Node | null;
       const valueNode: CfnNode = value
         ? toNode(file, text, doc, value)
         : { kind: 'scalar', value: null, start: keyStart, end: keyStart };
-      return { key: String(keyValue), keyStart, value: valueNode };
+      return { key: name, keyStart, value: valueNode };
     });
     return { kind: 'map', entries, start, end };
   }

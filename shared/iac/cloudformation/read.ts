@@ -1,7 +1,7 @@
 import type { IacRole } from '../model.js';
 import { conditionValues } from './conditions.js';
 import { fromJson, type PlainDocument, plainDocument } from './document.js';
-import { type CfnEntry, type CfnNode, entry, positionsOf, scalarText } from './nodes.js';
+import { type CfnEntry, type CfnNode, entry, scalarText } from './nodes.js';
 import { Resolver } from './resolve.js';
 import { NO_VALUE, type Resolved } from './resolved.js';
 import { parseTemplate, type Template } from './template.js';
@@ -21,6 +21,18 @@ export interface CloudFormationOptions {
  * Every `AWS::IAM::Role` of a CloudFormation template (JSON or YAML) with its trust policy resolved as
  * far as static reading allows: one role per way through the conditions that the parameter defaults
  * do not decide, when those ways give different policies.
+ *
+ * What reading assumes, so that a finding never rests on a guess:
+ * - a parameter takes its `Default` (a deployment may pass another value: `AllowedValues` are not
+ *   tried one by one); a parameter without one is unknown;
+ * - `AWS::Partition` is `options.partition` (`aws` unless told), `AWS::URLSuffix` follows from it;
+ *   `AWS::AccountId`, `AWS::Region`, `AWS::StackName` and the other pseudo parameters are unknown,
+ *   except the account of an IAM OIDC provider ARN (see `OWN_ACCOUNT`);
+ * - `Ref`/`Fn::GetAtt Arn` of an `AWS::IAM::OIDCProvider` or `Custom::AWSCDKOpenIdConnectProvider`
+ *   of the same template is the provider's ARN, built from its `Url`;
+ * - a named condition that the defaults do not decide is read both ways, independently of the others
+ *   (which may read combinations that cannot happen, never miss one);
+ * - a string with any unknown part is unknown as a whole, described in the source's own words.
  */
 export function readCloudFormation(
   file: string,
@@ -36,13 +48,38 @@ export function rolesOf(template: Template, options: CloudFormationOptions = {})
     throw new Error('conditions are decided per role');
   });
   const fixed = conditionValues(resolver);
-  const positionOf = positionsOf(template.text);
   const roles: IacRole[] = [];
   for (const resource of template.resources.entries) {
-    if (scalarText(entry(resource.value, 'Type')) !== 'AWS::IAM::Role') continue;
-    roles.push(...readRole(template, resource, resolver, fixed, positionOf));
+    if (resource.key.startsWith('Fn::ForEach::')) roles.push(...unexpandedRoles(template, resource));
+    else if (scalarText(entry(resource.value, 'Type')) === 'AWS::IAM::Role')
+      roles.push(...readRole(template, resource, resolver, fixed));
   }
   return roles;
+}
+
+/**
+ * Roles that `Fn::ForEach` (AWS::LanguageExtensions) would make: not expanded, so each is reported
+ * with an unknown policy rather than left out.
+ */
+function unexpandedRoles(template: Template, loop: CfnEntry, prefix = ''): IacRole[] {
+  const id = `${prefix}${loop.key}`;
+  const fragment = loop.value.kind === 'seq' ? loop.value.items[2] : undefined;
+  if (fragment?.kind !== 'map') return [];
+  return fragment.entries.flatMap((e): IacRole[] => {
+    if (e.key.startsWith('Fn::ForEach::')) return unexpandedRoles(template, e, `${id}/`);
+    if (scalarText(entry(e.value, 'Type')) !== 'AWS::IAM::Role') return [];
+    const description = `a role made by \`${loop.key}\`, which trustwatch does not expand`;
+    return [
+      {
+        file: template.file,
+        id: `${id}/${e.key}`,
+        position: template.positionOf(e.keyStart),
+        document: undefined,
+        unknowns: [{ pointer: '', description }],
+        valuePositions: {},
+      },
+    ];
+  });
 }
 
 interface RoleReading extends PlainDocument {
@@ -54,7 +91,6 @@ function readRole(
   resource: CfnEntry,
   resolver: Resolver,
   fixed: (name: string, at: CfnNode) => boolean | undefined,
-  positionOf: ReturnType<typeof positionsOf>,
 ): IacRole[] {
   const id = resource.key;
   const properties = entry(resource.value, 'Properties');
@@ -69,7 +105,7 @@ function readRole(
     const path = resolver.withDecide((name, at) => fixed(name, at) ?? choose(name));
     // A role with a false `Condition` is not created.
     if (condition && !(fixed(conditionName, condition) ?? choose(conditionName))) return undefined;
-    const reading: RoleReading = plainDocument(policyOf(path, id, documentNode), positionOf);
+    const reading: RoleReading = plainDocument(policyOf(path, id, documentNode), template.positionOf);
     const name = nameNode ? path.resolve(nameNode) : NO_VALUE;
     if (name !== NO_VALUE && name.kind === 'known' && name.value !== null)
       reading.roleName = String(name.value);
@@ -81,7 +117,7 @@ function readRole(
     file: template.file,
     id,
     ...(constructPath ? { constructPath } : {}),
-    position: positionOf(resource.keyStart),
+    position: template.positionOf(resource.keyStart),
   };
   if (!variants) {
     return [

@@ -1,5 +1,5 @@
 import { IacParseError } from '../model.js';
-import { type CfnNode, entry, positionsOf, scalarText } from './nodes.js';
+import { type CfnNode, entry, scalarText } from './nodes.js';
 import { NO_VALUE, type Resolved, type Unknown, unknown, unknownFrom } from './resolved.js';
 import type { Template } from './template.js';
 
@@ -12,16 +12,18 @@ export interface ResolveOptions {
 const OIDC_PROVIDER_TYPES = new Set(['AWS::IAM::OIDCProvider', 'Custom::AWSCDKOpenIdConnectProvider']);
 
 /**
- * Stands in for the account of an IAM OIDC provider ARN. STS only accepts a web identity provider of
- * the role's own account, and trustwatch matches a Federated principal by the provider after
- * `oidc-provider/`, so the account is not needed to judge the trust: it is kept in the source's words.
+ * Stands in for the account of an IAM OIDC provider ARN whose account is not written literally
+ * (`${AWS::AccountId}`, a parameter, an import). STS only accepts a web identity provider of the role's
+ * own account, so the provider ARN admits tokens of its host in that account or nothing at all; and
+ * trustwatch matches a Federated principal by the provider after `oidc-provider/`. Reading it as the
+ * role's own account judges the trust as deployed to work, and recognises the GitHub provider.
  */
 export const OWN_ACCOUNT = '${AWS::AccountId}';
-const ACCOUNT_SLOT = '\u0001';
+const SLOT = '\u0001';
 
-/** Whether `text` is an IAM OIDC provider ARN with the account (only) in `ACCOUNT_SLOT`. */
+/** Whether `text` is an IAM OIDC provider ARN whose one unknown piece (`SLOT`) is the whole account. */
 function providerArnWithoutAccount(text: string): boolean {
-  const [before, after, ...more] = text.split(ACCOUNT_SLOT);
+  const [before, after, ...more] = text.split(SLOT);
   return !more.length && /^arn:[^:]+:iam::$/.test(before ?? '') && /^:oidc-provider\/./.test(after ?? '');
 }
 
@@ -30,15 +32,11 @@ export type Decide = (condition: string, at: CfnNode) => boolean;
 
 /** Resolves intrinsic functions statically; what needs the deployment stays unknown. */
 export class Resolver {
-  private readonly positionOf: ReturnType<typeof positionsOf>;
-
   constructor(
     readonly template: Template,
     readonly options: ResolveOptions,
     private readonly decide: Decide,
-  ) {
-    this.positionOf = positionsOf(template.text);
-  }
+  ) {}
 
   withDecide(decide: Decide): Resolver {
     return new Resolver(this.template, this.options, decide);
@@ -74,7 +72,7 @@ export class Resolver {
   }
 
   error(node: CfnNode, message: string): IacParseError {
-    const at = this.positionOf(node.start);
+    const at = this.template.positionOf(node.start);
     return new IacParseError(`${this.template.file}: line ${at.line} column ${at.column}: ${message}`, at);
   }
 
@@ -132,12 +130,12 @@ export class Resolver {
           at,
         };
       case 'AWS::AccountId':
-        return unknown(src, "the stack's account, known at deploy time", at, true);
+        return unknown(src, "the stack's account, known at deploy time", at);
     }
     if (name.startsWith('AWS::')) return unknown(src, 'known at deploy time', at);
-    const parameter = entry(this.template.parameters, name);
+    const parameter = this.template.parameterNamed.get(name);
     if (parameter) return this.parameter(node, name, parameter, src);
-    const resource = entry(this.template.resources, name);
+    const resource = this.template.resourceNamed.get(name);
     if (!resource) throw this.error(node, `\`Ref\` to ${name}, which is neither a parameter nor a resource`);
     const type = scalarText(entry(resource, 'Type'));
     if (type && OIDC_PROVIDER_TYPES.has(type)) return this.providerArn(node, name, resource, src);
@@ -193,7 +191,7 @@ export class Resolver {
   }
 
   private attribute(node: CfnNode, name: string, attribute: string, src: string): Resolved {
-    const resource = entry(this.template.resources, name);
+    const resource = this.template.resourceNamed.get(name);
     if (!resource) throw this.error(node, `\`Fn::GetAtt\` of ${name}, which is not a resource`);
     if (scalarText(entry(resource, 'Type')) === 'AWS::IAM::OIDCProvider' && attribute === 'Arn')
       return this.providerArn(node, name, resource, src);
@@ -229,7 +227,7 @@ export class Resolver {
   private implicit(node: CfnNode, inner: string): Resolved {
     const src = `\${${inner}}`;
     const dot = inner.indexOf('.');
-    if (dot > 0 && !inner.startsWith('AWS::') && !entry(this.template.parameters, inner))
+    if (dot > 0 && !inner.startsWith('AWS::') && !this.template.parameterNamed.has(inner))
       return this.attribute(node, inner.slice(0, dot), inner.slice(dot + 1), src);
     const v = this.ref(node, inner, src);
     if (v === NO_VALUE) throw this.error(node, `\`${src}\` is AWS::NoValue`);
@@ -305,10 +303,10 @@ export class Resolver {
   /** Joins pieces into a string, or an unknown that quotes the whole expression. */
   private assemble(node: CfnNode, pieces: (string | Unknown)[]): Resolved {
     const unknowns = pieces.filter(isUnknown);
-    const text = pieces.map((p) => (typeof p === 'string' ? p : ACCOUNT_SLOT)).join('');
+    const text = pieces.map((p) => (typeof p === 'string' ? p : SLOT)).join('');
     if (!unknowns.length) return { kind: 'known', value: text, at: node.start };
-    if (unknowns.every((u) => u.accountOnly) && providerArnWithoutAccount(text))
-      return { kind: 'known', value: text.replace(ACCOUNT_SLOT, OWN_ACCOUNT), at: node.start };
+    if (providerArnWithoutAccount(text))
+      return { kind: 'known', value: text.replace(SLOT, OWN_ACCOUNT), at: node.start };
     return unknownFrom(this.source(node), unknowns, node.start);
   }
 

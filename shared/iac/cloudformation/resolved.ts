@@ -12,8 +12,6 @@ export interface Unknown {
   /** Why: the leaf expressions that could not be resolved, each with the reason. */
   causes: Cause[];
   at: number;
-  /** Whether every cause is the stack's own account (`AWS::AccountId`). */
-  accountOnly: boolean;
 }
 
 export interface Cause {
@@ -24,8 +22,8 @@ export interface Cause {
 /** `Ref: AWS::NoValue`: the property or list item is left out. */
 export const NO_VALUE = Symbol('AWS::NoValue');
 
-export function unknown(source: string, reason: string, at: number, accountOnly = false): Unknown {
-  return { kind: 'unknown', source, causes: [{ source, reason }], at, accountOnly };
+export function unknown(source: string, reason: string, at: number): Unknown {
+  return { kind: 'unknown', source, causes: [{ source, reason }], at };
 }
 
 /** An expression that is unknown because some of its parts are. */
@@ -35,7 +33,6 @@ export function unknownFrom(source: string, parts: Unknown[], at: number): Unkno
     source,
     causes: parts.flatMap((p) => p.causes),
     at,
-    accountOnly: parts.every((p) => p.accountOnly),
   };
 }
 
