@@ -327,7 +327,9 @@ describe('readTerraformConfig on bad input', () => {
   it('reports an HCL syntax error at its line and column', async () => {
     const error = await one('resource "aws_iam_role" "r" {\n  name = \n}\n').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IacParseError);
-    expect((error as IacParseError).message).toMatch(/^main\.tf:2:\d+: Invalid expression/);
+    expect((error as IacParseError).message).toMatch(
+      /^main\.tf: invalid HCL at line 2 column \d+: Invalid expression/,
+    );
     expect((error as IacParseError).position?.line).toBe(2);
   });
 
@@ -343,6 +345,38 @@ describe('readTerraformConfig on bad input', () => {
     await expect(one(text)).rejects.toThrow(
       'main.tf: data.aws_iam_policy_document.d: statement[0]: unsupported argument "action" (Terraform rejects it; did you mean "actions"?)',
     );
+  });
+
+  it('parses only the files that name a role or a policy document', async () => {
+    const roles = await readTerraformConfig([
+      { file: 'variables.tf', text: 'variable "unfinished" {\n' },
+      { file: 'main.tf', text: 'resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n' },
+    ]);
+    expect(roles.map((r) => [r.file, r.id, r.document])).toEqual([['main.tf', 'aws_iam_role.r', {}]]);
+  });
+
+  it('merges override files into the blocks they override, in name order, as Terraform does', async () => {
+    const role = (policy: string, extra = '') =>
+      `resource "aws_iam_role" "r" {\n  name = "base"\n${extra}  assume_role_policy = ${JSON.stringify(policy)}\n}\n`;
+    const [merged, ...rest] = await readTerraformConfig([
+      { file: 'z_override.tf', text: role('{"Version":"2012-10-17","Statement":[]}') },
+      { file: 'main.tf', text: role('{}') },
+      { file: 'override.tf', text: 'resource "aws_iam_role" "r" {\n  name = "renamed"\n}\n' },
+    ]);
+    expect(rest).toEqual([]);
+    expect(merged).toMatchObject({
+      file: 'main.tf',
+      id: 'aws_iam_role.r',
+      roleName: 'base',
+      position: { line: 1, column: 1 },
+      document: { Version: '2012-10-17', Statement: [] },
+      valuePositions: {},
+    });
+    await expect(
+      readTerraformConfig([
+        { file: 'x_override.tf', text: 'resource "aws_iam_role" "q" {\n  name = "n"\n}\n' },
+      ]),
+    ).rejects.toThrow('x_override.tf: resource "aws_iam_role" "q" overrides a block no other file declares');
   });
 
   it('refuses a role declared twice across a module’s files', async () => {

@@ -203,6 +203,95 @@ describe('readTerraformPlanChange', () => {
   });
 });
 
+describe('following a role to its policy document in a hand-written plan', () => {
+  const documentJson = (sub: string) => JSON.stringify(githubPolicy('StringEquals', sub));
+  const role = (name: string, index?: number) => ({
+    address: `aws_iam_role.${name}${index === undefined ? '' : `[${index}]`}`,
+    mode: 'managed',
+    type: 'aws_iam_role',
+    name,
+    ...(index === undefined ? {} : { index }),
+    values: { name: `${name}${index ?? ''}` },
+  });
+  const data = (name: string, json: string, index?: number | string) => ({
+    address: `data.aws_iam_policy_document.${name}${index === undefined ? '' : `[${JSON.stringify(index)}]`}`,
+    mode: 'data',
+    type: 'aws_iam_policy_document',
+    name,
+    ...(index === undefined ? {} : { index }),
+    values: { json },
+  });
+  const config = (name: string, references: string[]) => ({
+    address: `aws_iam_role.${name}`,
+    mode: 'managed',
+    type: 'aws_iam_role',
+    name,
+    expressions: { assume_role_policy: { references } },
+  });
+  const unknownPolicy = ({ values: _, ...identity }: ReturnType<typeof role>) => ({
+    ...identity,
+    change: { actions: ['create'], before: null, after: {}, after_unknown: { assume_role_policy: true } },
+  });
+  const roles = [role('counted', 0), role('counted', 1), role('pinned'), role('mixed')];
+  const plan = JSON.stringify({
+    format_version: '1.2',
+    terraform_version: '1.9.8',
+    planned_values: {
+      root_module: {
+        resources: [
+          ...roles,
+          data('per_index', documentJson('repo:acme/zero:*'), 0),
+          data('per_index', documentJson('repo:acme/one:*'), 1),
+          data('keyed', documentJson('repo:acme/blue:*'), 'blue'),
+          data('keyed', documentJson('repo:acme/green:*'), 'green'),
+        ],
+      },
+    },
+    resource_changes: roles.map(unknownPolicy),
+    configuration: {
+      root_module: {
+        resources: [
+          config('counted', ['data.aws_iam_policy_document.per_index', 'count.index']),
+          config('pinned', [
+            'data.aws_iam_policy_document.keyed["green"].json',
+            'data.aws_iam_policy_document.keyed["green"]',
+            'data.aws_iam_policy_document.keyed',
+          ]),
+          config('mixed', ['data.aws_iam_policy_document.keyed', 'var.colour']),
+        ],
+      },
+    },
+  });
+  const read = byId(readTerraformPlan('hand-written.json', plan));
+
+  it('picks the instance its count.index names', () => {
+    expect(read.get('aws_iam_role.counted[0]')?.document).toEqual(
+      githubPolicy('StringEquals', 'repo:acme/zero:*'),
+    );
+    expect(read.get('aws_iam_role.counted[1]')?.document).toEqual(
+      githubPolicy('StringEquals', 'repo:acme/one:*'),
+    );
+  });
+
+  it('picks the instance a constant index names', () => {
+    expect(read.get('aws_iam_role.pinned')?.document).toEqual(
+      githubPolicy('StringEquals', 'repo:acme/green:*'),
+    );
+  });
+
+  it('does not guess when the policy also depends on something else', () => {
+    expect(read.get('aws_iam_role.mixed')).toMatchObject({
+      document: undefined,
+      unknowns: [
+        {
+          pointer: '',
+          description: '`data.aws_iam_policy_document.keyed`, `var.colour` (known after apply)',
+        },
+      ],
+    });
+  });
+});
+
 describe('plan JSON dispatch and bad input', () => {
   it('recognises plan JSON and nothing else', () => {
     expect(looksLikeTerraformPlan(readFileSync(CHECKOV, 'utf8'))).toBe(true);

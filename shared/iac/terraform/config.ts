@@ -1,6 +1,7 @@
 import { IacParseError, type IacRole } from '../model.js';
 import { parseHcl } from './hcl-parse.js';
 import { fromHcl } from './hcl-value.js';
+import { isJsonObject, type JsonObject } from './plan-json.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { type BlockSpan, findBlock, stringPositions } from './source-positions.js';
 import { literalText, soleCallArgument, soleExpression } from './template.js';
@@ -23,6 +24,8 @@ interface Declared {
   text: string;
   name: string;
   block: Record<string, unknown>;
+  /** Merged with a block of an override file: its values are no longer all written where it is. */
+  overridden?: boolean;
 }
 
 /**
@@ -32,13 +35,18 @@ interface Declared {
  * one role, `aws_iam_role.NAME`: its instances are only known after plan, and all share its policy.
  */
 export async function readTerraformConfig(files: TerraformFile[]): Promise<IacRole[]> {
-  const parsed = await Promise.all(files.map(async (f) => ({ ...f, body: await parseHcl(f.file, f.text) })));
+  // Parsing takes milliseconds per kilobyte: a file that names neither block type holds neither.
+  const relevant = files.filter((f) => f.text.includes('aws_iam_role') || f.text.includes(POLICY_TYPE));
+  const parsed = await Promise.all(
+    relevant.map(async (f) => ({ ...f, body: await parseHcl(f.file, f.text) })),
+  );
   const roles = declared(parsed, 'resource', 'aws_iam_role');
   const reader = new ConfigReader(declared(parsed, 'data', 'aws_iam_policy_document'));
   const out: IacRole[] = [];
   for (const role of roles) out.push(await reader.role(role));
+  const used = reader.renderedNames();
   for (const document of reader.documents.values()) {
-    if (!reader.used.has(document.name) && isTrustPolicy(reader.render(document.name).value)) {
+    if (!used.has(document.name) && isTrustPolicy(reader.render(document.name).value)) {
       out.push(reader.documentRole(document));
     }
   }
@@ -58,25 +66,42 @@ function declared(
   type: string,
 ): Declared[] {
   const found = new Map<string, Declared>();
-  for (const { file, text, body } of parsed) {
+  // Override files come last, in name order; each of their blocks merges into the one it overrides.
+  const ordered = [
+    ...parsed.filter((p) => !isOverride(p.file)),
+    ...parsed
+      .filter((p) => isOverride(p.file))
+      .sort((a, b) => (baseName(a.file) < baseName(b.file) ? -1 : 1)),
+  ];
+  for (const { file, text, body } of ordered) {
     const byType = body[kind];
-    const byName = isRecord(byType) ? byType[type] : undefined;
-    if (!isRecord(byName)) continue;
+    const byName = isJsonObject(byType) ? byType[type] : undefined;
+    if (!isJsonObject(byName)) continue;
     for (const [name, blocks] of Object.entries(byName)) {
       const label = `${kind} "${type}" "${name}"`;
       const first = found.get(name);
-      if (first || !Array.isArray(blocks) || blocks.length !== 1) {
+      if (!Array.isArray(blocks) || !blocks.every(isJsonObject)) {
+        throw new IacParseError(`${file}: ${label}: expected a block`);
+      }
+      if (isOverride(file)) {
+        if (!first) throw new IacParseError(`${file}: ${label} overrides a block no other file declares`);
+        // An argument replaces the one it overrides; blocks of a type replace all blocks of that type.
+        for (const block of blocks) first.block = { ...first.block, ...block };
+        first.overridden = true;
+        continue;
+      }
+      if (first || blocks.length > 1) {
         throw new IacParseError(
           `${file}: ${label} is declared twice${first ? ` (also in ${first.file})` : ''}`,
         );
       }
-      if (!isRecord(blocks[0])) throw new IacParseError(`${file}: ${label}: expected a block`);
-      found.set(name, { file, text, name, block: blocks[0] });
+      found.set(name, { file, text, name, block: blocks[0] as JsonObject });
     }
   }
   return [...found.values()];
 }
 
+const POLICY_TYPE = 'aws_iam_policy_document';
 // Meta-arguments: they say how many instances there are and when, never what a policy holds.
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle']);
 const STATEMENT_ARGUMENTS = new Set([
@@ -105,7 +130,6 @@ interface Rendered {
 
 class ConfigReader {
   readonly documents: Map<string, Declared>;
-  readonly used = new Set<string>();
   private readonly rendered = new Map<string, TfValue>();
   private readonly rendering = new Set<string>();
 
@@ -122,12 +146,12 @@ class ConfigReader {
       throw new IacParseError(`${where}: assume_role_policy: expected a policy document`, span?.position);
     }
     const { value, from } = await this.policy(policy, role.file, `${where}: assume_role_policy`);
-    for (const name of this.rendered.keys()) this.used.add(name);
-    const source = from
-      ? from.file === role.file
-        ? findBlock(from.text, 'data', POLICY_TYPE, from.name)
-        : undefined
-      : span;
+    // Value positions are in the role's file: a policy document in another file has none here.
+    let source = role.overridden ? undefined : span;
+    if (from) {
+      const here = from.file === role.file && !from.overridden;
+      source = here ? findBlock(from.text, 'data', POLICY_TYPE, from.name) : undefined;
+    }
     const result = this.result(role.file, id, value, role.text, span, source);
     const name = typeof role.block.name === 'string' ? literalText(role.block.name) : undefined;
     if (name) result.roleName = name;
@@ -143,7 +167,7 @@ class ConfigReader {
       value,
       document.text,
       span,
-      span,
+      document.overridden ? undefined : span,
     );
   }
 
@@ -176,6 +200,11 @@ class ConfigReader {
       return { value: new Unresolved(`\`${expression}\` (declared in none of the files read)`) };
     }
     return this.render(name);
+  }
+
+  /** The data sources rendered so far: those the roles read, directly or as source documents. */
+  renderedNames(): Set<string> {
+    return new Set(this.rendered.keys());
   }
 
   render(name: string): Rendered {
@@ -244,7 +273,14 @@ class ConfigReader {
   }
 }
 
-const POLICY_TYPE = 'aws_iam_policy_document';
+/** `override.tf` and `*_override.tf`: Terraform merges their blocks into blocks other files declare. */
+function isOverride(file: string): boolean {
+  return /(^|_)override\.tf$/.test(baseName(file));
+}
+
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+}
 
 function argumentsOf(block: Record<string, unknown>, allowed: Set<string>, where: string): TfObject {
   const out: TfObject = {};
@@ -262,13 +298,14 @@ function unsupported(key: string, where: string): IacParseError {
 }
 
 function blockList(value: unknown, where: string): Record<string, unknown>[] {
-  if (!Array.isArray(value) || !value.every(isRecord)) throw new IacParseError(`${where}: expected blocks`);
+  if (!Array.isArray(value) || !value.every(isJsonObject))
+    throw new IacParseError(`${where}: expected blocks`);
   return value;
 }
 
 /** `dynamic "condition" { for_each = … }`: blocks Terraform only writes once it plans, each unknown, by block type. */
 function dynamicBlocks(value: unknown, types: string[], where: string): Record<string, Unresolved[]> {
-  if (!isRecord(value)) throw new IacParseError(`${where}: dynamic: expected blocks`);
+  if (!isJsonObject(value)) throw new IacParseError(`${where}: dynamic: expected blocks`);
   const out: Record<string, Unresolved[]> = {};
   for (const [type, list] of Object.entries(value)) {
     if (!types.includes(type)) throw new IacParseError(`${where}: unsupported block "${type}"`);
@@ -304,8 +341,4 @@ function isTrustPolicy(document: TfValue): boolean {
       (a) => a instanceof Unresolved || (typeof a === 'string' && /^(\*|sts:\*|sts:assume)/i.test(a)),
     );
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,13 +1,19 @@
 import { IacParseError } from '../model.js';
 
 /**
- * HCL parsed by HashiCorp's own parser (the Go hcl library compiled to WebAssembly, `@cdktf/hcl2json`).
- * Loaded on first use: it starts a WebAssembly runtime that reading policy JSON never needs.
+ * HCL parsed by HashiCorp's own parser: the Go hcl library compiled to WebAssembly, as `@cdktn/hcl2json`
+ * (CDK Terrain's, the maintained continuation of CDKTF's hcl2json, which HashiCorp stopped maintaining
+ * in December 2025). Loaded on first use: it starts a WebAssembly runtime that policy JSON never needs.
  */
-let parser: Promise<(name: string, text: string) => Promise<unknown>> | undefined;
+type Parse = typeof import('@cdktn/hcl2json').parse;
+let parser: Promise<Parse> | undefined;
 
-function loadParser() {
-  parser ??= import('@cdktf/hcl2json').then((module) => module.parse);
+// The package reads its WebAssembly from its own directory, so it must load from node_modules: a
+// specifier held in a variable is one a bundler leaves as it is, whatever its configuration.
+const PACKAGE = '@cdktn/hcl2json';
+
+function loadParser(): Promise<Parse> {
+  parser ??= (import(PACKAGE) as Promise<{ parse: Parse }>).then((module) => module.parse);
   return parser;
 }
 
@@ -28,7 +34,7 @@ export async function parseHcl(file: string, text: string): Promise<Record<strin
     const next = rest.search(/input\.tf:\d+,\d+/);
     const first = next >= 0 ? rest.slice(0, next) : rest;
     const position = at ? { line: Number(at[1]), column: Number(at[2]) } : undefined;
-    const where = position ? `${file}:${position.line}:${position.column}` : file;
-    throw new IacParseError(`${where}: ${first.trim()}`, position);
+    const where = position ? ` at line ${position.line} column ${position.column}` : '';
+    throw new IacParseError(`${file}: invalid HCL${where}: ${first.trim()}`, position);
   }
 }

@@ -190,9 +190,7 @@ function referencedDocument(context: PlanContext, resource: PlanResource): TfVal
   const expression = isJsonObject(config?.expressions) ? config.expressions.assume_role_policy : undefined;
   const references = referencesOf(expression);
   const unknown = new Unresolved(
-    afterApply(
-      references.length > 0 ? mostSpecific(references).join(', ') : `${resource.address}.assume_role_policy`,
-    ),
+    afterApply(references.length > 0 ? mostSpecific(references) : [`${resource.address}.assume_role_policy`]),
   );
   const targets = references.map(policyDocumentReference);
   const names = new Set(targets.flatMap((t) => (t ? [t.name] : [])));
@@ -213,9 +211,7 @@ function documentOf(context: PlanContext, data: PlanResource): TfValue {
   const expressions = isJsonObject(config?.expressions) ? config.expressions : undefined;
   const describe = (path: string, expression: unknown): string => {
     const references = referencesOf(expression);
-    return afterApply(
-      references.length > 0 ? mostSpecific(references).join(', ') : `${data.address}.${path}`,
-    );
+    return afterApply(references.length > 0 ? mostSpecific(references) : [`${data.address}.${path}`]);
   };
   const values = withUnknowns(data.values, mask, expressions, '', describe);
   if (!isObject(values)) return values;

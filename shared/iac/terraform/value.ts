@@ -83,6 +83,7 @@ export function afterPlan(expression: string): string {
   return `\`${expression}\` (known after plan)`;
 }
 
-export function afterApply(what: string): string {
-  return `\`${what}\` (known after apply)`;
+/** "`aws_iam_openid_connect_provider.gh.arn` (known after apply)"; several references listed one by one. */
+export function afterApply(references: string[]): string {
+  return `${references.map((r) => `\`${r}\``).join(', ')} (known after apply)`;
 }
