@@ -239,6 +239,9 @@ function resolveClause(clause: ConditionClause, mode: Mode, resolve: Resolve): C
   if (drop && resolve.keepPlaceholders && info.kind === 'string' && !info.negated) return clause;
   if (drop) return { ...clause, values: clause.values.filter((v) => !hasMark(v)) };
   if (info.kind === 'null') return { ...clause, values: ['true', 'false'] };
+  const known = clause.values.filter((v) => !hasMark(v));
+  // A wildcard operator keeps what is written next to the `*` (a rule may judge those values); others become one.
+  if (info.kind === 'string' && info.wildcards) return { ...clause, values: [...known, '*'] };
   const base = info.negated ? 'StringNotLike' : 'StringLike';
   const operator = `${clause.setQualifier ? `${clause.setQualifier}:` : ''}${base}${clause.ifExists ? 'IfExists' : ''}`;
   return { ...clause, operator, base, values: ['*'] };

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_SUB, ensureBuilt, json, tempFiles, trustPolicy, trustwatch } from './run.js';
 
@@ -87,7 +89,14 @@ const files = tempFiles({
 const diff = (...args: string[]) => trustwatch(['diff', ...args], { cwd: files.dir });
 const roles = (stdout: string) => JSON.parse(stdout).roles as Record<string, unknown>[];
 
-beforeAll(ensureBuilt);
+beforeAll(() => {
+  ensureBuilt();
+  // Two versions of a directory, the template moved into a subdirectory.
+  mkdirSync(join(files.dir, 'base'));
+  mkdirSync(join(files.dir, 'head/templates'), { recursive: true });
+  writeFileSync(join(files.dir, 'base/infra.yaml'), template("'repo:acme/app:ref:refs/heads/main'"));
+  writeFileSync(join(files.dir, 'head/templates/infra.yaml'), template("'repo:acme/*'"));
+});
 afterAll(files.cleanup);
 
 describe('trustwatch diff', () => {
@@ -144,6 +153,12 @@ describe('trustwatch diff', () => {
     const [role] = roles(open.stdout);
     expect(role).toMatchObject({ role: 'DeployRole', verdict: 'unknown', newlyAdmitted: [] });
     expect(String(role?.unknownValues)).toContain('SubjectPattern');
+  });
+
+  it('two directories: roles matched across their files by logical id', () => {
+    const run = diff('base', 'head', '--format', 'json');
+    expect(run.status).toBe(1);
+    expect(roles(run.stdout).map((r) => [r.role, r.verdict])).toEqual([['DeployRole', 'wider']]);
   });
 
   it('two policy files compare as one role; markdown for a pull-request comment', () => {

@@ -69,6 +69,29 @@ describe('lintRole', () => {
     expect(result.notes).toHaveLength(1);
   });
 
+  it('reports a rule that fires on both bounds for the written values only, never for the unknown itself', () => {
+    // "repo:acme/app:main" is a subject no token carries, whatever the unknown second value is.
+    const result = lintRole(
+      role(
+        trust({
+          StringLike: {
+            'token.actions.githubusercontent.com:sub': ['repo:acme/app:main', `${UNKNOWN_MARK}0`],
+          },
+        }),
+        [
+          {
+            pointer: '/Statement/0/Condition/StringLike/token.actions.githubusercontent.com:sub/1',
+            description: 'var.sub',
+          },
+        ],
+      ),
+    );
+    const unmatchable = result.findings.filter((f) => f.ruleId === 'oidc.unmatchable-subject');
+    expect(unmatchable.map((f) => f.evidence.value)).toEqual(['repo:acme/app:main']);
+    // Whether IAM accepts the policy depends on the unknown value: not reported.
+    expect(ids(result)).not.toContain('oidc.iam-would-refuse');
+  });
+
   it('checks nothing of a document that is unknown as a whole, and says so', () => {
     const result = lintRole(
       role(undefined, [{ pointer: '', description: 'data.x.json (known after plan)' }]),
