@@ -16,7 +16,8 @@ export function lintRoleResult(role: IacRole, options: LintOptions): LintResult 
   const where = {
     file: roleLabel(role),
     path: role.file,
-    role: role.roleName ?? role.id,
+    // The name a reader knows the role by: its name, else the CDK construct path (logical ids are hashed there).
+    role: role.roleName ?? role.constructPath ?? role.id,
     ...(role.position ? { position: role.position } : {}),
   };
   try {
