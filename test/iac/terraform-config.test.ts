@@ -347,6 +347,13 @@ describe('readTerraformConfig on bad input', () => {
     );
   });
 
+  it('reads a file that starts with a byte order mark, positions as an editor counts them', async () => {
+    const [role] = await readTerraformConfig([
+      { file: 'bom.tf', text: '\uFEFFresource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n' },
+    ]);
+    expect(role).toMatchObject({ id: 'aws_iam_role.r', position: { line: 1, column: 1 }, document: {} });
+  });
+
   it('parses only the files that name a role or a policy document', async () => {
     const roles = await readTerraformConfig([
       { file: 'variables.tf', text: 'variable "unfinished" {\n' },

@@ -52,6 +52,15 @@ describe('readTerraformPlan on Checkov’s CKV_AWS_358 plan (real terraform show
     expect(roles.get('module.poc.aws_iam_role.r6["p2"]')?.roleName).toBe('r9');
   });
 
+  it('gives each role the line and column of its resource in the planned values, and in the changes for diff', () => {
+    expect(roles.get('module.poc.aws_iam_role.r6["p1"]')?.position).toEqual({ line: 42, column: 15 });
+    const { after } = readTerraformPlanChange(CHECKOV, readFileSync(CHECKOV, 'utf8'));
+    expect(after.find((r) => r.id === 'module.poc.aws_iam_role.r6["p1"]')?.position).toEqual({
+      line: 1063,
+      column: 7,
+    });
+  });
+
   it('follows a policy known only after apply to the data source instance its each.key picks, rendered as the provider does', () => {
     const role = roles.get('module.poc.aws_iam_role.r6["p1"]');
     expect(role?.unknowns).toEqual([]);
@@ -199,7 +208,9 @@ describe('readTerraformPlanChange', () => {
 
   it('follows after_unknown policies to their data sources as the planned values do', () => {
     const planned = byId(readTerraformPlan(HAND_WRITTEN, text));
-    for (const role of after) expect(role).toEqual(planned.get(role.id));
+    for (const { position: _, ...role } of after) {
+      expect(role).toEqual({ ...planned.get(role.id), position: undefined });
+    }
   });
 });
 
@@ -332,6 +343,31 @@ describe('plan JSON dispatch and bad input', () => {
     expect(() => readTerraformPlan('p.json', badPolicy)).toThrow(
       'p.json: aws_iam_role.r: assume_role_policy: invalid JSON',
     );
+  });
+
+  it('gives no position when the plan is not written in Terraform’s order', () => {
+    const role = {
+      address: 'aws_iam_role.r',
+      mode: 'managed',
+      type: 'aws_iam_role',
+      name: 'r',
+      values: { assume_role_policy: '{}' },
+    };
+    const inOrder = {
+      format_version: '1.2',
+      planned_values: { root_module: { resources: [role] } },
+      configuration: {},
+    };
+    const reordered = { format_version: '1.2', configuration: {}, planned_values: inOrder.planned_values };
+    expect(readTerraformPlan('p.json', JSON.stringify(inOrder))[0]?.position).toEqual({
+      line: 1,
+      column: 72,
+    });
+    expect(readTerraformPlan('p.json', JSON.stringify(reordered))[0]?.position).toBeUndefined();
+    expect(readTerraformPlan('p.json', `\uFEFF${JSON.stringify(inOrder)}`)[0]?.position).toEqual({
+      line: 1,
+      column: 72,
+    });
   });
 
   it('says where invalid JSON breaks', () => {

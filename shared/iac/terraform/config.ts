@@ -1,7 +1,7 @@
 import { IacParseError, type IacRole } from '../model.js';
 import { parseHcl } from './hcl-parse.js';
 import { fromHcl } from './hcl-value.js';
-import { isJsonObject, type JsonObject } from './plan-json.js';
+import { isJsonObject, type JsonObject, withoutByteOrderMark } from './plan-json.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { type BlockSpan, findBlock, stringPositions } from './source-positions.js';
 import { literalText, soleCallArgument, soleExpression } from './template.js';
@@ -36,7 +36,9 @@ interface Declared {
  */
 export async function readTerraformConfig(files: TerraformFile[]): Promise<IacRole[]> {
   // Parsing takes milliseconds per kilobyte: a file that names neither block type holds neither.
-  const relevant = files.filter((f) => f.text.includes('aws_iam_role') || f.text.includes(POLICY_TYPE));
+  const relevant = files
+    .map((f) => ({ file: f.file, text: withoutByteOrderMark(f.text) }))
+    .filter((f) => f.text.includes('aws_iam_role') || f.text.includes(POLICY_TYPE));
   const parsed = await Promise.all(
     relevant.map(async (f) => ({ ...f, body: await parseHcl(f.file, f.text) })),
   );

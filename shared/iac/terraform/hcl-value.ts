@@ -22,7 +22,7 @@ export function fromHcl(value: unknown, where: string): TfValue {
   throw new IacParseError(`${where}: unexpected value`);
 }
 
-export function fromTemplate(text: string): TfValue {
+function fromTemplate(text: string): TfValue {
   const known = literalText(text);
   if (known !== undefined) return known;
   const sole = soleExpression(text);
@@ -30,6 +30,6 @@ export function fromTemplate(text: string): TfValue {
 }
 
 /** "`var.repo` (known after plan)" for a sole interpolation, "`"repo:${var.org}/app"` (known after plan)" for a template. */
-export function templateDescription(text: string): string {
+function templateDescription(text: string): string {
   return afterPlan(soleExpression(text) ?? `"${text}"`);
 }

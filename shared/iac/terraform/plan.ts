@@ -1,4 +1,4 @@
-import { IacParseError, type IacRole } from '../model.js';
+import { IacParseError, type IacRole, type SourcePosition } from '../model.js';
 import { indexSuffix, moduleCallNames, mostSpecific, policyDocumentReference } from './address.js';
 import {
   arrayAt,
@@ -9,7 +9,9 @@ import {
   optionalObjectAt,
   parsePlanText,
   stringAt,
+  withoutByteOrderMark,
 } from './plan-json.js';
+import { planPositions } from './plan-positions.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { afterApply, isObject, type TfObject, type TfValue, toIacDocument, Unresolved } from './value.js';
 
@@ -29,28 +31,44 @@ export function looksLikeTerraformPlan(text: string): boolean {
 }
 
 /** Every `aws_iam_role` in the plan's planned values (root module and child modules), as it will be. */
-export function readTerraformPlan(file: string, text: string): IacRole[] {
+export function readTerraformPlan(file: string, written: string): IacRole[] {
+  const text = withoutByteOrderMark(written);
   const plan = readPlan(file, text);
+  const positions = planPositions(text)?.planned;
   const roles: IacRole[] = [];
   for (const resource of plan.planned) {
     if (resource.mode !== 'managed' || resource.type !== 'aws_iam_role') continue;
     const mask = plan.changes.get(resource.address)?.afterUnknown;
-    roles.push(plan.role(resource, resource.values, mask));
+    roles.push(withPosition(plan.role(resource, resource.values, mask), positions));
   }
   return roles;
 }
 
 /** Every `aws_iam_role` the plan changes or keeps, before (its state) and after (the plan), for `diff`. */
-export function readTerraformPlanChange(file: string, text: string): { before: IacRole[]; after: IacRole[] } {
+export function readTerraformPlanChange(
+  file: string,
+  written: string,
+): { before: IacRole[]; after: IacRole[] } {
+  const text = withoutByteOrderMark(written);
   const plan = readPlan(file, text);
+  const positions = planPositions(text)?.changes;
   const before: IacRole[] = [];
   const after: IacRole[] = [];
   for (const change of plan.changes.values()) {
     if (change.resource.mode !== 'managed' || change.resource.type !== 'aws_iam_role') continue;
-    if (change.before) before.push(plan.role(change.resource, change.before, undefined));
-    if (change.after) after.push(plan.role(change.resource, change.after, change.afterUnknown));
+    if (change.before)
+      before.push(withPosition(plan.role(change.resource, change.before, undefined), positions));
+    if (change.after)
+      after.push(withPosition(plan.role(change.resource, change.after, change.afterUnknown), positions));
   }
   return { before, after };
+}
+
+/** The role with where the plan writes its resource, when known. */
+function withPosition(role: IacRole, positions: Map<string, SourcePosition> | undefined): IacRole {
+  const position = positions?.get(role.id);
+  if (position) role.position = position;
+  return role;
 }
 
 interface PlanResource {
