@@ -109,6 +109,33 @@ describe('lint of infrastructure code', () => {
     });
   });
 
+  it('places Terraform findings at the value too, in a module read from its directory', () => {
+    write({
+      'tf/main.tf': `resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:*" }
+      }
+    }]
+  })
+}
+`,
+    });
+    const run = lint('tf/main.tf', '--format', 'json');
+    const [result] = JSON.parse(run.stdout).results;
+    expect(result.file).toBe('tf/main.tf#aws_iam_role.deploy');
+    expect(result.position).toEqual({ line: 1, column: 1 });
+    const anyOwner = result.findings.find((f: { ruleId: string }) => f.ruleId === 'oidc.any-owner');
+    expect(anyOwner.position.line).toBe(11);
+  });
+
   it('refuses a file named explicitly that it does not recognise (exit 2)', () => {
     const yaml = lint('infra/settings.yaml');
     expect(yaml.status).toBe(2);
