@@ -38,7 +38,11 @@ export function fsReason(error: unknown): string {
 
 /** Every trust policy in a file; `-` reads standard input, so `aws iam get-role … | trustwatch lint -` works. */
 export function readPolicies(path: string): FilePolicy[] {
-  const text = readBounded(path);
+  return policiesInText(path, readBounded(path));
+}
+
+/** The trust policies of a file already read: `path` names it in results and errors. */
+export function policiesInText(path: string, text: string): FilePolicy[] {
   try {
     // URL-encoded text is a bare document (as extractPolicies reads it), never a wrapper.
     const value = text.trim().startsWith('%') ? decodedText(text) : parseJsonText(text).value;
@@ -53,7 +57,7 @@ export function readPolicies(path: string): FilePolicy[] {
 }
 
 /** The file's text, refused unread when it is larger than any file of trust policies needs to be. */
-function readBounded(path: string): string {
+export function readBounded(path: string): string {
   let bytes: Buffer;
   try {
     if (path !== '-' && statSync(path).size > MAX_POLICY_FILE_BYTES) throw tooLarge(path);

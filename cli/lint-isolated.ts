@@ -126,10 +126,10 @@ export function serveLintRequests(): boolean {
   const port = parentPort;
   // One cache for the worker's life: the files of a run often repeat each other's policies.
   const cache = new LintCache();
-  port.on('message', ({ path, options }: Request) => {
+  port.on('message', async ({ path, options }: Request) => {
     let results: LintResult[] = [];
     let since = performance.now();
-    for (const result of lintFile(path, options, cache)) {
+    for await (const result of lintFile(path, options, cache)) {
       results.push(result);
       if (results.length >= BATCH_RESULTS || performance.now() - since >= BATCH_MS) {
         port.postMessage({ results, done: false } satisfies Batch);

@@ -8,6 +8,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDiff } from './commands/diff.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerLint } from './commands/lint.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     .configureOutput({ outputError: (text, write) => write(visibleLines(text)) });
   registerLint(program, pkg.version, new URL(import.meta.url));
   registerCompare(program);
+  registerDiff(program);
   registerExplain(program);
   registerDemo(program);
   registerAudit(program, pkg.version);

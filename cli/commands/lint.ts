@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ComplexityError } from '../../shared/policy/cells.js';
 import type { ParsedPolicy } from '../../shared/policy/model.js';
+import { visibleText } from '../../shared/report/visible-text.js';
 import {
   type LintFinding,
   lintPolicy,
@@ -10,9 +11,11 @@ import { SEVERITIES, type Severity, severityRank } from '../../shared/rules/rule
 import { EXIT } from '../exit.js';
 import { chunkedWrite, LINT_FORMATS, type LintFormat, lintWriter } from '../format/lint-writer.js';
 import { LintTally } from '../format/summary.js';
-import { type FilePolicy, InputError, readPolicies } from '../input.js';
+import { expandInputs, readSources, type Source } from '../iac-input.js';
+import { type FilePolicy, InputError } from '../input.js';
 import { LintCache, type LintOutcome } from '../lint-cache.js';
 import { LINT_FILE_SECONDS, lintIsolated } from '../lint-isolated.js';
+import { lintRoleResult } from '../lint-role.js';
 import type { LintResult } from '../model.js';
 import { collectList, configOption, formatOption, useColor } from '../options.js';
 import { loadConfig } from './audit.js';
@@ -23,12 +26,12 @@ interface LintOptions {
   allowedOwner: string[];
   fileTimeout: number;
   config?: string;
+  skipUnrecognised?: boolean;
 }
 
 /**
- * One policy's result, through the cache: the one place a policy unit meets the engine, so that other
- * sources of policies can wrap it. A policy beyond the engine's budget is that policy's answer, not the
- * end of the run.
+ * One policy's result, through the cache: the one place a policy unit meets the engine. A policy beyond
+ * the engine's budget is that policy's answer, not the end of the run.
  */
 export function lintUnit(
   p: FilePolicy,
@@ -49,11 +52,24 @@ function analyse(parsed: ParsedPolicy, options: PolicyLintOptions): LintOutcome 
   }
 }
 
-/** Every policy of one file, one result at a time; a file that cannot be read is a result, not a stop. */
-export function* lintFile(path: string, options: PolicyLintOptions, cache: LintCache): Generator<LintResult> {
-  let policies: FilePolicy[];
+/** lintPolicy through the cache, for the bounds of a role read from infrastructure code. */
+const cachedLint =
+  (cache: LintCache) =>
+  (parsed: ParsedPolicy, options: PolicyLintOptions): LintFinding[] => {
+    const outcome = cache.outcome(parsed, options, () => analyse(parsed, options));
+    if ('error' in outcome) throw new ComplexityError(outcome.error);
+    return outcome.findings;
+  };
+
+/** Every policy or role of one path, one result at a time; a file that cannot be read is a result, not a stop. */
+export async function* lintFile(
+  path: string,
+  options: PolicyLintOptions,
+  cache: LintCache,
+): AsyncGenerator<LintResult> {
+  let sources: Source[];
   try {
-    policies = readPolicies(path);
+    sources = await readSources(path);
   } catch (error) {
     if (error instanceof InputError) {
       yield { file: path, path, error: error.reason };
@@ -61,19 +77,22 @@ export function* lintFile(path: string, options: PolicyLintOptions, cache: LintC
     }
     throw error;
   }
-  for (const p of policies) yield lintUnit(p, path, options, cache);
+  for (const source of sources)
+    yield 'role' in source
+      ? lintRoleResult(source.role, options, cachedLint(cache))
+      : lintUnit(source.policy, path, options, cache);
 }
 
-/** Every policy of every file, in this thread, one result at a time. */
-export function* lintFiles(
+/** Every policy of every path, in this thread, one result at a time. */
+export async function* lintFiles(
   paths: string[],
   options: PolicyLintOptions = {},
   cache = new LintCache(),
-): Generator<LintResult> {
+): AsyncGenerator<LintResult> {
   for (const path of paths) yield* lintFile(path, options, cache);
 }
 
-function bySeverity(findings: LintFinding[]): LintFinding[] {
+function bySeverity<T extends LintFinding>(findings: T[]): T[] {
   return [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }
 
@@ -87,8 +106,10 @@ export function lintExitCode(tally: LintTally, failOn: Severity): number {
 export function registerLint(program: Command, version: string, workerEntry?: URL): void {
   program
     .command('lint')
-    .description('check trust policies for risky trust (policy JSON, aws iam get-role or list-roles output)')
-    .argument('<file...>', 'files to check; - reads standard input')
+    .description(
+      'check trust policies for risky trust (policy JSON, aws iam get-role or list-roles output, CloudFormation templates, cdk.out, Terraform plans and .tf files)',
+    )
+    .argument('<path...>', 'files or directories to check; - reads standard input')
     .addOption(formatOption(LINT_FORMATS))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
@@ -102,6 +123,10 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
       [],
     )
     .addOption(configOption())
+    .option(
+      '--skip-unrecognised',
+      'skip named files that hold nothing trustwatch reads, as inside a directory (for pre-commit hooks)',
+    )
     .addOption(
       new Option(
         '--file-timeout <seconds>',
@@ -117,6 +142,11 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
         ...(allowedOwners.length > 0 ? { allowedOwners } : {}),
         github: config.github,
       };
+      const { paths, skipped } = expandInputs(files, { skipUnrecognised: options.skipUnrecognised === true });
+      for (const { directory, count } of skipped)
+        process.stderr.write(
+          `trustwatch: ${visibleText(directory)}: skipped ${count} ${count === 1 ? 'file' : 'files'} not recognised\n`,
+        );
       // Each result is written as it comes and only counted: memory does not grow with the run.
       const out = chunkedWrite((text) => process.stdout.write(text));
       const writer = lintWriter(options.format, out.write, { color: useColor(), version });
@@ -125,8 +155,8 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
         tally.add(result);
         writer.add(result);
       };
-      if (workerEntry) await lintIsolated(workerEntry, files, policyOptions, take, options.fileTimeout);
-      else for (const result of lintFiles(files, policyOptions)) take(result);
+      if (workerEntry) await lintIsolated(workerEntry, paths, policyOptions, take, options.fileTimeout);
+      else for await (const result of lintFiles(paths, policyOptions)) take(result);
       writer.end(tally);
       out.flush();
       process.exitCode = lintExitCode(tally, options.failOn);

@@ -7,7 +7,7 @@ export function toJson(value: unknown): string {
   return `${inertJson(value, 2)}\n`;
 }
 
-/** The public JSON shape: `{results: [{file, findings} | {file, error}]}`; internal fields stay out. */
+/** The public JSON shape: `{results: [{file, position?, notes?, findings} | {file, error}]}`; internal fields stay out. */
 export function lintJsonWriter(write: Write): LintWriter {
   const {
     pieces: [head = '', tail = ''],
@@ -17,7 +17,16 @@ export function lintJsonWriter(write: Write): LintWriter {
   const results = new JsonArrayWriter(write, indent);
   return {
     add: (r) =>
-      results.add(isFileError(r) ? { file: r.file, error: r.error } : { file: r.file, findings: r.findings }),
+      results.add(
+        isFileError(r)
+          ? { file: r.file, error: r.error }
+          : {
+              file: r.file,
+              ...(r.position ? { position: r.position } : {}),
+              ...(r.notes ? { notes: r.notes } : {}),
+              findings: r.findings,
+            },
+      ),
     end() {
       results.close();
       write(tail);

@@ -27,10 +27,12 @@ export function markdownTable(header: string[], rows: string[][]): string[] {
 
 /**
  * For pull-request comments and job summaries ($GITHUB_STEP_SUMMARY): the findings' table row by row as
- * policies are checked, then the summary line and the files that could not be read.
+ * policies are checked, then the summary line, the notes on how roles were checked, and the files that
+ * could not be read.
  */
 export function lintMarkdownWriter(write: Write): LintWriter {
   const errors = new Spool<FileError>();
+  const notes = new Spool<{ file: string; note: string }>();
   let rows = 0;
   write('## trustwatch lint\n');
   return {
@@ -39,6 +41,7 @@ export function lintMarkdownWriter(write: Write): LintWriter {
         errors.push(r);
         return;
       }
+      for (const note of r.notes ?? []) notes.push({ file: r.file, note });
       for (const f of r.findings) {
         if (rows++ === 0) write('\n| Severity | Rule | Policy | Finding |\n| --- | --- | --- | --- |\n');
         write(
@@ -48,6 +51,11 @@ export function lintMarkdownWriter(write: Write): LintWriter {
     },
     end(tally) {
       write(`\n${tally.summary()}\n`);
+      let noted = 0;
+      for (const n of notes.drain()) {
+        if (noted++ === 0) write('\n### Notes\n\n');
+        write(`- ${markdownText(n.file)}: ${markdownText(n.note)}\n`);
+      }
       let listed = 0;
       for (const e of errors.drain()) {
         if (listed++ === 0) write('\n### Could not be read\n\n');

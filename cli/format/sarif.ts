@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import type { AuditResult } from '../../shared/audit/audit.js';
+import type { SourcePosition } from '../../shared/iac/model.js';
 import { ALL_RULES } from '../../shared/rules/catalog.js';
-import type { LintFinding } from '../../shared/rules/lint.js';
 import type { RuleMeta, Severity } from '../../shared/rules/rule.js';
-import type { FileError, PolicyResult } from '../model.js';
+import type { FileError, LocatedFinding, PolicyResult } from '../model.js';
 import { isFileError } from '../model.js';
 import { toJson } from './json.js';
 import { JsonArrayWriter, jsonAround, STREAMED, type Write } from './json-stream.js';
@@ -59,7 +59,7 @@ function notification(e: FileError) {
   };
 }
 
-function lintResult(r: PolicyResult, f: LintFinding, uri: string) {
+function lintResult(r: PolicyResult, f: LocatedFinding, uri: string) {
   // A role of list-roles output has no line of its own: name it in the text.
   const text = r.role ? `${f.message} (role ${r.role})` : f.message;
   return {
@@ -67,7 +67,7 @@ function lintResult(r: PolicyResult, f: LintFinding, uri: string) {
     ruleIndex: ruleIndex.get(f.ruleId),
     level: LEVEL[f.severity],
     message: { text },
-    locations: [location(uri)],
+    locations: [location(uri, f.position ?? r.position)],
     partialFingerprints: {
       primaryLocationLineHash: fingerprint(f.ruleId, `${uri}#${r.role ?? ''}`, f.message),
     },
@@ -171,8 +171,10 @@ function artifactUri(path: string): string {
   return encodeURI(relative(process.cwd(), resolve(path)).split(sep).join('/'));
 }
 
-function location(uri: string) {
-  return { physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } } };
+/** Code scanning annotates the region's line: the value or role a finding is about, else the first line. */
+function location(uri: string, position?: SourcePosition) {
+  const region = position ? { startLine: position.line, startColumn: position.column } : { startLine: 1 };
+  return { physicalLocation: { artifactLocation: { uri }, region } };
 }
 
 /** Stable across runs and spellings of the path, so code scanning keeps one alert per finding. */

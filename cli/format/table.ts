@@ -28,11 +28,14 @@ export function lintTableWriter(write: Write, { color }: TableOptions): LintWrit
   const block = (r: LintResult) => {
     const head = paint('bold', shown(r.file));
     if (isFileError(r)) return `${head}\n  ${paint(['bold', 'red'], 'ERROR'.padEnd(8))}  ${shown(r.error)}`;
-    if (r.findings.length === 0) return `${head}\n  ${paint('green', 'no findings')}`;
+    const located = r.position ? `${head} ${paint('gray', `(line ${r.position.line})`)}` : head;
+    const notes = (r.notes ?? []).map((n) => `  ${paint('gray', `note: ${shown(n)}`)}`);
+    if (r.findings.length === 0) return [located, ...notes, `  ${paint('green', 'no findings')}`].join('\n');
     const lines = r.findings.map(
-      (f) => `  ${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(RULE_WIDTH)}  ${shown(f.message)}`,
+      (f) =>
+        `  ${severityLabel(f.severity, paint)}  ${f.ruleId.padEnd(RULE_WIDTH)}  ${shown(f.message)}${f.position ? paint('gray', ` (line ${f.position.line})`) : ''}`,
     );
-    return [head, ...lines].join('\n');
+    return [located, ...lines, ...notes].join('\n');
   };
   return {
     add(result) {

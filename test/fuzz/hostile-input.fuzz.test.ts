@@ -23,7 +23,7 @@ import { GITHUB_PROVIDER } from '../../shared/github/claims.js';
 import { compare } from '../../shared/policy/compare.js';
 import { explain } from '../../shared/policy/explain.js';
 import { hasHiddenCharacters } from '../../shared/report/visible-text.js';
-import { renderLint } from '../support/lint-output.js';
+import { allResults, renderLint } from '../support/lint-output.js';
 
 /** Pieces an attacker puts in names and values: terminal escapes, forged lines, bidi overrides, markup, paths. */
 const HOSTILE_PIECES = [
@@ -182,45 +182,49 @@ function listTree(dir: string): string[] {
 const RUNS = { numRuns: 40, seed: 20261207 } as const;
 
 describe('fuzz: hostile policies and records', () => {
-  it('lint, compare and explain never crash on them, and every format keeps them inert', () => {
+  it('lint, compare and explain never crash on them, and every format keeps them inert', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trustwatch-fuzz-lint-'));
     try {
-      fc.assert(
-        fc.property(fc.array(policy, { minLength: 1, maxLength: 3 }), hostile, (policies, name) => {
-          const paths = policies.map((p, i) => {
-            const path = join(dir, `${i}${name.replace(/[/\\]/g, '_').replaceAll('\u0000', '_')}.json`);
-            writeFileSync(path, JSON.stringify(p));
-            return path;
-          });
-          const results = [...lintFiles(paths, { allowedOwners: [name] })];
-          assertInert(renderLint('table', results), 'lint table');
-          assertInert(renderLint('json', results), 'lint json');
-          assertInert(renderLint('markdown', results), 'lint markdown');
-          assertInert(renderLint('sarif', results), 'lint sarif');
-          expect(renderLint('markdown', results)).not.toMatch(/(?<!\\)<(script|img)/);
-          // compare and explain on the policies that are readable, with a hostile subject.
-          const readable = paths.flatMap((path) => {
-            try {
-              return [readOnePolicy(path).parsed.document];
-            } catch (error) {
-              if (error instanceof InputError) return [];
-              throw error;
-            }
-          });
-          const [older, newer = older] = readable;
-          if (older && newer) {
-            const comparison = compare(older, newer);
-            assertInert(compareTable(comparison, { color: false }), 'compare table');
-            assertInert(compareMarkdown(comparison, name, name), 'compare markdown');
-            assertInert(toJson(comparison), 'compare json');
-            const explanation = explain(older, {
-              provider: GITHUB_PROVIDER,
-              claims: { sub: name, aud: name },
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(policy, { minLength: 1, maxLength: 3 }),
+          hostile,
+          async (policies, name) => {
+            const paths = policies.map((p, i) => {
+              const path = join(dir, `${i}${name.replace(/[/\\]/g, '_').replaceAll('\u0000', '_')}.json`);
+              writeFileSync(path, JSON.stringify(p));
+              return path;
             });
-            assertInert(explainTable(explanation, { color: false }), 'explain table');
-            assertInert(toJson(explanation), 'explain json');
-          }
-        }),
+            const results = await allResults(lintFiles(paths, { allowedOwners: [name] }));
+            assertInert(renderLint('table', results), 'lint table');
+            assertInert(renderLint('json', results), 'lint json');
+            assertInert(renderLint('markdown', results), 'lint markdown');
+            assertInert(renderLint('sarif', results), 'lint sarif');
+            expect(renderLint('markdown', results)).not.toMatch(/(?<!\\)<(script|img)/);
+            // compare and explain on the policies that are readable, with a hostile subject.
+            const readable = paths.flatMap((path) => {
+              try {
+                return [readOnePolicy(path).parsed.document];
+              } catch (error) {
+                if (error instanceof InputError) return [];
+                throw error;
+              }
+            });
+            const [older, newer = older] = readable;
+            if (older && newer) {
+              const comparison = compare(older, newer);
+              assertInert(compareTable(comparison, { color: false }), 'compare table');
+              assertInert(compareMarkdown(comparison, name, name), 'compare markdown');
+              assertInert(toJson(comparison), 'compare json');
+              const explanation = explain(older, {
+                provider: GITHUB_PROVIDER,
+                claims: { sub: name, aud: name },
+              });
+              assertInert(explainTable(explanation, { color: false }), 'explain table');
+              assertInert(toJson(explanation), 'explain json');
+            }
+          },
+        ),
         RUNS,
       );
     } finally {

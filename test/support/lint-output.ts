@@ -20,3 +20,10 @@ export function renderLint(format: LintFormat, results: Iterable<LintResult>, ve
   writer.end(tally);
   return output;
 }
+
+/** Every result of a lint run, in order (Node 20 has no Array.fromAsync). */
+export async function allResults(results: AsyncIterable<LintResult>): Promise<LintResult[]> {
+  const all: LintResult[] = [];
+  for await (const result of results) all.push(result);
+  return all;
+}
