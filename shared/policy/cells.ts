@@ -1,8 +1,10 @@
 import { GRAMMAR_CHARS, OWNER_TAG, REST_CANDIDATES, restCategory } from '../github/grammar.js';
+import { type Budget, withinBudget } from './budget.js';
 import { mentionedChars, type Pattern, PatternRunner, patternKey } from './pattern.js';
 import { type Completion, type CompletionMode, completionsOf, type Dfa, PerDfaCache } from './regular.js';
 
 const ANY: CompletionMode = { kind: 'any' };
+const MODES = ['any', 'avoid', 'through'] as const;
 
 import { StateTable } from './state-table.js';
 
@@ -30,8 +32,6 @@ export interface Cell {
 export interface CellOptions {
   /** Owner names whose fields are tracked; undefined skips owner tracking. */
   ownerCandidates?: string[];
-  /** Upper bound on product states explored, so an adversarial policy fails loudly instead of hanging. */
-  budget?: number;
   /** A field tag of the domain to tell cells apart by (`Cell.marked`). */
   mark?: number;
   /** Characters the domain distinguishes beyond the grammar's own. */
@@ -48,7 +48,7 @@ export interface CellOptions {
   accept?: { key: string; test(tier: number, owner: number): boolean };
 }
 
-export class ComplexityError extends Error {}
+export { ComplexityError } from './budget.js';
 
 interface Trie {
   children: Map<string, number>[];
@@ -124,13 +124,25 @@ function combineOwner(flag: number, result: number): number {
 export function keyCells(domain: Dfa, atoms: Pattern[][], options: CellOptions = {}): Cell[] {
   // Rules ask many questions of one policy: the same key with the same patterns recurs, so share the answer.
   const atomKeys = atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000');
-  const cacheKey = `${atomKeys}\u0001${options.literals?.join('') ?? ''}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}\u0001${options.accept?.key ?? ''}\u0001${options.projections?.map((p) => p?.join('.') ?? '*').join(',') ?? ''}`;
-  return cellCache.get(domain, cacheKey, () => searchCells(domain, atoms, options));
+  const cacheKey = `${atomKeys}\u0001${options.literals?.join('') ?? ''}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.mark ?? ''}\u0001${options.accept?.key ?? ''}\u0001${options.projections?.map((p) => p?.join('.') ?? '*').join(',') ?? ''}`;
+  return withinBudget(undefined, (budget) => {
+    const known = cellCache.get(domain, cacheKey);
+    // A known answer costs what finding it cost, so that whether a policy fits its budget does not
+    // depend on what was analysed before it.
+    if (known) {
+      budget.spend(known.steps);
+      return known.cells;
+    }
+    const before = budget.used;
+    const cells = searchCells(domain, atoms, options, budget);
+    cellCache.set(domain, cacheKey, { cells, steps: budget.used - before });
+    return cells;
+  });
 }
 
-const cellCache = new PerDfaCache<Cell[]>(256);
+const cellCache = new PerDfaCache<{ cells: Cell[]; steps: number }>(256);
 
-function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cell[] {
+function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budget: Budget): Cell[] {
   // Owner names compare case-insensitively (GitHub logins do): both cases of their letters are tried.
   const candidateChars = (options.ownerCandidates ?? []).flatMap((o) => [
     ...o.toLowerCase(),
@@ -152,7 +164,6 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
   const reads = (k: number, tag: number) => projections?.[k]?.includes(tag) ?? true;
   const mark = options.mark;
   const found = new Map<number | string, Cell>();
-  let budget = options.budget ?? 400_000;
   const n = runners.length;
   // State records: [domain, owner-field cursor, owner flag, marked, ...runner states], flat in the table.
   const META = 4;
@@ -179,6 +190,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
   ) => {
     const { owner, marked, tier } = flags;
     if (owner === OWNER_CONFLICT || tier < 0) return;
+    records++;
     if (accept && !accept.test(tier, owner)) return;
     // A number when the bits fit (the usual case): this runs for every character tried.
     let signature: number | string = n <= 40 ? (owner + 4) * 2 + marked : `${owner}:${marked}:`;
@@ -200,14 +212,17 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
     return true;
   };
   const maxTier = Math.max(...Array.from(domain.tier));
-  const completionMemo = new Map<string, Completion[]>();
+  const avoidMark: CompletionMode = { kind: 'avoid', tag: mark ?? 0 };
+  const throughMark: CompletionMode = { kind: 'through', tag: mark ?? 0 };
+  // By owner flag (from OWNER_CONFLICT up) and mode: this runs for every character tried.
+  const completionMemo: (Completion[] | undefined)[] = [];
   const completionsFor = (owner: number, mode: CompletionMode) => {
-    const key = `${owner}:${mode.kind}`;
-    let table = completionMemo.get(key);
+    const key = (owner - OWNER_CONFLICT) * MODES.length + MODES.indexOf(mode.kind);
+    let table = completionMemo[key];
     if (!table) {
       const allowed = accept && Array.from({ length: maxTier + 1 }, (_, t) => accept.test(t, owner));
       table = completionsOf(domain, mode, allowed || undefined);
-      completionMemo.set(key, table);
+      completionMemo[key] = table;
     }
     return table;
   };
@@ -228,13 +243,24 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       record(source, META, settledTrue, { owner, marked, tier: rest.tier }, at, symbol, rest.text);
       return;
     }
-    const plain = completionsFor(owner, { kind: 'avoid', tag: mark })[d] as Completion;
+    const plain = completionsFor(owner, avoidMark)[d] as Completion;
     record(source, META, settledTrue, { owner, marked: 0, tier: plain.tier }, at, symbol, plain.text);
-    const tagged = completionsFor(owner, { kind: 'through', tag: mark })[d] as Completion;
+    const tagged = completionsFor(owner, throughMark)[d] as Completion;
     record(source, META, settledTrue, { owner, marked: 1, tier: tagged.tier }, at, symbol, tagged.text);
   };
   /** Without owner tracking; with it, once the owner field is read (a later one can only agree or conflict). */
   const canFinish = (cursor: number, owner: number) => !trie || (cursor === -1 && owner !== OWNER_NONE);
+  /** Charges the budget for `tried` transitions and the runners' work on their states and `records` values. */
+  let records = 0;
+  const spendOn = (tried: number) => {
+    let work = tried * (n + 1) + records * n;
+    records = 0;
+    for (const r of runners) {
+      work += r.work;
+      r.work = 0;
+    }
+    budget.spend(work);
+  };
   if (!trie && allSettled(states, META)) {
     finish(states, domain.start, OWNER_NONE, 0, 0, -1);
     return [...found.values()];
@@ -268,6 +294,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       }
     }
     isRelevant.fill(0);
+    spendOn(tries.length);
     for (const sym of tries) {
       const edge = d * domain.classCount + (classes[sym] as number);
       const nextDomain = domain.next[edge] as number;
@@ -286,9 +313,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
         finish(next, nextDomain, next[2] as number, next[3] as number, i, sym);
         continue;
       }
-      if (!table.add(next).added) continue;
-      if (--budget < 0)
-        throw new ComplexityError('the policy is too complex to analyse exactly (state budget exceeded)');
+      if (!table.add(next)) continue;
       parent.push(i);
       via.push(sym);
     }
@@ -296,9 +321,12 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
   return [...found.values()];
 }
 
+/** Per domain and alphabet (which recur: see `searchAlphabet`), the groups of each domain state. */
+const groupCache = new PerDfaCache<number[][][]>(64);
+
 /** Per domain state, the live symbols grouped by the state and field tag they lead to. */
 function symbolGroups(domain: Dfa, alphabet: string[], classes: number[]): (d: number) => number[][] {
-  const memo: number[][][] = [];
+  const memo = groupCache.get(domain, alphabet.join(''), () => []);
   return (d) => {
     let groups = memo[d];
     if (!groups) {
