@@ -161,7 +161,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budg
     : undefined;
   const accept = options.accept;
   const projections = options.projections;
-  const reads = (k: number, tag: number) => projections?.[k]?.includes(tag) ?? true;
+  const reads = projections ? (k: number, tag: number) => projections[k]?.includes(tag) ?? true : () => true;
   const mark = options.mark;
   const found = new Map<number | string, Cell>();
   const n = runners.length;
@@ -174,6 +174,8 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budg
   const parent: number[] = [-1];
   const via: number[] = [-1];
   const next = new Array<number>(width).fill(0);
+  /** Values recorded since the budget was last charged. */
+  let records = 0;
   /**
    * Records the cell of the runner states in `source` (from `offset`) unless a value at least as typical
    * is known. The value is the path to state `at`, then `symbol` (unless -1), then `suffix`: built only
@@ -183,12 +185,13 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budg
     source: ArrayLike<number>,
     offset: number,
     test: (r: PatternRunner, state: number) => boolean,
-    flags: { owner: number; marked: number; tier: number },
+    owner: number,
+    marked: number,
+    tier: number,
     at: number,
     symbol: number,
     suffix: string,
   ) => {
-    const { owner, marked, tier } = flags;
     if (owner === OWNER_CONFLICT || tier < 0) return;
     records++;
     if (accept && !accept.test(tier, owner)) return;
@@ -211,7 +214,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budg
       if ((runners[k] as PatternRunner).settled(source[offset + k] as number) === undefined) return false;
     return true;
   };
-  const maxTier = Math.max(...Array.from(domain.tier));
+  const maxTier = domain.tier.reduce((a, b) => Math.max(a, b), -1);
   const avoidMark: CompletionMode = { kind: 'avoid', tag: mark ?? 0 };
   const throughMark: CompletionMode = { kind: 'through', tag: mark ?? 0 };
   // By owner flag (from OWNER_CONFLICT up) and mode: this runs for every character tried.
@@ -240,18 +243,17 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budg
   ) => {
     if (marked === 1 || mark === undefined) {
       const rest = completionsFor(owner, ANY)[d] as Completion;
-      record(source, META, settledTrue, { owner, marked, tier: rest.tier }, at, symbol, rest.text);
+      record(source, META, settledTrue, owner, marked, rest.tier, at, symbol, rest.text);
       return;
     }
     const plain = completionsFor(owner, avoidMark)[d] as Completion;
-    record(source, META, settledTrue, { owner, marked: 0, tier: plain.tier }, at, symbol, plain.text);
+    record(source, META, settledTrue, owner, 0, plain.tier, at, symbol, plain.text);
     const tagged = completionsFor(owner, throughMark)[d] as Completion;
-    record(source, META, settledTrue, { owner, marked: 1, tier: tagged.tier }, at, symbol, tagged.text);
+    record(source, META, settledTrue, owner, 1, tagged.tier, at, symbol, tagged.text);
   };
   /** Without owner tracking; with it, once the owner field is read (a later one can only agree or conflict). */
   const canFinish = (cursor: number, owner: number) => !trie || (cursor === -1 && owner !== OWNER_NONE);
   /** Charges the budget for `tried` transitions and the runners' work on their states and `records` values. */
-  let records = 0;
   const spendOn = (tried: number) => {
     let work = tried * (n + 1) + records * n;
     records = 0;
@@ -273,8 +275,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budg
     const marked = states[base + 3] as number;
     if (domain.accepting[d]) {
       const flag = cursor !== -1 && trie ? combineOwner(owner, ownerResult(trie, cursor)) : owner;
-      const flags = { owner: flag, marked, tier: domain.tier[d] as number };
-      record(states, base + META, accepting, flags, i, -1, '');
+      record(states, base + META, accepting, flag, marked, domain.tier[d] as number, i, -1, '');
     }
     // Only symbols some runner (or the owner trie) tells apart need a try of their own; of the rest,
     // one per group the domain sends to the same state stands for all.
@@ -321,12 +322,9 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budg
   return [...found.values()];
 }
 
-/** Per domain and alphabet (which recur: see `searchAlphabet`), the groups of each domain state. */
-const groupCache = new PerDfaCache<number[][][]>(64);
-
 /** Per domain state, the live symbols grouped by the state and field tag they lead to. */
 function symbolGroups(domain: Dfa, alphabet: string[], classes: number[]): (d: number) => number[][] {
-  const memo = groupCache.get(domain, alphabet.join(''), () => []);
+  const memo: number[][][] = [];
   return (d) => {
     let groups = memo[d];
     if (!groups) {

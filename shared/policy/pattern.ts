@@ -146,8 +146,13 @@ export class PatternRunner {
       if (pattern.tokens.at(-1)?.k === 'star') this.tails.add(end - 1);
     }
     this.seen = new Uint8Array(this.tokens.length + 1);
-    this.symbolsOf = groupBy(alphabet, (c) => c);
-    this.symbolsOfLower = groupBy(alphabet, (c) => c.toLowerCase());
+    let bySymbol = symbolIndex.get(alphabet);
+    if (!bySymbol) {
+      bySymbol = { exact: groupBy(alphabet, (c) => c), lower: groupBy(alphabet, (c) => c.toLowerCase()) };
+      symbolIndex.set(alphabet, bySymbol);
+    }
+    this.symbolsOf = bySymbol.exact;
+    this.symbolsOfLower = bySymbol.lower;
     this.start = this.intern(this.close(starts));
   }
 
@@ -255,6 +260,9 @@ export class PatternRunner {
     return (this.states[state] as number[]).length === 0 ? false : undefined;
   }
 }
+
+/** Per alphabet (they recur: see `searchAlphabet`), its symbols by character and by lower case. */
+const symbolIndex = new WeakMap<string[], { exact: Map<string, number[]>; lower: Map<string, number[]> }>();
 
 /** Indices of `items` by `key` (as `tokenMatches` compares: the character, or its lower case). */
 function groupBy(items: string[], key: (item: string) => string): Map<string, number[]> {
