@@ -325,24 +325,60 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budg
 /** Per domain state, the live symbols grouped by the state and field tag they lead to. */
 function symbolGroups(domain: Dfa, alphabet: string[], classes: number[]): (d: number) => number[][] {
   const memo: number[][][] = [];
+  const groupOfEdge = edgeGroups(domain);
+  // Per group of the state being grouped, its index among the state's groups (-1: none yet).
+  const local = new Array<number>(domain.classCount).fill(-1);
   return (d) => {
     let groups = memo[d];
     if (!groups) {
-      const byTarget = new Map<number, number[]>();
+      groups = [];
+      const row = d * domain.classCount;
       for (let sym = 0; sym < alphabet.length; sym++) {
-        const edge = d * domain.classCount + (classes[sym] as number);
-        const target = domain.next[edge] as number;
-        if (target === 0 || !domain.live[target]) continue;
-        const key = target * 256 + (domain.tags[edge] as number);
-        const group = byTarget.get(key);
-        if (group) group.push(sym);
-        else byTarget.set(key, [sym]);
+        const group = groupOfEdge[row + (classes[sym] as number)] as number;
+        if (group < 0) continue;
+        let at = local[group] as number;
+        if (at < 0) {
+          at = groups.length;
+          local[group] = at;
+          groups.push([]);
+        }
+        (groups[at] as number[]).push(sym);
       }
-      groups = [...byTarget.values()];
+      local.fill(-1);
       memo[d] = groups;
     }
     return groups;
   };
+}
+
+const edgeGroupCache = new WeakMap<Dfa, Int32Array>();
+
+/**
+ * Per transition (state and class), which of the state's groups it is in: transitions to the same live
+ * state with the same field tag share one; -1 for a transition to a dead state.
+ */
+function edgeGroups(domain: Dfa): Int32Array {
+  let out = edgeGroupCache.get(domain);
+  if (!out) {
+    out = new Int32Array(domain.next.length).fill(-1);
+    for (let d = 0; d < domain.accepting.length; d++) {
+      const ids = new Map<number, number>();
+      for (let c = 0; c < domain.classCount; c++) {
+        const edge = d * domain.classCount + c;
+        const target = domain.next[edge] as number;
+        if (target === 0 || !domain.live[target]) continue;
+        const key = target * 256 + (domain.tags[edge] as number);
+        let id = ids.get(key);
+        if (id === undefined) {
+          id = ids.size;
+          ids.set(key, id);
+        }
+        out[edge] = id;
+      }
+    }
+    edgeGroupCache.set(domain, out);
+  }
+  return out;
 }
 
 /** Tracks the owner field across one character; false when two owner fields disagree. */
