@@ -175,13 +175,7 @@ describe('policies larger than IAM takes', () => {
     });
     try {
       const started = Date.now();
-      const run = trustwatch([
-        'lint',
-        join(dir, 'nasty.json'),
-        join(dir, 'good.json'),
-        '--format',
-        'json',
-      ]);
+      const run = trustwatch(['lint', join(dir, 'nasty.json'), join(dir, 'good.json'), '--format', 'json']);
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(run.status).toBe(2);
       const { results } = JSON.parse(run.stdout) as {
