@@ -57,7 +57,12 @@ const cachedLint =
   (cache: LintCache) =>
   (parsed: ParsedPolicy, options: PolicyLintOptions): LintFinding[] => {
     const outcome = cache.outcome(parsed, options, () => analyse(parsed, options));
-    if ('error' in outcome) throw new ComplexityError(outcome.error);
+    if ('error' in outcome) {
+      // The cached answer keeps the engine's words (where the budget ran out).
+      const refusal = new ComplexityError();
+      refusal.message = outcome.error;
+      throw refusal;
+    }
     return outcome.findings;
   };
 

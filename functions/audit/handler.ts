@@ -8,13 +8,16 @@ import type { Snapshot } from '../../shared/inventory/snapshot.js';
 import { alertNew, alertPending, type Publish, resolveGone } from '../../shared/notify/lifecycle.js';
 import { suppressionExpired } from '../../shared/rules/baseline/suppression-expired.js';
 import { ACCOUNT_RULES, POLICY_RULES } from '../../shared/rules/catalog.js';
+import { policyTooComplex } from '../../shared/rules/policy/too-complex.js';
 import { accountOf } from '../common/account.js';
 import { alertMinimum } from '../common/alert-minimum.js';
 import type { FindingSummary } from '../common/process.js';
 import type { Settings } from '../common/settings.js';
 
 /** The findings an audit decides, and so can see go away: not the event findings of the other functions. */
-const AUDIT_RULES = new Set([...ACCOUNT_RULES, ...POLICY_RULES, suppressionExpired].map((r) => r.id));
+const AUDIT_RULES = new Set(
+  [...ACCOUNT_RULES, ...POLICY_RULES, suppressionExpired, policyTooComplex].map((r) => r.id),
+);
 
 export interface AuditDependencies {
   settings: Settings;

@@ -5,11 +5,14 @@ import type { Finding } from '../findings/finding.js';
 import { makeFinding } from '../findings/make.js';
 import { trustsGitHub } from '../inventory/github-trust.js';
 import type { Gap, Role, Snapshot } from '../inventory/snapshot.js';
+import { type BudgetOptions, ComplexityError } from '../policy/budget.js';
 import { parsePolicy } from '../policy/parse.js';
 import type { AccountHit, AuditContext } from '../rules/account-rule.js';
 import { suppressionExpired } from '../rules/baseline/suppression-expired.js';
 import { ACCOUNT_RULES, POLICY_RULES } from '../rules/catalog.js';
+import { driftRefusals } from '../rules/drift/trust.js';
 import { lintPolicy } from '../rules/lint.js';
+import { policyTooComplex } from '../rules/policy/too-complex.js';
 import { type RuleMeta, SEVERITIES, type Severity, severityRank } from '../rules/rule.js';
 
 export interface AuditStats {
@@ -34,6 +37,8 @@ export interface AuditResult {
 export interface AuditOptions {
   config: Config;
   baseline?: Baseline;
+  /** How much search the analysis of one trust policy (or one comparison with its baseline) may do. */
+  budget?: BudgetOptions;
 }
 
 const POLICY_RULE = new Map<string, RuleMeta>(POLICY_RULES.map((r) => [r.id, r]));
@@ -42,7 +47,7 @@ const POLICY_RULE = new Map<string, RuleMeta>(POLICY_RULES.map((r) => [r.id, r])
 const REGION = 'global';
 
 /** Every rule on one snapshot: pure, so the same snapshot and baseline always give the same findings. */
-export function runAudit(snapshot: Snapshot, { config, baseline }: AuditOptions): AuditResult {
+export function runAudit(snapshot: Snapshot, { config, baseline, budget }: AuditOptions): AuditResult {
   const now = new Date(snapshot.collectedAt);
   const githubRoles = snapshot.roles.filter((r) => trustsGitHub(r.trustPolicy));
   const context: AuditContext = {
@@ -52,6 +57,7 @@ export function runAudit(snapshot: Snapshot, { config, baseline }: AuditOptions)
     now,
     githubRoles,
     ciUsers: snapshot.users.filter((u) => isCiUser(u, config, baseline)),
+    ...(budget ? { budget } : {}),
   };
   const gaps = [...snapshot.gaps];
   const make = (rule: RuleMeta, hit: AccountHit): Finding =>
@@ -59,9 +65,15 @@ export function runAudit(snapshot: Snapshot, { config, baseline }: AuditOptions)
   const findings = [
     ...ACCOUNT_RULES.flatMap((rule) => rule.check(context).map((hit) => make(rule, hit))),
     ...githubRoles.flatMap((role) =>
-      trustFindings(role, config, baseline, gaps).map(({ rule, hit }) => make(rule, hit)),
+      trustFindings(role, config, baseline, gaps, budget).map(({ rule, hit }) => make(rule, hit)),
     ),
   ];
+  // A comparison with the baseline refused: said once per role, unless its own analysis was refused too.
+  for (const { role, error } of driftRefusals(context)) {
+    const refused = findings.some((f) => f.ruleId === policyTooComplex.id && f.resource.arn === role.arn);
+    if (!refused)
+      findings.push(make(policyTooComplex, tooComplexHit(role, error, 'comparison with its baseline')));
+  }
   const expired = applySuppressions(findings, baseline?.suppressions ?? [], now);
   for (const s of expired) {
     findings.push(
@@ -86,17 +98,25 @@ export function runAudit(snapshot: Snapshot, { config, baseline }: AuditOptions)
   };
 }
 
-/** The policy rules on one role's trust policy; a policy that cannot be read becomes a gap. */
+/**
+ * The policy rules on one role's trust policy; a policy that cannot be read becomes a gap, one too
+ * complex to decide a finding of its own.
+ */
 function trustFindings(
   role: Role,
   config: Config,
   baseline: Baseline | undefined,
   gaps: Gap[],
+  budget: BudgetOptions | undefined,
 ): { rule: RuleMeta; hit: AccountHit }[] {
   const allowedOwners = [...new Set([...config.allowedOwners, ...(baseline?.allowedOwners ?? [])])];
   try {
     const parsed = parsePolicy(role.trustPolicy);
-    const options = { ...(allowedOwners.length > 0 ? { allowedOwners } : {}), github: config.github };
+    const options = {
+      ...(allowedOwners.length > 0 ? { allowedOwners } : {}),
+      github: config.github,
+      ...(budget ? { budget } : {}),
+    };
     return lintPolicy(parsed, options).map((f) => {
       // The witness is an example; what was found is the rest of the evidence.
       const { witness: _example, ...detail } = f.evidence;
@@ -112,9 +132,27 @@ function trustFindings(
       };
     });
   } catch (error) {
+    if (error instanceof ComplexityError)
+      return [{ rule: policyTooComplex, hit: tooComplexHit(role, error, 'analysis') }];
     gaps.push({ resource: role.arn, operation: 'parse trust policy', reason: (error as Error).message });
     return [];
   }
+}
+
+/** The finding for a role whose trust policy the engine refused during `what`. */
+function tooComplexHit(role: Role, error: ComplexityError, what: string): AccountHit {
+  const place = error.place;
+  return {
+    resource: { type: 'role', arn: role.arn, name: role.name },
+    message: `${role.name}: ${error.message}; nothing was concluded about who it admits (${what})`,
+    evidence: {
+      ...(place
+        ? { statement: place.statement, ...(place.sid ? { sid: place.sid } : {}), conditionKey: place.key }
+        : {}),
+      during: what,
+    },
+    detail: { trustPolicy: role.trustPolicy, during: what },
+  };
 }
 
 /** Marks suppressed findings; returns the suppressions past their expiry, which suppress nothing. */

@@ -1,9 +1,11 @@
 import { maxOf } from '../arrays.js';
 import { GRAMMAR_CHARS, OWNER_TAG, REST_CANDIDATES, restCategory } from '../github/grammar.js';
+import { type Budget, withinBudget } from './budget.js';
 import { mentionedChars, type Pattern, PatternRunner, patternKey } from './pattern.js';
 import { type Completion, type CompletionMode, completionsOf, type Dfa, PerDfaCache } from './regular.js';
 
 const ANY: CompletionMode = { kind: 'any' };
+const MODES = ['any', 'avoid', 'through'] as const;
 
 import { StateTable } from './state-table.js';
 
@@ -31,8 +33,6 @@ export interface Cell {
 export interface CellOptions {
   /** Owner names whose fields are tracked; undefined skips owner tracking. */
   ownerCandidates?: string[];
-  /** Upper bound on product states explored, so an adversarial policy fails loudly instead of hanging. */
-  budget?: number;
   /** A field tag of the domain to tell cells apart by (`Cell.marked`). */
   mark?: number;
   /** Characters the domain distinguishes beyond the grammar's own. */
@@ -49,7 +49,7 @@ export interface CellOptions {
   accept?: { key: string; test(tier: number, owner: number): boolean };
 }
 
-export class ComplexityError extends Error {}
+export { ComplexityError } from './budget.js';
 
 interface Trie {
   children: Map<string, number>[];
@@ -125,13 +125,25 @@ function combineOwner(flag: number, result: number): number {
 export function keyCells(domain: Dfa, atoms: Pattern[][], options: CellOptions = {}): Cell[] {
   // Rules ask many questions of one policy: the same key with the same patterns recurs, so share the answer.
   const atomKeys = atoms.map((a) => a.map(patternKey).join('\u0005')).join('\u0000');
-  const cacheKey = `${atomKeys}\u0001${options.literals?.join('') ?? ''}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.budget ?? ''}\u0001${options.mark ?? ''}\u0001${options.accept?.key ?? ''}\u0001${options.projections?.map((p) => p?.join('.') ?? '*').join(',') ?? ''}`;
-  return cellCache.get(domain, cacheKey, () => searchCells(domain, atoms, options));
+  const cacheKey = `${atomKeys}\u0001${options.literals?.join('') ?? ''}\u0001${options.ownerCandidates?.join('\u0000') ?? '-'}\u0001${options.mark ?? ''}\u0001${options.accept?.key ?? ''}\u0001${options.projections?.map((p) => p?.join('.') ?? '*').join(',') ?? ''}`;
+  return withinBudget(undefined, (budget) => {
+    const known = cellCache.get(domain, cacheKey);
+    // A known answer costs what finding it cost, so that whether a policy fits its budget does not
+    // depend on what was analysed before it.
+    if (known) {
+      budget.spend(known.steps);
+      return known.cells;
+    }
+    const before = budget.used;
+    const cells = searchCells(domain, atoms, options, budget);
+    cellCache.set(domain, cacheKey, { cells, steps: budget.used - before });
+    return cells;
+  });
 }
 
-const cellCache = new PerDfaCache<Cell[]>(256);
+const cellCache = new PerDfaCache<{ cells: Cell[]; steps: number }>(256);
 
-function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cell[] {
+function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions, budget: Budget): Cell[] {
   // Owner names compare case-insensitively (GitHub logins do): both cases of their letters are tried.
   const candidateChars = (options.ownerCandidates ?? []).flatMap((o) => [
     ...o.toLowerCase(),
@@ -150,10 +162,9 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
     : undefined;
   const accept = options.accept;
   const projections = options.projections;
-  const reads = (k: number, tag: number) => projections?.[k]?.includes(tag) ?? true;
+  const reads = projections ? (k: number, tag: number) => projections[k]?.includes(tag) ?? true : () => true;
   const mark = options.mark;
   const found = new Map<number | string, Cell>();
-  let budget = options.budget ?? 400_000;
   const n = runners.length;
   // State records: [domain, owner-field cursor, owner flag, marked, ...runner states], flat in the table.
   const META = 4;
@@ -164,6 +175,8 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
   const parent: number[] = [-1];
   const via: number[] = [-1];
   const next = new Array<number>(width).fill(0);
+  /** Values recorded since the budget was last charged. */
+  let records = 0;
   /**
    * Records the cell of the runner states in `source` (from `offset`) unless a value at least as typical
    * is known. The value is the path to state `at`, then `symbol` (unless -1), then `suffix`: built only
@@ -173,13 +186,15 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
     source: ArrayLike<number>,
     offset: number,
     test: (r: PatternRunner, state: number) => boolean,
-    flags: { owner: number; marked: number; tier: number },
+    owner: number,
+    marked: number,
+    tier: number,
     at: number,
     symbol: number,
     suffix: string,
   ) => {
-    const { owner, marked, tier } = flags;
     if (owner === OWNER_CONFLICT || tier < 0) return;
+    records++;
     if (accept && !accept.test(tier, owner)) return;
     // A number when the bits fit (the usual case): this runs for every character tried.
     let signature: number | string = n <= 40 ? (owner + 4) * 2 + marked : `${owner}:${marked}:`;
@@ -200,15 +215,18 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       if ((runners[k] as PatternRunner).settled(source[offset + k] as number) === undefined) return false;
     return true;
   };
-  const maxTier = maxOf(domain.tier, Number.NEGATIVE_INFINITY);
-  const completionMemo = new Map<string, Completion[]>();
+  const maxTier = maxOf(domain.tier, -1);
+  const avoidMark: CompletionMode = { kind: 'avoid', tag: mark ?? 0 };
+  const throughMark: CompletionMode = { kind: 'through', tag: mark ?? 0 };
+  // By owner flag (from OWNER_CONFLICT up) and mode: this runs for every character tried.
+  const completionMemo: (Completion[] | undefined)[] = [];
   const completionsFor = (owner: number, mode: CompletionMode) => {
-    const key = `${owner}:${mode.kind}`;
-    let table = completionMemo.get(key);
+    const key = (owner - OWNER_CONFLICT) * MODES.length + MODES.indexOf(mode.kind);
+    let table = completionMemo[key];
     if (!table) {
       const allowed = accept && Array.from({ length: maxTier + 1 }, (_, t) => accept.test(t, owner));
       table = completionsOf(domain, mode, allowed || undefined);
-      completionMemo.set(key, table);
+      completionMemo[key] = table;
     }
     return table;
   };
@@ -226,16 +244,26 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
   ) => {
     if (marked === 1 || mark === undefined) {
       const rest = completionsFor(owner, ANY)[d] as Completion;
-      record(source, META, settledTrue, { owner, marked, tier: rest.tier }, at, symbol, rest.text);
+      record(source, META, settledTrue, owner, marked, rest.tier, at, symbol, rest.text);
       return;
     }
-    const plain = completionsFor(owner, { kind: 'avoid', tag: mark })[d] as Completion;
-    record(source, META, settledTrue, { owner, marked: 0, tier: plain.tier }, at, symbol, plain.text);
-    const tagged = completionsFor(owner, { kind: 'through', tag: mark })[d] as Completion;
-    record(source, META, settledTrue, { owner, marked: 1, tier: tagged.tier }, at, symbol, tagged.text);
+    const plain = completionsFor(owner, avoidMark)[d] as Completion;
+    record(source, META, settledTrue, owner, 0, plain.tier, at, symbol, plain.text);
+    const tagged = completionsFor(owner, throughMark)[d] as Completion;
+    record(source, META, settledTrue, owner, 1, tagged.tier, at, symbol, tagged.text);
   };
   /** Without owner tracking; with it, once the owner field is read (a later one can only agree or conflict). */
   const canFinish = (cursor: number, owner: number) => !trie || (cursor === -1 && owner !== OWNER_NONE);
+  /** Charges the budget for `tried` transitions and the runners' work on their states and `records` values. */
+  const spendOn = (tried: number) => {
+    let work = tried * (n + 1) + records * n;
+    records = 0;
+    for (const r of runners) {
+      work += r.work;
+      r.work = 0;
+    }
+    budget.spend(work);
+  };
   if (!trie && allSettled(states, META)) {
     finish(states, domain.start, OWNER_NONE, 0, 0, -1);
     return [...found.values()];
@@ -248,8 +276,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
     const marked = states[base + 3] as number;
     if (domain.accepting[d]) {
       const flag = cursor !== -1 && trie ? combineOwner(owner, ownerResult(trie, cursor)) : owner;
-      const flags = { owner: flag, marked, tier: domain.tier[d] as number };
-      record(states, base + META, accepting, flags, i, -1, '');
+      record(states, base + META, accepting, flag, marked, domain.tier[d] as number, i, -1, '');
     }
     // Only symbols some runner (or the owner trie) tells apart need a try of their own; of the rest,
     // one per group the domain sends to the same state stands for all.
@@ -269,6 +296,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
       }
     }
     isRelevant.fill(0);
+    spendOn(tries.length);
     for (const sym of tries) {
       const edge = d * domain.classCount + (classes[sym] as number);
       const nextDomain = domain.next[edge] as number;
@@ -287,9 +315,7 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
         finish(next, nextDomain, next[2] as number, next[3] as number, i, sym);
         continue;
       }
-      if (!table.add(next).added) continue;
-      if (--budget < 0)
-        throw new ComplexityError('the policy is too complex to analyse exactly (state budget exceeded)');
+      if (!table.add(next)) continue;
       parent.push(i);
       via.push(sym);
     }
@@ -300,24 +326,60 @@ function searchCells(domain: Dfa, atoms: Pattern[][], options: CellOptions): Cel
 /** Per domain state, the live symbols grouped by the state and field tag they lead to. */
 function symbolGroups(domain: Dfa, alphabet: string[], classes: number[]): (d: number) => number[][] {
   const memo: number[][][] = [];
+  const groupOfEdge = edgeGroups(domain);
+  // Per group of the state being grouped, its index among the state's groups (-1: none yet).
+  const local = new Array<number>(domain.classCount).fill(-1);
   return (d) => {
     let groups = memo[d];
     if (!groups) {
-      const byTarget = new Map<number, number[]>();
+      groups = [];
+      const row = d * domain.classCount;
       for (let sym = 0; sym < alphabet.length; sym++) {
-        const edge = d * domain.classCount + (classes[sym] as number);
-        const target = domain.next[edge] as number;
-        if (target === 0 || !domain.live[target]) continue;
-        const key = target * 256 + (domain.tags[edge] as number);
-        const group = byTarget.get(key);
-        if (group) group.push(sym);
-        else byTarget.set(key, [sym]);
+        const group = groupOfEdge[row + (classes[sym] as number)] as number;
+        if (group < 0) continue;
+        let at = local[group] as number;
+        if (at < 0) {
+          at = groups.length;
+          local[group] = at;
+          groups.push([]);
+        }
+        (groups[at] as number[]).push(sym);
       }
-      groups = [...byTarget.values()];
+      local.fill(-1);
       memo[d] = groups;
     }
     return groups;
   };
+}
+
+const edgeGroupCache = new WeakMap<Dfa, Int32Array>();
+
+/**
+ * Per transition (state and class), which of the state's groups it is in: transitions to the same live
+ * state with the same field tag share one; -1 for a transition to a dead state.
+ */
+function edgeGroups(domain: Dfa): Int32Array {
+  let out = edgeGroupCache.get(domain);
+  if (!out) {
+    out = new Int32Array(domain.next.length).fill(-1);
+    for (let d = 0; d < domain.accepting.length; d++) {
+      const ids = new Map<number, number>();
+      for (let c = 0; c < domain.classCount; c++) {
+        const edge = d * domain.classCount + c;
+        const target = domain.next[edge] as number;
+        if (target === 0 || !domain.live[target]) continue;
+        const key = target * 256 + (domain.tags[edge] as number);
+        let id = ids.get(key);
+        if (id === undefined) {
+          id = ids.size;
+          ids.set(key, id);
+        }
+        out[edge] = id;
+      }
+    }
+    edgeGroupCache.set(domain, out);
+  }
+  return out;
 }
 
 /** Tracks the owner field across one character; false when two owner fields disagree. */

@@ -1,6 +1,7 @@
 import type { GitHubSettings } from '../github/templates.js';
 import { realisticWitness } from '../github/witness.js';
 import { admits } from './admits.js';
+import { type BudgetOptions, withinBudget } from './budget.js';
 import type { Comparison, PolicyDocument, Token } from './model.js';
 import { callerSpace, principalCallers } from './principal-space.js';
 import { tokenPrincipal } from './principals.js';
@@ -18,6 +19,8 @@ const MAX_WITNESSES = 3;
 
 export interface CompareOptions {
   github?: GitHubSettings;
+  /** How much search the comparison may do (see budget.ts); beyond it, ComplexityError. */
+  budget?: BudgetOptions;
 }
 
 /**
@@ -31,6 +34,10 @@ export function compare(
   newDoc: PolicyDocument,
   options: CompareOptions = {},
 ): Comparison {
+  return withinBudget(options.budget, () => compareWithin(oldDoc, newDoc, options));
+}
+
+function compareWithin(oldDoc: PolicyDocument, newDoc: PolicyDocument, options: CompareOptions): Comparison {
   const newlyAdmitted: Token[] = [];
   const noLongerAdmitted: Token[] = [];
   const notes: string[] = [];

@@ -115,6 +115,16 @@ export class PatternRunner {
   private readonly memo: (number | undefined)[][] = [];
   readonly start: number;
   private universal = -1;
+  /** Scratch marks per position for `close`. */
+  private readonly seen: Uint8Array;
+  /** The symbols a character token matches, by its character: exactly, and ignoring case. */
+  private readonly symbolsOf: Map<string, number[]>;
+  private readonly symbolsOfLower: Map<string, number[]>;
+  /**
+   * Work done building states and transitions since the caller last reset it, in positions handled:
+   * what a budget must count, since a union of patterns can need exponentially many states.
+   */
+  work = 0;
 
   constructor(
     patterns: Pattern[],
@@ -135,17 +145,34 @@ export class PatternRunner {
       this.ends.push(end);
       if (pattern.tokens.at(-1)?.k === 'star') this.tails.add(end - 1);
     }
+    this.seen = new Uint8Array(this.tokens.length + 1);
+    let bySymbol = symbolIndex.get(alphabet);
+    if (!bySymbol) {
+      bySymbol = { exact: groupBy(alphabet, (c) => c), lower: groupBy(alphabet, (c) => c.toLowerCase()) };
+      symbolIndex.set(alphabet, bySymbol);
+    }
+    this.symbolsOf = bySymbol.exact;
+    this.symbolsOfLower = bySymbol.lower;
     this.start = this.intern(this.close(starts));
   }
 
   /** Positions reachable without consuming a character: a star can match the empty run. */
   private close(positions: number[]): number[] {
     const out: number[] = [];
+    const seen = this.seen;
     for (let p of positions) {
-      if (!out.includes(p)) out.push(p);
-      while (this.tokens[p]?.k === 'star') if (!out.includes(++p)) out.push(p);
+      for (;;) {
+        if (seen[p] === 0) {
+          seen[p] = 1;
+          out.push(p);
+        }
+        if (this.tokens[p]?.k !== 'star') break;
+        p++;
+      }
     }
-    // Sets are few and small: sorting keeps one key per set.
+    for (const p of out) seen[p] = 0;
+    this.work += positions.length + out.length;
+    // Sorting keeps one key per set.
     return out.length > 1 ? out.sort((a, b) => a - b) : out;
   }
 
@@ -177,7 +204,9 @@ export class PatternRunner {
     if (known !== undefined) return known;
     const ch = this.alphabet[symbol] as string;
     const next: number[] = [];
-    for (const p of this.states[state] as number[]) {
+    const positions = this.states[state] as number[];
+    this.work += positions.length;
+    for (const p of positions) {
       const t = this.tokens[p];
       if (t === undefined) continue;
       if (t.k === 'star') next.push(p);
@@ -198,21 +227,28 @@ export class PatternRunner {
     let symbols = this.relevantMemo[state];
     if (!symbols) {
       const out = new Set<number>();
-      for (const p of this.states[state] as number[]) {
+      const positions = this.states[state] as number[];
+      for (const p of positions) {
         const t = this.tokens[p];
         if (t?.k !== 'char') continue;
-        this.alphabet.forEach((c, sym) => {
-          if (tokenMatches(t, c)) out.add(sym);
-        });
+        for (const sym of (t.ci ? this.symbolsOfLower : this.symbolsOf).get(t.ch) ?? []) out.add(sym);
       }
+      this.work += positions.length;
       symbols = [...out];
       this.relevantMemo[state] = symbols;
     }
     return symbols;
   }
 
+  private readonly acceptingMemo: (boolean | undefined)[] = [];
+
   accepting(state: number): boolean {
-    return (this.states[state] as number[]).some((p) => this.ends[p] === p);
+    let accepts = this.acceptingMemo[state];
+    if (accepts === undefined) {
+      accepts = (this.states[state] as number[]).some((p) => this.ends[p] === p);
+      this.acceptingMemo[state] = accepts;
+    }
+    return accepts;
   }
 
   /**
@@ -223,6 +259,21 @@ export class PatternRunner {
     if (state === this.universal) return true;
     return (this.states[state] as number[]).length === 0 ? false : undefined;
   }
+}
+
+/** Per alphabet (they recur: see `searchAlphabet`), its symbols by character and by lower case. */
+const symbolIndex = new WeakMap<string[], { exact: Map<string, number[]>; lower: Map<string, number[]> }>();
+
+/** Indices of `items` by `key` (as `tokenMatches` compares: the character, or its lower case). */
+function groupBy(items: string[], key: (item: string) => string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(i);
+    else out.set(k, [i]);
+  });
+  return out;
 }
 
 export function matchPattern(pattern: Pattern, text: string): boolean {

@@ -286,19 +286,25 @@ export class PerDfaCache<T> {
 
   constructor(private readonly limit = Number.POSITIVE_INFINITY) {}
 
-  get(dfa: Dfa, key: string, make: () => T): T {
+  /** The value for `key`, made by `make` (and kept) when there is none yet; without `make`, undefined then. */
+  get(dfa: Dfa, key: string): T | undefined;
+  get(dfa: Dfa, key: string, make: () => T): T;
+  get(dfa: Dfa, key: string, make?: () => T): T | undefined {
+    const value = this.maps.get(dfa)?.get(key);
+    if (value !== undefined || !make) return value;
+    const made = make();
+    this.set(dfa, key, made);
+    return made;
+  }
+
+  set(dfa: Dfa, key: string, value: T): void {
     let byKey = this.maps.get(dfa);
     if (!byKey) {
       byKey = new Map();
       this.maps.set(dfa, byKey);
     }
-    let value = byKey.get(key);
-    if (value === undefined) {
-      value = make();
-      if (byKey.size >= this.limit) byKey.delete(byKey.keys().next().value as string);
-      byKey.set(key, value);
-    }
-    return value;
+    if (byKey.size >= this.limit) byKey.delete(byKey.keys().next().value as string);
+    byKey.set(key, value);
   }
 }
 

@@ -15,7 +15,8 @@ import {
 import { parseSubject } from '../github/subject.js';
 import type { GitHubSettings } from '../github/templates.js';
 import { keyTarget, namedProviders, statementApplies } from './applies.js';
-import { type Cell, type CellOptions, ComplexityError, keyCells, OWNER_NONE } from './cells.js';
+import { ComplexityError, type ComplexityPlace, withinBudget } from './budget.js';
+import { type Cell, type CellOptions, keyCells, OWNER_NONE } from './cells.js';
 import type { ConditionClause, PolicyDocument, Statement, Token } from './model.js';
 import { clauseHolds, clausePatterns, hasVariables, type KeyView, operatorInfo } from './operators.js';
 import { ownerCandidates, sameOwner } from './owner-names.js';
@@ -182,55 +183,11 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
   });
   let approximate = false;
   const candidates = github ? ownerNames(policies, options) : [];
-  for (const key of keys) {
-    const claim = key.kind === 'claim' && github ? key.name : undefined;
-    const isSub = claim === 'sub';
-    const domain = claimDomain(claim, options.github);
-    const tracksOwner = options.ownerCandidates && (key.name === 'sub' || key.name === 'repository');
-    const mark = options.markPullRequests && github && key.name === 'sub' ? PULL_REQUEST_TAG : undefined;
-    const fixedValue = key.kind === 'claim' ? options.fixed?.[key.name] : undefined;
-    if (fixedValue !== undefined) key.fixedValue = fixedValue;
-    const cells =
-      fixedValue !== undefined
-        ? isSub && !subjectIssued(domain, candidates, fixedValue)
-          ? []
-          : [
-              {
-                bits: key.atoms.map((atom) => atom.some((p) => matchPattern(p, fixedValue))),
-                value: fixedValue,
-                tier: 0,
-                owner: OWNER_NONE,
-                marked: mark !== undefined && isPullRequestSubject(fixedValue, options.github),
-              },
-            ]
-        : keyCells(domain.dfa, key.atoms, {
-            ...(tracksOwner ? { ownerCandidates: candidates } : {}),
-            ...(mark !== undefined ? { mark } : {}),
-            ...(isSub && domain.literals?.length ? { literals: domain.literals } : {}),
-          });
-    if (isSub && fixedValue === undefined && needsOwnerForms(domain, cells, candidates)) {
-      // Some region holds only customized subjects (or an owner's template is declared): whether a named
-      // owner can carry them decides, so search again telling owners apart.
-      const tracked = keyCells(domain.dfa, key.atoms, {
-        ownerCandidates: candidates,
-        ...(mark !== undefined ? { mark } : {}),
-        ...(domain.literals?.length ? { literals: domain.literals } : {}),
-        accept: subjectFormRule(domain, candidates),
-      });
-      cells.length = 0;
-      appendAll(cells, tracksOwner ? tracked : withoutOwners(tracked));
-    }
-    const canBeAbsent =
-      fixedValue === undefined &&
-      (key.kind === 'context' ||
-        (github ? OPTIONAL_CLAIMS.includes(key.name) : !['sub', 'aud'].includes(key.name)));
-    if (canBeAbsent) key.options.push({ absent: true, realistic: true });
-    if (key.opaque.length > 0) approximate = true;
-    const truthRows = truthTable(key.opaque.length);
-    for (const cell of cells.sort((a, b) => a.tier - b.tier)) {
-      for (const opaqueTruth of truthRows) {
-        key.options.push({ absent: false, cell, realistic: cell.tier < domain.realisticTiers, opaqueTruth });
-      }
+  for (const [k, key] of keys.entries()) {
+    try {
+      approximate = addOptions(key, options, candidates, github) || approximate;
+    } catch (error) {
+      throw placed(error, bound, k);
     }
   }
   return {
@@ -244,6 +201,87 @@ export function buildSpace(policies: PolicyDocument[], provider: string, options
     marksPullRequests: github && options.markPullRequests === true,
     ownerCandidates: candidates,
   };
+}
+
+/**
+ * The options of one key: its cells (each with every truth row of the opaque clauses), and absence
+ * when the key can be missing. True when opaque clauses make the space approximate.
+ */
+function addOptions(key: KeySpace, options: SpaceOptions, candidates: string[], github: boolean): boolean {
+  const claim = key.kind === 'claim' && github ? key.name : undefined;
+  const isSub = claim === 'sub';
+  const domain = claimDomain(claim, options.github);
+  const tracksOwner = options.ownerCandidates && (key.name === 'sub' || key.name === 'repository');
+  const mark = options.markPullRequests && github && key.name === 'sub' ? PULL_REQUEST_TAG : undefined;
+  const fixedValue = key.kind === 'claim' ? options.fixed?.[key.name] : undefined;
+  if (fixedValue !== undefined) key.fixedValue = fixedValue;
+  const cells =
+    fixedValue !== undefined
+      ? isSub && !subjectIssued(domain, candidates, fixedValue)
+        ? []
+        : [
+            {
+              bits: key.atoms.map((atom) => atom.some((p) => matchPattern(p, fixedValue))),
+              value: fixedValue,
+              tier: 0,
+              owner: OWNER_NONE,
+              marked: mark !== undefined && isPullRequestSubject(fixedValue, options.github),
+            },
+          ]
+      : keyCells(domain.dfa, key.atoms, {
+          ...(tracksOwner ? { ownerCandidates: candidates } : {}),
+          ...(mark !== undefined ? { mark } : {}),
+          ...(isSub && domain.literals?.length ? { literals: domain.literals } : {}),
+        });
+  if (isSub && fixedValue === undefined && needsOwnerForms(domain, cells, candidates)) {
+    // Some region holds only customized subjects (or an owner's template is declared): whether a named
+    // owner can carry them decides, so search again telling owners apart.
+    const tracked = keyCells(domain.dfa, key.atoms, {
+      ownerCandidates: candidates,
+      ...(mark !== undefined ? { mark } : {}),
+      ...(domain.literals?.length ? { literals: domain.literals } : {}),
+      accept: subjectFormRule(domain, candidates),
+    });
+    cells.length = 0;
+    appendAll(cells, tracksOwner ? tracked : withoutOwners(tracked));
+  }
+  const canBeAbsent =
+    fixedValue === undefined &&
+    (key.kind === 'context' ||
+      (github ? OPTIONAL_CLAIMS.includes(key.name) : !['sub', 'aud'].includes(key.name)));
+  if (canBeAbsent) key.options.push({ absent: true, realistic: true });
+  const truthRows = truthTable(key.opaque.length);
+  for (const cell of cells.sort((a, b) => a.tier - b.tier)) {
+    for (const opaqueTruth of truthRows) {
+      key.options.push({ absent: false, cell, realistic: cell.tier < domain.realisticTiers, opaqueTruth });
+    }
+  }
+  return key.opaque.length > 0;
+}
+
+/**
+ * A ComplexityError from the search of key `k`, named by the clause on that key most likely to have
+ * cost it: the one with the most wildcards in its values. Other errors pass unchanged.
+ */
+function placed(error: unknown, policies: BoundStatement[][], k: number): unknown {
+  if (!(error instanceof ComplexityError) || error.place) return error;
+  let best: { place: ComplexityPlace; stars: number } | undefined;
+  for (const statements of policies) {
+    for (const { statement, clauses } of statements) {
+      for (const { clause, key } of clauses) {
+        if (key !== k) continue;
+        const stars = clause.values.join('').split(/[*?]/).length;
+        if (best && best.stars >= stars) continue;
+        const place = {
+          statement: statement.index,
+          key: clause.key,
+          ...(statement.sid ? { sid: statement.sid } : {}),
+        };
+        best = { place, stars };
+      }
+    }
+  }
+  return best ? new ComplexityError(best.place) : error;
 }
 
 /**
@@ -376,19 +414,42 @@ export function searchChoices(
   visit: (choice: number[]) => boolean,
 ): void {
   const choice = space.keys.map(() => -1);
-  const go = (k: number): boolean => {
-    const verdict = want(choice);
-    if (verdict === false) return true;
-    if (k === space.keys.length) return verdict === true ? visit([...choice]) : true;
-    const options = space.keys[k]?.options ?? [];
-    for (let o = 0; o < options.length; o++) {
-      choice[k] = o;
-      if (!go(k + 1)) return false;
+  // Weighing a choice reads every clause; visiting one compares values against every atom.
+  const weigh = 1 + space.policies.flat().reduce((sum, s) => sum + s.clauses.length, 0);
+  const visitCost = space.keys.reduce((sum, key) => sum + key.atoms.length, 1);
+  withinBudget(undefined, (budget) => {
+    const go = (k: number): boolean => {
+      budget.spend(weigh);
+      const verdict = want(choice);
+      if (verdict === false) return true;
+      if (k === space.keys.length) {
+        if (verdict !== true) return true;
+        budget.spend(visitCost);
+        return visit([...choice]);
+      }
+      const options = space.keys[k]?.options ?? [];
+      for (let o = 0; o < options.length; o++) {
+        choice[k] = o;
+        if (!go(k + 1)) return false;
+      }
+      choice[k] = -1;
+      return true;
+    };
+    try {
+      go(0);
+    } catch (error) {
+      // Too many combinations: named by the key with the most options, which multiplies them most.
+      throw placed(error, space.policies, widestKey(space));
     }
-    choice[k] = -1;
-    return true;
-  };
-  go(0);
+  });
+}
+
+function widestKey(space: Space): number {
+  let widest = 0;
+  space.keys.forEach((key, k) => {
+    if (key.options.length > (space.keys[widest]?.options.length ?? 0)) widest = k;
+  });
+  return widest;
 }
 
 export function choiceRealistic(space: Space, choice: number[]): boolean {
@@ -445,11 +506,18 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
     token.claims[claim],
     ...(space.keys[keyOf.get(claim) as number]?.atoms ?? []).flat().map(instantiate),
   ];
+  // Each try matches a few variants against every atom of the claims it shows.
+  const tryCost = ['sub', ...shown].reduce(
+    (sum, c) => sum + (space.keys[keyOf.get(c) ?? -1]?.atoms.length ?? 0),
+    1,
+  );
+  const budget = withinBudget(undefined, (b) => b);
   for (const sub of written('sub')) {
     if (sub === undefined) continue;
     for (const claim of shown) {
       for (const value of written(claim)) {
         if (value === undefined) continue;
+        budget.spend(tryCost);
         const base = { ...token, claims: { ...token.claims, sub, [claim]: value } };
         const found = consistentVariants(base, shown).find(fits);
         if (found) return found;
@@ -465,15 +533,10 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
     k: keyOf.get(p.claim) as number,
   }));
   if (!subBits || projected.length === 0) return undefined;
-  let joint: Cell[];
-  try {
-    joint = jointSubjects(space, sub, projected);
-  } catch (error) {
-    // Too many states to tell exactly: keep the token as the cells give it (claims taken apart), so a
-    // difference is reported rather than missed.
-    if (error instanceof ComplexityError) return token;
-    throw error;
-  }
+  const joint = jointSubjects(space, sub, projected);
+  // Too many states to tell exactly: keep the token as the cells give it (claims taken apart), so a
+  // difference is reported rather than missed.
+  if (!joint) return token;
   for (const cell of joint) {
     if (!sameBits(cell.bits, 0, subBits)) continue;
     let offset = subBits.length;
@@ -522,17 +585,21 @@ function chosenBits(space: Space, k: number, choice: number[]): boolean[] | unde
   return option && !option.absent ? option.cell.bits : undefined;
 }
 
-const jointCells = new WeakMap<Space, Map<string, Cell[]>>();
+const jointCells = new WeakMap<Space, Map<string, Cell[] | null>>();
+
+/** The share of the analysis's remaining budget the joint search may use: the analysis goes on without it. */
+const JOINT_SHARE = 0.25;
 
 /**
  * Cells of default and declared subjects by their own patterns and by the claims they carry in
- * themselves: the patterns of those claims read only the subject's characters tagged as theirs.
+ * themselves: the patterns of those claims read only the subject's characters tagged as theirs. Null
+ * when that search needs more than its share of the budget (remembered, so it is not tried again).
  */
 function jointSubjects(
   space: Space,
   sub: number,
   projected: { claim: string; tags: number[]; k: number }[],
-): Cell[] {
+): Cell[] | null {
   let byClaims = jointCells.get(space);
   if (!byClaims) {
     byClaims = new Map();
@@ -540,11 +607,11 @@ function jointSubjects(
   }
   const id = projected.map((p) => p.claim).join(',');
   let cells = byClaims.get(id);
-  if (!cells) {
+  if (cells === undefined) {
     const subKey = space.keys[sub] as KeySpace;
     const domain = claimDomain('sub', space.github);
     const atoms = [...subKey.atoms, ...projected.flatMap(({ k }) => space.keys[k]?.atoms ?? [])];
-    cells = keyCells(domain.dfa, atoms, {
+    const options: CellOptions = {
       ownerCandidates: space.ownerCandidates,
       ...(space.marksPullRequests ? { mark: PULL_REQUEST_TAG } : {}),
       ...(domain.literals?.length ? { literals: domain.literals } : {}),
@@ -553,7 +620,15 @@ function jointSubjects(
         ...projected.flatMap(({ k, tags }) => (space.keys[k]?.atoms ?? []).map(() => tags)),
       ],
       accept: subjectFormRule(domain, space.ownerCandidates, false),
-    });
+    };
+    try {
+      cells = withinBudget(undefined, (budget) =>
+        budget.part(JOINT_SHARE, () => keyCells(domain.dfa, atoms, options)),
+      );
+    } catch (error) {
+      if (!(error instanceof ComplexityError)) throw error;
+      cells = null;
+    }
     byClaims.set(id, cells);
   }
   return cells;

@@ -14,8 +14,8 @@ export class StateTable {
     return this.count;
   }
 
-  /** Adds the vector unless present; returns its index and whether it was new. */
-  add(vector: ArrayLike<number>): { index: number; added: boolean } {
+  /** Adds the vector unless present; returns whether it was new. */
+  add(vector: ArrayLike<number>): boolean {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const mask = this.slots.length - 1;
     for (let slot = this.hash(vector, 0) & mask; ; slot = (slot + 1) & mask) {
@@ -24,9 +24,9 @@ export class StateTable {
         const index = this.count++;
         for (let k = 0; k < this.width; k++) this.data.push(vector[k] as number);
         this.slots[slot] = index + 1;
-        return { index, added: true };
+        return true;
       }
-      if (this.equals(entry - 1, vector)) return { index: entry - 1, added: false };
+      if (this.equals(entry - 1, vector)) return false;
     }
   }
 

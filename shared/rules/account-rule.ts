@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Finding } from '../findings/finding.js';
 import type { FindingHit } from '../findings/make.js';
 import type { Role, Snapshot, User } from '../inventory/snapshot.js';
+import type { BudgetOptions } from '../policy/budget.js';
 import type { RuleMeta } from './rule.js';
 
 /** What account rules may ask: the snapshot, the configuration, the baseline when there is one. */
@@ -14,6 +15,8 @@ export interface AuditContext {
   now: Date;
   githubRoles: Role[];
   ciUsers: User[];
+  /** How much search one comparison of trust policies may do (see policy/budget.ts). */
+  budget?: BudgetOptions;
 }
 
 /** What an account rule found: where, what, the evidence and what identifies it (see `makeFinding`). */

@@ -22,6 +22,7 @@ import { ownerNotAllowed } from './oidc/owner-not-allowed.js';
 import { pullRequest } from './oidc/pull-request.js';
 import { unmatchableSubject } from './oidc/unmatchable-subject.js';
 import { duplicateKey } from './policy/duplicate-key.js';
+import { policyTooComplex } from './policy/too-complex.js';
 import { unknownElement } from './policy/unknown-element.js';
 import { roleAdminPermissions } from './role/admin-permissions.js';
 import { roleChaining } from './role/chaining.js';
@@ -80,7 +81,7 @@ export const RULE_GROUPS: RuleGroup[] = [
     title: 'Trust policies',
     decidedBy:
       'From a trust policy alone: `lint`, `audit` (every GitHub-trusted role) and the IAM event watch when a trust policy changes.',
-    rules: POLICY_RULES,
+    rules: [...POLICY_RULES, policyTooComplex],
   },
   {
     title: 'Account',

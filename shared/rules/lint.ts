@@ -1,5 +1,6 @@
 import { isGitHubProvider } from '../github/claims.js';
 import type { GitHubSettings } from '../github/templates.js';
+import { type BudgetOptions, withinBudget } from '../policy/budget.js';
 import type { ParsedPolicy } from '../policy/model.js';
 import { type OwnerAnalysis, owners } from '../policy/owners.js';
 import { freshName } from '../policy/query.js';
@@ -18,10 +19,19 @@ export interface LintFinding {
 export interface LintOptions {
   allowedOwners?: string[];
   github?: GitHubSettings;
+  /** How much search the whole lint of one policy may do (see budget.ts). */
+  budget?: BudgetOptions;
 }
 
-/** Runs every policy rule on one trust policy. */
+/**
+ * Runs every policy rule on one trust policy, all of them under one budget: throws ComplexityError
+ * (naming the statement and condition key) when the policy needs more.
+ */
 export function lintPolicy(parsed: ParsedPolicy, options: LintOptions = {}): LintFinding[] {
+  return withinBudget(options.budget, () => lintWithin(parsed, options));
+}
+
+function lintWithin(parsed: ParsedPolicy, options: LintOptions): LintFinding[] {
   let ownerAnalysis: OwnerAnalysis[] | undefined;
   let questions: ReturnType<typeof prepareQuestions> | undefined;
   const fresh = freshName(parsed.document);

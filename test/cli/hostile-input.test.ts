@@ -154,7 +154,8 @@ describe('policies larger than IAM takes', () => {
   });
 
   it('gives up on a policy within the limit whose patterns are too complex, keeping the other files', () => {
-    // 7,800 characters of overlapping wildcards: an exact analysis of this runs for minutes in gigabytes.
+    // 7,800 characters of overlapping wildcards: an exact analysis of this runs for minutes in gigabytes;
+    // the engine's search budget refuses it, naming where it went past the budget.
     const values = Array.from({ length: 40 }, (_, i) => `repo:o*r${i}/*:ref:refs/*/m?in*`);
     const statement = (k: number) => ({
       Effect: 'Allow',
@@ -174,22 +175,14 @@ describe('policies larger than IAM takes', () => {
     });
     try {
       const started = Date.now();
-      const run = trustwatch([
-        'lint',
-        join(dir, 'nasty.json'),
-        join(dir, 'good.json'),
-        '--file-timeout',
-        '1',
-        '--format',
-        'json',
-      ]);
+      const run = trustwatch(['lint', join(dir, 'nasty.json'), join(dir, 'good.json'), '--format', 'json']);
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(run.status).toBe(2);
       const { results } = JSON.parse(run.stdout) as {
         results: { error?: string; findings?: { ruleId: string }[] }[];
       };
-      expect(results[0]?.error).toBe(
-        'not decided within 1 s: too complex to analyse; nothing was concluded about it',
+      expect(results[0]?.error).toMatch(
+        /^the policy is too complex to analyse exactly: condition key token\.actions\.githubusercontent\.com:(sub|job_workflow_ref) in statement [0-3] needs more search than the budget allows$/,
       );
       expect(results[1]?.findings?.map((f) => f.ruleId)).toContain('oidc.any-owner');
     } finally {

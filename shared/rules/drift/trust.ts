@@ -1,5 +1,6 @@
 import type { BaselineRole } from '../../baseline/baseline.js';
 import type { Role } from '../../inventory/snapshot.js';
+import { ComplexityError } from '../../policy/budget.js';
 import { compare } from '../../policy/compare.js';
 import type { Comparison, PolicyDocument } from '../../policy/model.js';
 import { parsePolicy } from '../../policy/parse.js';
@@ -34,6 +35,8 @@ interface TrustChange {
   before: BaselineRole;
   after?: Role;
   comparison?: Comparison;
+  /** Why the comparison could not be made: too complex to decide (the audit reports it). */
+  refused?: ComplexityError;
   beforePolicy: PolicyDocument;
   afterPolicy?: PolicyDocument;
 }
@@ -50,12 +53,27 @@ function trustChanges(context: AuditContext): TrustChange[] {
       const beforePolicy = parsePolicy(before.trustPolicy).document;
       if (!after) return { before, beforePolicy };
       const afterPolicy = parsePolicy(after.trustPolicy).document;
-      const comparison = compare(beforePolicy, afterPolicy, { github: context.config.github });
-      return { before, after, beforePolicy, afterPolicy, comparison };
+      try {
+        const comparison = compare(beforePolicy, afterPolicy, {
+          github: context.config.github,
+          ...(context.budget ? { budget: context.budget } : {}),
+        });
+        return { before, after, beforePolicy, afterPolicy, comparison };
+      } catch (error) {
+        if (!(error instanceof ComplexityError)) throw error;
+        return { before, after, beforePolicy, afterPolicy, refused: error };
+      }
     });
     changes.set(context, list);
   }
   return list;
+}
+
+/** The roles whose comparison with their baseline was refused as too complex, with the reason. */
+export function driftRefusals(context: AuditContext): { role: Role; error: ComplexityError }[] {
+  return trustChanges(context).flatMap(({ after, refused }) =>
+    after && refused ? [{ role: after, error: refused }] : [],
+  );
 }
 
 /** Before and after lists of the other principals, when either policy names one. */
