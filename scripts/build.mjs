@@ -15,8 +15,6 @@ const result = await build({
   target: 'node20',
   // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" is plain ESM.
   mainFields: ['module', 'main'],
-  // The HCL parser loads its WebAssembly from beside its own files: it runs from node_modules, unbundled.
-  external: ['@cdktf/hcl2json'],
   banner: {
     // commander is CommonJS: its require() of Node built-ins needs a real require inside an ES module.
     // esbuild keeps the entry's #! line above this banner, so the file stays executable.
