@@ -111,6 +111,14 @@ export const RULE_TEXTS: Record<string, AlertText> = {
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
     ],
   },
+  'policy.too-complex': {
+    rationale:
+      'trustwatch analyses every trust policy exactly, within a bounded amount of search so that one policy cannot stall the audit. Some combinations of wildcard values (many values with several `*` each, such as `repo:*a*b*`) need more than that: nothing was concluded about who this role admits, so none of the other trust policy rules could vouch for it, and a role that admits too much would go unreported.',
+    references: [
+      'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String',
+    ],
+  },
   'role.admin-permissions': {
     rationale:
       'Every workflow the trust policy admits acts as an administrator of the account: one compromised dependency or one widened subject pattern is a full account takeover.',
