@@ -107,7 +107,7 @@ function renderPrincipals(value: TfValue | undefined, where: string): TfValue | 
       return;
     }
     if (!isObject(block)) throw new IacParseError(`${where}[${i}]: must be a block`);
-    const type = principalType(block.type, `${where}[${i}].type`);
+    const type = writtenName(block.type, `${where}[${i}].type`);
     const identifiers = stringList(block.identifiers, `${where}[${i}].identifiers`, true) ?? [];
     const items = identifiers instanceof Unresolved ? [identifiers] : setOrder(identifiers);
     const entry = merged[type];
@@ -126,7 +126,8 @@ function renderPrincipals(value: TfValue | undefined, where: string): TfValue | 
   return out;
 }
 
-function principalType(value: TfValue | undefined, where: string): string {
+/** A principal type, condition test or variable: a string, or the placeholder key of an unknown one. */
+function writtenName(value: TfValue | undefined, where: string): string {
   if (value instanceof Unresolved) return unresolvedKey(value.description);
   if (typeof value !== 'string') throw new IacParseError(`${where}: must be a string`);
   return value;
@@ -143,8 +144,8 @@ function renderConditions(value: TfValue | undefined, where: string): TfValue | 
       return;
     }
     if (!isObject(block)) throw new IacParseError(`${where}[${i}]: must be a block`);
-    const test = principalType(block.test, `${where}[${i}].test`);
-    const variable = principalType(block.variable, `${where}[${i}].variable`);
+    const test = writtenName(block.test, `${where}[${i}].test`);
+    const variable = writtenName(block.variable, `${where}[${i}].variable`);
     const values = stringList(block.values, `${where}[${i}].values`, true) ?? [];
     tests[test] ??= {};
     const variables = tests[test];
