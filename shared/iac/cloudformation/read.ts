@@ -8,9 +8,6 @@ import { NO_VALUE, type Resolved } from './resolved.js';
 import { parseTemplate, type Template } from './template.js';
 import { eachVariant } from './variants.js';
 
-// The partition assumed for `AWS::Partition` (and `AWS::URLSuffix`) unless the caller says otherwise.
-export { DEFAULT_PARTITION };
-
 /** At most this many combinations of undecided conditions are read per role. */
 export const MAX_VARIANTS = 16;
 

@@ -43,7 +43,7 @@ export function templateValue(
 ): string | undefined {
   if (parts.some((p) => 'directive' in p)) return undefined;
   const pieces = parts.map((p) =>
-    'literal' in p ? p.literal : resolve?.((p as { expression: string }).expression),
+    'literal' in p ? p.literal : 'expression' in p ? resolve?.(p.expression) : undefined,
   );
   if (pieces.every((p) => p !== undefined)) return pieces.join('');
   return providerArnWithOwnAccount(pieces);

@@ -238,12 +238,12 @@ function documentOf(context: PlanContext, data: PlanResource): TfValue {
   const expressions = isJsonObject(config?.expressions) ? config.expressions : undefined;
   const unknown = (path: string, expression: unknown): TfValue => {
     const references = mostSpecific(referencesOf(expression));
-    // An element of a list (`identifiers = [aws_iam_openid_connect_provider.x.arn]`) that waits for one
-    // provider's ARN alone: the configuration gives the references, not the expression, and a policy
-    // names a provider by its ARN as it is.
+    // A principal's identifier (`identifiers = [aws_iam_openid_connect_provider.x.arn]`) that waits for
+    // one provider's ARN alone: the configuration gives the references, not the expression, and a
+    // policy names a provider by its ARN as it is.
     const [only] = references;
-    const arn =
-      only && references.length === 1 && path.endsWith(']') ? providerArn(context, data, only) : undefined;
+    const identifier = /\.identifiers\[\d+\]$/.test(path);
+    const arn = only && references.length === 1 && identifier ? providerArn(context, data, only) : undefined;
     return (
       arn ?? new Unresolved(afterApply(references.length > 0 ? references : [`${data.address}.${path}`]))
     );
