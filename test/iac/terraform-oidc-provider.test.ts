@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lintFiles } from '../../cli/commands/lint.js';
+import { expandInputs } from '../../cli/iac-input.js';
 import { isFileError } from '../../cli/model.js';
 import { type IacRole, UNKNOWN_MARK } from '../../shared/iac/model.js';
 import { OWN_ACCOUNT } from '../../shared/iac/oidc-provider.js';
@@ -264,5 +265,22 @@ describe('trustwatch lint on the most common Terraform pattern: a provider resou
     expect(result.notes ?? []).toEqual([]);
     const anyOwner = result.findings.find((f) => f.ruleId === 'oidc.any-owner');
     expect(anyOwner).toMatchObject({ severity: 'critical', position: { line: 20, column: 1 } });
+  });
+
+  it('finds the provider in another file of the module when one .tf file is named', async () => {
+    const module = mkdtempSync(join(dir, 'module-'));
+    writeFileSync(join(module, 'oidc.tf'), PROVIDER);
+    const file = join(module, 'iam.tf');
+    writeFileSync(file, documentRole('aws_iam_openid_connect_provider.github.arn', 'repo:*'));
+    // As the command does: a .tf file named stands for its module.
+    const results = await allResults(lintFiles(expandInputs([file]).paths));
+    expect(results).toHaveLength(1);
+    const [result] = results;
+    if (!result || isFileError(result)) throw new Error(JSON.stringify(result));
+    expect(result.file).toBe(`${file}#aws_iam_role.deploy`);
+    expect(result.findings.find((f) => f.ruleId === 'oidc.any-owner')).toMatchObject({
+      severity: 'critical',
+      position: { line: 16, column: 1 },
+    });
   });
 });
