@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IacParseError, type IacRole, UNKNOWN_MARK } from '../../shared/iac/model.js';
+import { OWN_ACCOUNT } from '../../shared/iac/oidc-provider.js';
 import {
   looksLikeTerraformPlan,
   readTerraformPlan,
@@ -82,21 +83,16 @@ describe('readTerraformPlan on Checkov’s CKV_AWS_358 plan (real terraform show
     });
   });
 
-  it('keeps a value known after apply as an unknown, described by the reference it waits for', () => {
+  it('reads the ARN of a provider the plan creates, known after apply, from its planned url: in the role’s own account', () => {
     const role = roles.get('module.poc.aws_iam_role.r1["p2"]');
-    expect(role?.unknowns).toEqual([
-      {
-        pointer: '/Statement/0/Principal/Federated',
-        description: '`aws_iam_openid_connect_provider.r5.arn` (known after apply)',
-      },
-    ]);
+    expect(role?.unknowns).toEqual([]);
     expect(role?.document).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
           Effect: 'Allow',
           Action: 'sts:AssumeRoleWithWebIdentity',
-          Principal: { Federated: `${UNKNOWN_MARK}0` },
+          Principal: { Federated: `arn:aws:iam::${OWN_ACCOUNT}:oidc-provider/accounts.google.com` },
           Condition: {
             StringEquals: {
               'accounts.google.com:aud': 'sts.amazonaws.com',

@@ -1,4 +1,5 @@
 import type { IacRole } from '../model.js';
+import { DEFAULT_PARTITION } from '../oidc-provider.js';
 import { conditionValues } from './conditions.js';
 import { fromJson, type PlainDocument, plainDocument } from './document.js';
 import { type CfnEntry, type CfnNode, entry, scalarText } from './nodes.js';
@@ -6,9 +7,6 @@ import { Resolver } from './resolve.js';
 import { NO_VALUE, type Resolved } from './resolved.js';
 import { parseTemplate, type Template } from './template.js';
 import { eachVariant } from './variants.js';
-
-/** The partition assumed for `AWS::Partition` (and `AWS::URLSuffix`) unless the caller says otherwise. */
-export const DEFAULT_PARTITION = 'aws';
 
 /** At most this many combinations of undecided conditions are read per role. */
 export const MAX_VARIANTS = 16;

@@ -1,4 +1,5 @@
 import { IacParseError } from '../model.js';
+import { ownAccountProviderArn, providerArnWithOwnAccount } from '../oidc-provider.js';
 import { type CfnNode, entry, scalarText } from './nodes.js';
 import { NO_VALUE, type Resolved, type Unknown, unknown, unknownFrom } from './resolved.js';
 import type { Template } from './template.js';
@@ -10,22 +11,6 @@ export interface ResolveOptions {
 
 /** Resource types whose `Ref` (or `Arn` attribute) is an IAM OIDC provider ARN built from their `Url`. */
 const OIDC_PROVIDER_TYPES = new Set(['AWS::IAM::OIDCProvider', 'Custom::AWSCDKOpenIdConnectProvider']);
-
-/**
- * Stands in for the account of an IAM OIDC provider ARN whose account is not written literally
- * (`${AWS::AccountId}`, a parameter, an import). STS only accepts a web identity provider of the role's
- * own account, so the provider ARN admits tokens of its host in that account or nothing at all; and
- * trustwatch matches a Federated principal by the provider after `oidc-provider/`. Reading it as the
- * role's own account judges the trust as deployed to work, and recognises the GitHub provider.
- */
-export const OWN_ACCOUNT = '${AWS::AccountId}';
-const SLOT = '\u0001';
-
-/** Whether `text` is an IAM OIDC provider ARN whose one unknown piece (`SLOT`) is the whole account. */
-function providerArnWithoutAccount(text: string): boolean {
-  const [before, after, ...more] = text.split(SLOT);
-  return !more.length && /^arn:[^:]+:iam::$/.test(before ?? '') && /^:oidc-provider\/./.test(after ?? '');
-}
 
 /** Which branch a `Fn::If` takes: the condition's value, fixed or chosen per variant. */
 export type Decide = (condition: string, at: CfnNode) => boolean;
@@ -169,10 +154,9 @@ export class Resolver {
       const why = unknown(src, `the ARN of OIDC provider ${name}, whose Url is not known`, node.start);
       return resolved?.kind === 'unknown' ? unknownFrom(src, [why, resolved], node.start) : why;
     }
-    const host = this.text(url, resolved).replace(/^https:\/\//, '');
     return {
       kind: 'known',
-      value: `arn:${this.options.partition}:iam::${OWN_ACCOUNT}:oidc-provider/${host}`,
+      value: ownAccountProviderArn(this.options.partition, this.text(url, resolved)),
       at: node.start,
     };
   }
@@ -303,10 +287,9 @@ export class Resolver {
   /** Joins pieces into a string, or an unknown that quotes the whole expression. */
   private assemble(node: CfnNode, pieces: (string | Unknown)[]): Resolved {
     const unknowns = pieces.filter(isUnknown);
-    const text = pieces.map((p) => (typeof p === 'string' ? p : SLOT)).join('');
-    if (!unknowns.length) return { kind: 'known', value: text, at: node.start };
-    if (providerArnWithoutAccount(text))
-      return { kind: 'known', value: text.replace(SLOT, OWN_ACCOUNT), at: node.start };
+    if (!unknowns.length) return { kind: 'known', value: pieces.join(''), at: node.start };
+    const arn = providerArnWithOwnAccount(pieces.map((p) => (typeof p === 'string' ? p : undefined)));
+    if (arn !== undefined) return { kind: 'known', value: arn, at: node.start };
     return unknownFrom(this.source(node), unknowns, node.start);
   }
 

@@ -1,6 +1,8 @@
 import { IacParseError, type IacRole } from '../model.js';
+import { DEFAULT_PARTITION, ownAccountProviderArn } from '../oidc-provider.js';
 import { parseHcl } from './hcl-parse.js';
 import { fromHcl } from './hcl-value.js';
+import { providerReference, type ResolveReference } from './oidc-providers.js';
 import { isJsonObject, type JsonObject, withoutByteOrderMark } from './plan-json.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { type BlockSpan, findBlock, stringPositions } from './source-positions.js';
@@ -11,7 +13,9 @@ import { afterPlan, isObject, type TfObject, type TfValue, toIacDocument, Unreso
 /**
  * Trust policies in Terraform configuration (`.tf` files), read without planning: a policy written as
  * `jsonencode` of literals, a heredoc or a JSON string, or an `aws_iam_policy_document` of literals,
- * reads exactly; whatever Terraform would have to evaluate is unknown, "known after plan".
+ * reads exactly; whatever Terraform would have to evaluate is unknown, "known after plan". The one
+ * reference read anyway is the ARN of an `aws_iam_openid_connect_provider` of the files whose `url` is
+ * written literally (see `providerArns`).
  */
 
 export interface TerraformFile {
@@ -38,12 +42,16 @@ export async function readTerraformConfig(files: TerraformFile[]): Promise<IacRo
   // Parsing takes milliseconds per kilobyte: a file that names neither block type holds neither.
   const relevant = files
     .map((f) => ({ file: f.file, text: withoutByteOrderMark(f.text) }))
-    .filter((f) => f.text.includes('aws_iam_role') || f.text.includes(POLICY_TYPE));
+    .filter((f) => [ROLE_TYPE, POLICY_TYPE, PROVIDER_TYPE].some((type) => f.text.includes(type)));
   const parsed = await Promise.all(
     relevant.map(async (f) => ({ ...f, body: await parseHcl(f.file, f.text) })),
   );
-  const roles = declared(parsed, 'resource', 'aws_iam_role');
-  const reader = new ConfigReader(declared(parsed, 'data', 'aws_iam_policy_document'));
+  const roles = declared(parsed, 'resource', ROLE_TYPE);
+  const providers = providerArns(
+    declared(parsed, 'resource', PROVIDER_TYPE),
+    declared(parsed, 'data', PROVIDER_TYPE),
+  );
+  const reader = new ConfigReader(declared(parsed, 'data', POLICY_TYPE), providers);
   const out: IacRole[] = [];
   for (const role of roles) out.push(await reader.role(role));
   const used = reader.renderedNames();
@@ -103,7 +111,9 @@ function declared(
   return [...found.values()];
 }
 
+const ROLE_TYPE = 'aws_iam_role';
 const POLICY_TYPE = 'aws_iam_policy_document';
+const PROVIDER_TYPE = 'aws_iam_openid_connect_provider';
 // Meta-arguments: they say how many instances there are and when, never what a policy holds.
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle']);
 const STATEMENT_ARGUMENTS = new Set([
@@ -135,7 +145,10 @@ class ConfigReader {
   private readonly rendered = new Map<string, TfValue>();
   private readonly rendering = new Set<string>();
 
-  constructor(documents: Declared[]) {
+  constructor(
+    documents: Declared[],
+    private readonly resolve: ResolveReference,
+  ) {
     this.documents = new Map(documents.map((d) => [d.name, d]));
   }
 
@@ -190,11 +203,11 @@ class ConfigReader {
 
   private async policy(policy: string, file: string, where: string): Promise<Rendered> {
     const expression = soleExpression(policy);
-    if (expression === undefined) return { value: fromJsonTemplate(policy, where) };
+    if (expression === undefined) return { value: fromJsonTemplate(policy, where, this.resolve) };
     const argument = soleCallArgument(expression, 'jsonencode');
     if (argument !== undefined) {
       const body = await parseHcl(file, `value = ${argument}\n`);
-      return { value: fromHcl(body.value, where) };
+      return { value: fromHcl(body.value, where, this.resolve) };
     }
     const name = POLICY_DOCUMENT.exec(expression)?.[1];
     if (name === undefined) return { value: new Unresolved(afterPlan(expression), [expression]) };
@@ -234,7 +247,7 @@ class ConfigReader {
         );
       } else if (key === 'dynamic') dynamic = dynamicBlocks(value, ['statement'], where);
       else if (DOCUMENT_LISTS.has(key)) args[key] = this.documentList(value, `${where}: ${key}`);
-      else if (DOCUMENT_ARGUMENTS.has(key)) args[key] = fromHcl(value, `${where}: ${key}`);
+      else if (DOCUMENT_ARGUMENTS.has(key)) args[key] = fromHcl(value, `${where}: ${key}`, this.resolve);
       else throw unsupported(key, where);
     }
     return withDynamic(args, dynamic);
@@ -247,10 +260,10 @@ class ConfigReader {
       const attributes = STATEMENT_BLOCKS[key];
       if (attributes) {
         out[key] = blockList(value, `${where}.${key}`).map((b, i) =>
-          argumentsOf(b, attributes, `${where}.${key}[${i}]`),
+          argumentsOf(b, attributes, `${where}.${key}[${i}]`, this.resolve),
         );
       } else if (key === 'dynamic') dynamic = dynamicBlocks(value, Object.keys(STATEMENT_BLOCKS), where);
-      else if (STATEMENT_ARGUMENTS.has(key)) out[key] = fromHcl(value, `${where}.${key}`);
+      else if (STATEMENT_ARGUMENTS.has(key)) out[key] = fromHcl(value, `${where}.${key}`, this.resolve);
       else throw unsupported(key, where);
     }
     return withDynamic(out, dynamic);
@@ -260,19 +273,46 @@ class ConfigReader {
     if (typeof value === 'string') return this.documentText(value, where);
     if (!Array.isArray(value)) throw new IacParseError(`${where}: must be a list of policy documents`);
     return value.map((item, i) =>
-      typeof item === 'string' ? this.documentText(item, `${where}[${i}]`) : fromHcl(item, where),
+      typeof item === 'string'
+        ? this.documentText(item, `${where}[${i}]`)
+        : fromHcl(item, where, this.resolve),
     );
   }
 
   /** One policy document given as text: a reference to a data source of the files is that document. */
   private documentText(text: string, where: string): TfValue {
     const expression = soleExpression(text);
-    if (expression === undefined) return fromJsonTemplate(text, where);
+    if (expression === undefined) return fromJsonTemplate(text, where, this.resolve);
     const name = POLICY_DOCUMENT.exec(expression)?.[1];
     return name !== undefined && this.documents.has(name)
       ? this.render(name).value
       : new Unresolved(afterPlan(expression));
   }
+}
+
+/**
+ * The ARN of an `aws_iam_openid_connect_provider` of the files, or of a `data
+ * "aws_iam_openid_connect_provider"` looked up by `url`, when that `url` is written literally: IAM names
+ * the provider by its URL, in the role's own account (see `OWN_ACCOUNT`), and the partition is the
+ * default one (the engine reads only what follows `oidc-provider/`). A `count` or `for_each` block is
+ * read through an index, the same URL for every instance; a `url` that needs evaluation stays unknown.
+ */
+function providerArns(resources: Declared[], dataSources: Declared[]): ResolveReference {
+  const byMode = {
+    managed: new Map(resources.map((d) => [d.name, d])),
+    data: new Map(dataSources.map((d) => [d.name, d])),
+  };
+  return (expression) => {
+    const reference = providerReference(expression);
+    const provider = reference && byMode[reference.mode].get(reference.name)?.block;
+    if (!reference || !provider) return undefined;
+    // Terraform refers to an instance of a block with count or for_each by index, and only then.
+    const instances = provider.count !== undefined || provider.for_each !== undefined;
+    if (instances !== (reference.index !== undefined)) return undefined;
+    if (reference.mode === 'data' && provider.arn !== undefined) return undefined;
+    const url = typeof provider.url === 'string' ? literalText(provider.url) : undefined;
+    return url ? ownAccountProviderArn(DEFAULT_PARTITION, url) : undefined;
+  };
 }
 
 /** `override.tf` and `*_override.tf`: Terraform merges their blocks into blocks other files declare. */
@@ -284,11 +324,16 @@ function baseName(file: string): string {
   return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
-function argumentsOf(block: Record<string, unknown>, allowed: Set<string>, where: string): TfObject {
+function argumentsOf(
+  block: Record<string, unknown>,
+  allowed: Set<string>,
+  where: string,
+  resolve: ResolveReference,
+): TfObject {
   const out: TfObject = {};
   for (const [key, value] of Object.entries(block)) {
     if (!allowed.has(key)) throw unsupported(key, where);
-    out[key] = fromHcl(value, `${where}.${key}`);
+    out[key] = fromHcl(value, `${where}.${key}`, resolve);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import { IacParseError, type IacRole, type SourcePosition } from '../model.js';
+import { DEFAULT_PARTITION, ownAccountProviderArn } from '../oidc-provider.js';
 import { indexSuffix, moduleCallNames, mostSpecific, policyDocumentReference } from './address.js';
+import { providerReference } from './oidc-providers.js';
 import {
   arrayAt,
   indexAt,
@@ -100,12 +102,15 @@ function readPlan(file: string, text: string) {
   });
   const configuration = optionalObjectAt(json.configuration, file, 'configuration');
   const configRoot = optionalObjectAt(configuration?.root_module, file, 'configuration.root_module');
-  const documents = new Map(
-    planned
-      .filter((r) => r.mode === 'data' && r.type === 'aws_iam_policy_document')
-      .map((r) => [r.address, r] as const),
-  );
-  const context: PlanContext = { file, changes, config: configIndex(configRoot), documents };
+  const ofType = (mode: string, type: string) =>
+    new Map(planned.filter((r) => r.mode === mode && r.type === type).map((r) => [r.address, r] as const));
+  const context: PlanContext = {
+    file,
+    changes,
+    config: configIndex(configRoot),
+    documents: ofType('data', 'aws_iam_policy_document'),
+    providers: new Map([...ofType('managed', PROVIDER_TYPE), ...ofType('data', PROVIDER_TYPE)]),
+  };
   return {
     planned,
     changes,
@@ -119,7 +124,11 @@ interface PlanContext {
   changes: Map<string, PlanChange>;
   config: Map<string, JsonObject>;
   documents: Map<string, PlanResource>;
+  /** `aws_iam_openid_connect_provider` resources and data sources, by address. */
+  providers: Map<string, PlanResource>;
 }
+
+const PROVIDER_TYPE = 'aws_iam_openid_connect_provider';
 
 function* plannedResources(file: string, module: JsonObject, field: string): Generator<PlanResource> {
   const moduleAddress =
@@ -227,11 +236,19 @@ function documentOf(context: PlanContext, data: PlanResource): TfValue {
   const mask = context.changes.get(data.address)?.afterUnknown;
   const config = configResource(context, data);
   const expressions = isJsonObject(config?.expressions) ? config.expressions : undefined;
-  const describe = (path: string, expression: unknown): string => {
-    const references = referencesOf(expression);
-    return afterApply(references.length > 0 ? mostSpecific(references) : [`${data.address}.${path}`]);
+  const unknown = (path: string, expression: unknown): TfValue => {
+    const references = mostSpecific(referencesOf(expression));
+    // A principal's identifier (`identifiers = [aws_iam_openid_connect_provider.x.arn]`) that waits for
+    // one provider's ARN alone: the configuration gives the references, not the expression, and a
+    // policy names a provider by its ARN as it is.
+    const [only] = references;
+    const identifier = /\.identifiers\[\d+\]$/.test(path);
+    const arn = only && references.length === 1 && identifier ? providerArn(context, data, only) : undefined;
+    return (
+      arn ?? new Unresolved(afterApply(references.length > 0 ? references : [`${data.address}.${path}`]))
+    );
   };
-  const values = withUnknowns(data.values, mask, expressions, '', describe);
+  const values = withUnknowns(data.values, mask, expressions, '', unknown);
   if (!isObject(values)) return values;
   if (typeof values.json === 'string')
     return parsePolicyText(values.json, `${context.file}: ${data.address}: json`);
@@ -247,9 +264,9 @@ function withUnknowns(
   mask: unknown,
   config: unknown,
   path: string,
-  describe: (path: string, expression: unknown) => string,
+  unknown: (path: string, expression: unknown) => TfValue,
 ): TfValue {
-  if (mask === true) return new Unresolved(describe(path, config));
+  if (mask === true) return unknown(path, config);
   if (!holdsUnknown(mask)) return value as TfValue;
   const expression = isJsonObject(config) && ('references' in config || 'constant_value' in config);
   if (Array.isArray(mask)) {
@@ -258,7 +275,7 @@ function withUnknowns(
     // Nested blocks of a set have no order of their own: a configuration block matches only a lone one.
     const blocks = Array.isArray(config) && config.length === length && length === 1 ? config : undefined;
     return Array.from({ length }, (_, i) =>
-      withUnknowns(items[i] ?? null, mask[i], expression ? config : blocks?.[i], `${path}[${i}]`, describe),
+      withUnknowns(items[i] ?? null, mask[i], expression ? config : blocks?.[i], `${path}[${i}]`, unknown),
     );
   }
   const fields = isJsonObject(value) ? value : {};
@@ -266,9 +283,25 @@ function withUnknowns(
   const out: TfObject = {};
   for (const key of new Set([...Object.keys(fields), ...Object.keys(masks)])) {
     const child = isJsonObject(config) && !expression ? config[key] : undefined;
-    out[key] = withUnknowns(fields[key] ?? null, masks[key], child, path ? `${path}.${key}` : key, describe);
+    out[key] = withUnknowns(fields[key] ?? null, masks[key], child, path ? `${path}.${key}` : key, unknown);
   }
   return out;
+}
+
+/**
+ * The ARN of the IAM OIDC provider a reference of `from`'s module names, when the plan knows its `url`
+ * (a provider created by the plan has its ARN only after apply): in the role's own account (see
+ * `OWN_ACCOUNT`), the default partition.
+ */
+function providerArn(context: PlanContext, from: PlanResource, reference: string): string | undefined {
+  const target = providerReference(reference);
+  if (!target) return undefined;
+  const address = `${from.moduleAddress ? `${from.moduleAddress}.` : ''}${target.mode === 'data' ? 'data.' : ''}${PROVIDER_TYPE}.${target.name}${target.index ?? ''}`;
+  const provider = context.providers.get(address);
+  const mask = context.changes.get(address)?.afterUnknown;
+  if (!provider || (isJsonObject(mask) && mask.url === true)) return undefined;
+  const url = provider.values.url;
+  return typeof url === 'string' && url !== '' ? ownAccountProviderArn(DEFAULT_PARTITION, url) : undefined;
 }
 
 function holdsUnknown(mask: unknown): boolean {
