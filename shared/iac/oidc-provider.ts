@@ -8,6 +8,14 @@
 export const DEFAULT_PARTITION = 'aws';
 
 /**
+ * The base DNS domain of a partition, which service principals end with (`AWS::URLSuffix`, Terraform's
+ * `data.aws_partition…dns_suffix`): `amazonaws.com`, `amazonaws.com.cn` in China.
+ */
+export function partitionDnsSuffix(partition: string): string {
+  return partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/**
  * Stands in for the account of an IAM OIDC provider ARN whose account is not written literally
  * (`${AWS::AccountId}`, a parameter, an import, a Terraform attribute). STS only accepts a web identity
  * provider of the role's own account, so the provider ARN admits tokens of its host in that account or

@@ -395,3 +395,47 @@ describe('readTerraformConfig on bad input', () => {
     ).rejects.toThrow('b.tf: resource "aws_iam_role" "r" is declared twice (also in a.tf)');
   });
 });
+
+describe('readTerraformConfig: data.aws_partition read in the default partition', () => {
+  it('resolves a service principal’s dns_suffix, and keeps an account ARN unknown', async () => {
+    // Hand-written.
+    const text = `data "aws_partition" "current" {}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.\${data.aws_partition.current.dns_suffix}"]
+    }
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:\${data.aws_partition.current.partition}:iam::\${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+}
+
+resource "aws_iam_role" "instance" {
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+`;
+    const [role] = await readTerraformConfig([{ file: 'main.tf', text }]);
+    expect(role?.document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'ec2.amazonaws.com', AWS: mark(0) },
+        },
+      ],
+    });
+    expect(role?.unknowns).toEqual([
+      {
+        pointer: '/Statement/0/Principal/AWS',
+        description:
+          '`"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"` (known after plan)',
+      },
+    ]);
+  });
+});

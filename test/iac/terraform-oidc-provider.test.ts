@@ -197,8 +197,29 @@ EOF
     ]);
   });
 
-  it('keeps an ARN unknown when more than its account is interpolated', async () => {
+  it('reads an ARN interpolating the partition (data.aws_partition, the default partition) and the account as the own-account ARN', async () => {
     const arn = `"arn:\${data.aws_partition.current.partition}:iam::\${data.aws_caller_identity.current.account_id}:oidc-provider/${HOST}"`;
+    const role = await readOne({ 'main.tf': documentRole(arn) });
+    expect(role.unknowns).toEqual([]);
+    expect(role.document).toEqual(rendered(OWN_ACCOUNT_ARN));
+    // The deprecated `id` is the partition too; a data source with count is read through an index.
+    const viaId = `"arn:\${data.aws_partition.this[0].id}:iam::\${var.account_id}:oidc-provider/${HOST}"`;
+    const counted = await readOne({ 'main.tf': documentRole(viaId) });
+    expect(counted.unknowns).toEqual([]);
+    expect(counted.document).toEqual(rendered(OWN_ACCOUNT_ARN));
+  });
+
+  it.each([
+    ['the partition as a variable', `"arn:\${var.partition}:iam::\${var.account_id}:oidc-provider/${HOST}"`],
+    [
+      'the region as well as the account',
+      '"arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/oidc.eks.${data.aws_region.current.name}.amazonaws.com/id/ABC"',
+    ],
+    [
+      'an attribute aws_partition does not export',
+      `"arn:\${data.aws_partition.current.region}:iam::\${var.account_id}:oidc-provider/${HOST}"`,
+    ],
+  ])('keeps an ARN unknown when more than its account is unknown: %s', async (_, arn) => {
     const role = await readOne({ 'main.tf': documentRole(arn) });
     expect(role.document).toEqual(rendered(`${UNKNOWN_MARK}0`));
     expect(role.unknowns).toEqual([
@@ -281,6 +302,47 @@ describe('trustwatch lint on the most common Terraform pattern: a provider resou
     expect(result.findings.find((f) => f.ruleId === 'oidc.any-owner')).toMatchObject({
       severity: 'critical',
       position: { line: 16, column: 1 },
+    });
+  });
+
+  it('reports repo:* as oidc.any-owner for a module-style role: jsonencode, partition and account interpolated', async () => {
+    const module = mkdtempSync(join(dir, 'module-'));
+    writeFileSync(
+      join(module, 'data.tf'),
+      'data "aws_partition" "current" {}\ndata "aws_caller_identity" "current" {}\n',
+    );
+    const file = join(module, 'main.tf');
+    writeFileSync(
+      file,
+      `resource "aws_iam_role" "this" {
+  name = "\${var.name}-github"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect = "Allow"
+      Action = "sts:AssumeRoleWithWebIdentity"
+      Principal = {
+        Federated = "arn:\${data.aws_partition.current.partition}:iam::\${data.aws_caller_identity.current.account_id}:oidc-provider/${HOST}"
+      }
+      Condition = {
+        StringEquals = { "${HOST}:aud" = "sts.amazonaws.com" }
+        StringLike   = { "${HOST}:sub" = "repo:*" }
+      }
+    }]
+  })
+}
+`,
+    );
+    const results = await allResults(lintFiles(expandInputs([module]).paths));
+    expect(results).toHaveLength(1);
+    const [result] = results;
+    if (!result || isFileError(result)) throw new Error(JSON.stringify(result));
+    expect(result.file).toBe(`${file}#aws_iam_role.this`);
+    expect(result.notes ?? []).toEqual([]);
+    expect(result.findings.find((f) => f.ruleId === 'oidc.any-owner')).toMatchObject({
+      severity: 'critical',
+      // The sub condition's value.
+      position: { line: 13, column: 70 },
     });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IacParseError, UNKNOWN_MARK } from '../../shared/iac/model.js';
+import { fromHcl } from '../../shared/iac/terraform/hcl-value.js';
+import { partitionAttribute } from '../../shared/iac/terraform/partition.js';
 import {
   literalText,
   soleCallArgument,
@@ -62,5 +64,56 @@ describe('JSON written as a template', () => {
     expect(document).toBeUndefined();
     expect(unknowns).toEqual([{ pointer: '', description: '`%{for s in var.l}` (known after plan)' }]);
     expect(() => fromJsonTemplate('{"a": }', 'main.tf: aws_iam_role.r')).toThrow(IacParseError);
+  });
+});
+
+describe('aws_partition attributes in a template: the default partition, as CloudFormation reads AWS::Partition', () => {
+  it.each([
+    ['data.aws_partition.current.partition', 'aws'],
+    ['data.aws_partition.current.id', 'aws'],
+    ['data.aws_partition.current.dns_suffix', 'amazonaws.com'],
+    ['data.aws_partition.current.reverse_dns_prefix', 'com.amazonaws'],
+    [' data.aws_partition.this[0].partition ', 'aws'],
+    ['data.aws_partition.this["k"].dns_suffix', 'amazonaws.com'],
+  ])('reads %s as %s', (expression, value) => {
+    expect(partitionAttribute(expression)).toBe(value);
+  });
+
+  it.each([
+    'data.aws_region.current.name',
+    'data.aws_region.current.id',
+    'data.aws_partition.current.region',
+    'aws_partition.current.partition',
+    'var.partition',
+    'upper(data.aws_partition.current.partition)',
+  ])('knows nothing of %s', (expression) => {
+    expect(partitionAttribute(expression)).toBeUndefined();
+  });
+
+  it('resolves service principals and keys in a JSON template and in HCL, and keeps a region unknown', () => {
+    const json = fromJsonTemplate(
+      '{"Service": ["ec2.${data.aws_partition.current.dns_suffix}", "${data.aws_partition.current.reverse_dns_prefix}.ecs"], "arn:${data.aws_partition.current.partition}:x": "logs.${data.aws_region.current.name}.${data.aws_partition.current.dns_suffix}"}',
+      'main.tf',
+    );
+    const { document, unknowns } = toIacDocument(json);
+    expect(document).toEqual({
+      Service: ['ec2.amazonaws.com', 'com.amazonaws.ecs'],
+      'arn:aws:x': `${UNKNOWN_MARK}0`,
+    });
+    expect(unknowns).toEqual([
+      {
+        pointer: '/arn:aws:x',
+        description:
+          '`"logs.${data.aws_region.current.name}.${data.aws_partition.current.dns_suffix}"` (known after plan)',
+      },
+    ]);
+    const hcl = fromHcl(
+      {
+        Service: 'lambda.${data.aws_partition.current.dns_suffix}',
+        '${data.aws_partition.current.partition}': '${data.aws_partition.current.partition}',
+      },
+      'main.tf',
+    );
+    expect(hcl).toEqual({ Service: 'lambda.amazonaws.com', aws: 'aws' });
   });
 });

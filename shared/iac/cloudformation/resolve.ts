@@ -1,5 +1,5 @@
 import { IacParseError } from '../model.js';
-import { ownAccountProviderArn, providerArnWithOwnAccount } from '../oidc-provider.js';
+import { ownAccountProviderArn, partitionDnsSuffix, providerArnWithOwnAccount } from '../oidc-provider.js';
 import { type CfnNode, entry, scalarText } from './nodes.js';
 import { NO_VALUE, type Resolved, type Unknown, unknown, unknownFrom } from './resolved.js';
 import type { Template } from './template.js';
@@ -109,11 +109,7 @@ export class Resolver {
       case 'AWS::Partition':
         return { kind: 'known', value: this.options.partition, at };
       case 'AWS::URLSuffix':
-        return {
-          kind: 'known',
-          value: this.options.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
-          at,
-        };
+        return { kind: 'known', value: partitionDnsSuffix(this.options.partition), at };
       case 'AWS::AccountId':
         return unknown(src, "the stack's account, known at deploy time", at);
     }

@@ -13,9 +13,10 @@ import { afterPlan, isObject, type TfObject, type TfValue, toIacDocument, Unreso
 /**
  * Trust policies in Terraform configuration (`.tf` files), read without planning: a policy written as
  * `jsonencode` of literals, a heredoc or a JSON string, or an `aws_iam_policy_document` of literals,
- * reads exactly; whatever Terraform would have to evaluate is unknown, "known after plan". The one
- * reference read anyway is the ARN of an `aws_iam_openid_connect_provider` of the files whose `url` is
- * written literally (see `providerArns`).
+ * reads exactly; whatever Terraform would have to evaluate is unknown, "known after plan". Read anyway:
+ * the ARN of an `aws_iam_openid_connect_provider` of the files whose `url` is written literally (see
+ * `providerArns`), and the attributes of `data.aws_partition`, in the default partition as
+ * CloudFormation's `AWS::Partition` is (see `partitionAttribute`).
  */
 
 export interface TerraformFile {

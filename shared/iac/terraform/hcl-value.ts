@@ -1,13 +1,14 @@
 import { IacParseError } from '../model.js';
 import { type ResolveReference, templateValue } from './oidc-providers.js';
-import { literalText, soleExpression, splitTemplate } from './template.js';
+import { soleExpression, splitTemplate } from './template.js';
 import { afterPlan, type TfObject, type TfValue, Unresolved, unresolvedKey } from './value.js';
 
 /**
  * A value as the HCL parser renders it, read without evaluating anything: literals stay, and every
  * string that interpolates something (a variable, a local, another resource's attribute, a function
  * call, a `for` expression: the parser renders them all as `${…}`) is unknown until Terraform plans,
- * except what `resolve` tells (an IAM OIDC provider's ARN) and the account of a provider ARN.
+ * except what `templateValue` reads anyway: what `resolve` tells (an IAM OIDC provider's ARN), the
+ * partition's attributes, and the account of a provider ARN.
  */
 export function fromHcl(value: unknown, where: string, resolve?: ResolveReference): TfValue {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
@@ -16,7 +17,7 @@ export function fromHcl(value: unknown, where: string, resolve?: ResolveReferenc
   if (typeof value === 'object') {
     const out: TfObject = {};
     for (const [key, item] of Object.entries(value)) {
-      const known = literalText(key);
+      const known = templateValue(splitTemplate(key), resolve);
       out[known ?? unresolvedKey(templateDescription(key))] = fromHcl(item, `${where}.${key}`, resolve);
     }
     return out;

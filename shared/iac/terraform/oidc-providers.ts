@@ -1,4 +1,5 @@
 import { providerArnWithOwnAccount } from '../oidc-provider.js';
+import { partitionAttribute } from './partition.js';
 import type { TemplatePart } from './template.js';
 
 /**
@@ -33,9 +34,10 @@ export function providerReference(expression: string): ProviderReference | undef
 
 /**
  * The value of a template (`"${…}"` parts with literal text) when reading can tell it: every
- * interpolation resolves, or the only one that does not is the account of an IAM OIDC provider ARN
- * (`"arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/HOST"`), which can only
- * be the role's own account. A directive can write anything: never resolved.
+ * interpolation resolves (`resolve`, or an `aws_partition` attribute, read in the default partition),
+ * or the only one that does not is the account of an IAM OIDC provider ARN
+ * (`"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/HOST"`),
+ * which can only be the role's own account. A directive can write anything: never resolved.
  */
 export function templateValue(
   parts: TemplatePart[],
@@ -43,7 +45,11 @@ export function templateValue(
 ): string | undefined {
   if (parts.some((p) => 'directive' in p)) return undefined;
   const pieces = parts.map((p) =>
-    'literal' in p ? p.literal : 'expression' in p ? resolve?.(p.expression) : undefined,
+    'literal' in p
+      ? p.literal
+      : 'expression' in p
+        ? (partitionAttribute(p.expression) ?? resolve?.(p.expression))
+        : undefined,
   );
   if (pieces.every((p) => p !== undefined)) return pieces.join('');
   return providerArnWithOwnAccount(pieces);
