@@ -14,6 +14,7 @@ import { registerLint } from './commands/lint.js';
 import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerTighten } from './commands/tighten.js';
 import { EXIT, UsageError } from './exit.js';
 import { serveLintRequests } from './lint-isolated.js';
 
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   registerActivity(program);
   registerReport(program);
   registerRules(program);
+  registerTighten(program);
 
   try {
     await program.parseAsync();

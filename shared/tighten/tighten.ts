@@ -1,0 +1,187 @@
+import type { AssumptionCount } from '../findings/store.js';
+import { GITHUB_PROVIDER, isGitHubProvider } from '../github/claims.js';
+import type { GitHubSettings } from '../github/templates.js';
+import { admits } from '../policy/admits.js';
+import { namedProviders } from '../policy/applies.js';
+import { compare } from '../policy/compare.js';
+import { explain } from '../policy/explain.js';
+import { TRUST_POLICY_DEFAULT_CHARS, trustPolicyLength } from '../policy/limits.js';
+import type { PolicyDocument, Token, Verdict } from '../policy/model.js';
+import { parsePolicy } from '../policy/parse.js';
+import { findAdmitted } from '../policy/query.js';
+import { type ActivityCheck, checkActivity } from './guardrails.js';
+import { type ObservationWindow, type ObservedSubject, observedSubjects } from './observed.js';
+import { type KeptStatement, proposeTrust } from './proposal.js';
+import { observedToken } from './token.js';
+
+export interface TightenInput {
+  /** The role whose activity is read; null for a policy file no role is named for. */
+  role: string | null;
+  /** The current trust policy as IAM holds it (a parsed JSON object). */
+  policy: Record<string, unknown>;
+  /** Assumption counters covering at least the window. */
+  counts: readonly AssumptionCount[];
+  window: ObservationWindow;
+  minDays?: number;
+  /** Propose even with too little activity; the result says it was forced. */
+  force?: boolean;
+  github?: GitHubSettings;
+}
+
+/** An observed subject the proposal still admits. */
+export interface StillAdmitted {
+  subject: string;
+  assumptions: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** An observed subject the proposal does not add, with why the current policy refuses it. */
+export interface NotAdded {
+  subject: string;
+  /** `refused-only`: seen only in refused attempts; `refused-now`: it got in, but the policy refuses it now. */
+  why: 'refused-only' | 'refused-now';
+  succeeded: number;
+  denied: number;
+  diagnosis: string[];
+}
+
+export interface ObservedWindow extends ActivityCheck {
+  /** A proposal made with too little activity, because it was asked for. */
+  forced: boolean;
+  notAdded: NotAdded[];
+}
+
+export interface TightenResult {
+  role: string | null;
+  current: Record<string, unknown>;
+  /** Null when no proposal is made (see `observedWindow.refusal`, `refusal`). */
+  proposed: Record<string, unknown> | null;
+  /** `compare(current, proposed)`: narrower, or equal when there is nothing to tighten. */
+  verdict: Extract<Verdict, 'narrower' | 'equal'> | 'no-proposal';
+  stillAdmitted: StillAdmitted[];
+  /** Tokens the current policy admits and the proposal refuses: the risk removed. */
+  noLongerAdmitted: Token[];
+  observedWindow: ObservedWindow;
+  /** Statements copied as they were, and GitHub statements no observed subject used. */
+  kept: KeptStatement[];
+  dropped: KeptStatement[];
+  /** Why there is no proposal, when there is none. */
+  refusal?: string;
+  notes: string[];
+}
+
+/**
+ * The narrowest trust policy that still admits every subject that assumed the role in the window,
+ * with the proof: compare(current, proposed) is narrower or equal, every observed subject the current
+ * policy admits is admitted by the proposal, and tokens the proposal no longer admits.
+ */
+export function tighten(input: TightenInput): TightenResult {
+  const current = parsePolicy(input.policy).document;
+  const github = input.github ?? {};
+  const observed = observedSubjects(input.counts, input.role ?? '', input.window);
+  const activity = checkActivity(input.role === null ? [] : observed, input.window, input.minDays);
+  const providers = githubProviders(current);
+  const admitted = new Map<string, { token: Token; seen: ObservedSubject }>();
+  const notAdded: NotAdded[] = [];
+  for (const seen of observed) {
+    const token = seen.succeeded > 0 ? admittedToken(current, seen.subject, providers, github) : undefined;
+    if (token) {
+      admitted.set(seen.subject, { token, seen });
+      continue;
+    }
+    const probe = observedToken(seen.subject, providers[0] as string);
+    notAdded.push({
+      subject: seen.subject,
+      why: seen.succeeded > 0 ? 'refused-now' : 'refused-only',
+      succeeded: seen.succeeded,
+      denied: seen.denied,
+      diagnosis: explain(current, probe, { github }).reasons,
+    });
+  }
+  const forced = activity.refusal !== undefined && input.force === true;
+  const base: TightenResult = {
+    role: input.role,
+    current: input.policy,
+    proposed: null,
+    verdict: 'no-proposal',
+    stillAdmitted: [],
+    noLongerAdmitted: [],
+    observedWindow: { ...activity, forced, notAdded },
+    kept: [],
+    dropped: [],
+    notes: [],
+  };
+  if (input.role === null)
+    return {
+      ...base,
+      refusal: 'no role is named, so no activity is known: give the role whose assumptions to read',
+    };
+  if (activity.refusal && !forced) return { ...base, refusal: activity.refusal };
+  if (admitted.size === 0)
+    return {
+      ...base,
+      refusal: 'the current policy admits none of the subjects that assumed the role in the window',
+    };
+
+  const proposal = proposeTrust(input.policy, current, [...admitted.keys()]);
+  const proposed = parsePolicy(proposal.document).document;
+  const comparison = compare(current, proposed, { github });
+  const stillAdmitted = [...admitted.values()].map(({ seen }) => ({
+    subject: seen.subject,
+    assumptions: seen.succeeded,
+    firstSeen: seen.firstSeen,
+    lastSeen: seen.lastSeen,
+  }));
+  const lost = [...admitted.values()].filter(({ token }) => !admits(proposed, token));
+  const witnessesHold = comparison.noLongerAdmitted.every((t) => admits(current, t) && !admits(proposed, t));
+  const result = { ...base, kept: proposal.kept, dropped: proposal.dropped, notes: comparison.notes };
+  if (comparison.verdict !== 'narrower' && comparison.verdict !== 'equal')
+    return {
+      ...result,
+      refusal: `the proposal could not be proven narrower: compare says ${comparison.verdict}; please report this`,
+    };
+  if (lost.length > 0 || !witnessesHold)
+    return {
+      ...result,
+      refusal: `the proposal would refuse ${lost.map((l) => `"${l.seen.subject}"`).join(', ')}, which assumed the role; please report this`,
+    };
+  const notes = [...comparison.notes];
+  const length = trustPolicyLength(proposal.document);
+  if (comparison.verdict === 'narrower' && length > TRUST_POLICY_DEFAULT_CHARS)
+    notes.push(
+      `the proposal is ${length} characters (white space not counted): over IAM's default quota of ${TRUST_POLICY_DEFAULT_CHARS}, so the account needs the "Role trust policy length" quota raised`,
+    );
+  return {
+    ...result,
+    notes,
+    // Equal: the policy already admits no more than what runs; it stays as it is.
+    proposed: comparison.verdict === 'equal' ? input.policy : proposal.document,
+    verdict: comparison.verdict,
+    stillAdmitted,
+    noLongerAdmitted: comparison.noLongerAdmitted,
+  };
+}
+
+/** The GitHub providers the policy names; GitHub's own when only a wildcard principal lets tokens in. */
+function githubProviders(policy: PolicyDocument): string[] {
+  const named = namedProviders(policy.statements).filter(isGitHubProvider);
+  return named.length > 0 ? named : [GITHUB_PROVIDER];
+}
+
+/**
+ * A token with this subject that the current policy admits: the one the counters describe (see
+ * `observedToken`), or when the policy asks more of other claims, one the engine finds.
+ */
+function admittedToken(
+  policy: PolicyDocument,
+  subject: string,
+  providers: string[],
+  github: GitHubSettings,
+): Token | undefined {
+  for (const provider of providers) {
+    const token = observedToken(subject, provider);
+    if (admits(policy, token)) return token;
+  }
+  return findAdmitted(policy, [], { fixed: { sub: subject } }, github);
+}
