@@ -47,8 +47,15 @@ const label = (s: Statement) => `statement ${s.index}${s.sid ? ` (${s.sid})` : '
  * original admitted. Deny statements and statements of other principals are copied untouched.
  *
  * `subjects` are those the current policy admits (a subject it refuses must not be let in).
+ * `stsAdmitted` says whether the current policy admits a token with the subject from the provider and
+ * the audience configure-aws-credentials asks for: `aud` is pinned to it only where every subject's is.
  */
-export function proposeTrust(raw: Json, current: PolicyDocument, subjects: readonly string[]): Proposal {
+export function proposeTrust(
+  raw: Json,
+  current: PolicyDocument,
+  subjects: readonly string[],
+  stsAdmitted: (sub: string, provider: string) => boolean,
+): Proposal {
   const rawStatements = Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement];
   const statements: unknown[] = [];
   const kept: KeptStatement[] = [];
@@ -76,6 +83,7 @@ export function proposeTrust(raw: Json, current: PolicyDocument, subjects: reado
         providerPath(federated),
         subjects,
         current.version,
+        stsAdmitted,
       );
       if (!condition) {
         dropped.push({
@@ -149,6 +157,7 @@ function narrowedCondition(
   prefix: string,
   subjects: readonly string[],
   version: string | undefined,
+  stsAdmitted: (sub: string, provider: string) => boolean,
 ): Json | undefined {
   const subClauses = s.conditions.filter((c) => onClaim(c, provider, 'sub'));
   const admitted = [...new Set(subjects)]
@@ -170,7 +179,9 @@ function narrowedCondition(
     if (Object.keys(rest).length > 0) condition[operator] = rest;
   }
   const equals: Json = isObject(condition.StringEquals) ? { ...condition.StringEquals } : {};
-  if (!s.conditions.some((c) => onClaim(c, provider, 'aud'))) equals[`${prefix}:aud`] = DEFAULT_AUDIENCE;
+  const unrestricted = !s.conditions.some((c) => onClaim(c, provider, 'aud'));
+  if (unrestricted && admitted.every((sub) => stsAdmitted(sub, provider)))
+    equals[`${prefix}:aud`] = DEFAULT_AUDIENCE;
   equals[`${prefix}:sub`] = admitted.length === 1 ? admitted[0] : admitted;
   const workflows = new Set(admitted.map(subjectWorkflow));
   const [workflow] = workflows;

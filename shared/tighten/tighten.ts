@@ -1,14 +1,14 @@
 import type { AssumptionCount } from '../findings/store.js';
-import { GITHUB_PROVIDER, isGitHubProvider } from '../github/claims.js';
+import { DEFAULT_AUDIENCE, GITHUB_PROVIDER, isGitHubProvider } from '../github/claims.js';
 import type { GitHubSettings } from '../github/templates.js';
 import { admits } from '../policy/admits.js';
-import { namedProviders } from '../policy/applies.js';
 import { compare } from '../policy/compare.js';
 import { explain } from '../policy/explain.js';
 import { TRUST_POLICY_DEFAULT_CHARS, trustPolicyLength } from '../policy/limits.js';
 import type { PolicyDocument, Token, Verdict } from '../policy/model.js';
 import { parsePolicy } from '../policy/parse.js';
-import { findAdmitted } from '../policy/query.js';
+import { AdmittedTokens, findAdmitted } from '../policy/query.js';
+import { providersOf } from '../policy/space.js';
 import { type ActivityCheck, checkActivity } from './guardrails.js';
 import { type ObservationWindow, type ObservedSubject, observedSubjects } from './observed.js';
 import { type KeptStatement, proposeTrust } from './proposal.js';
@@ -124,7 +124,11 @@ export function tighten(input: TightenInput): TightenResult {
       refusal: 'the current policy admits none of the subjects that assumed the role in the window',
     };
 
-  const proposal = proposeTrust(input.policy, current, [...admitted.keys()]);
+  const proposal = proposeTrust(input.policy, current, [...admitted.keys()], (sub, provider) => {
+    if (admits(current, observedToken(sub, provider))) return true;
+    const fixed = { sub, aud: DEFAULT_AUDIENCE };
+    return new AdmittedTokens(current, { narrower: { fixed }, github }).find([], { provider }) !== undefined;
+  });
   const proposed = parsePolicy(proposal.document).document;
   const comparison = compare(current, proposed, { github });
   const stillAdmitted = [...admitted.values()].map(({ seen }) => ({
@@ -163,10 +167,13 @@ export function tighten(input: TightenInput): TightenResult {
   };
 }
 
-/** The GitHub providers the policy names; GitHub's own when only a wildcard principal lets tokens in. */
+/**
+ * The GitHub providers whose tokens the policy may admit: those it names, and with a wildcard
+ * principal GitHub's own and one standing for every other (the counters do not say which issued a token).
+ */
 function githubProviders(policy: PolicyDocument): string[] {
-  const named = namedProviders(policy.statements).filter(isGitHubProvider);
-  return named.length > 0 ? named : [GITHUB_PROVIDER];
+  const providers = providersOf([policy], { unnamed: true }).filter(isGitHubProvider);
+  return providers.length > 0 ? providers : [GITHUB_PROVIDER];
 }
 
 /**
@@ -179,9 +186,18 @@ function admittedToken(
   providers: string[],
   github: GitHubSettings,
 ): Token | undefined {
+  // The audience configure-aws-credentials asks for first, then each one the policy names exactly.
+  const audiences = [
+    DEFAULT_AUDIENCE,
+    ...policy.statements.flatMap((s) =>
+      s.conditions.filter((c) => /:aud$/i.test(c.key) && !c.base.includes('Like')).flatMap((c) => c.values),
+    ),
+  ];
   for (const provider of providers) {
-    const token = observedToken(subject, provider);
-    if (admits(policy, token)) return token;
+    for (const aud of new Set(audiences)) {
+      const token = observedToken(subject, provider, aud);
+      if (admits(policy, token)) return token;
+    }
   }
   return findAdmitted(policy, [], { fixed: { sub: subject } }, github);
 }

@@ -28,22 +28,17 @@ export function subjectWorkflow(sub: string): string | undefined {
 }
 
 /**
- * The token a workflow with this subject presents, as far as the counters tell: the audience
- * configure-aws-credentials asks for, and the claims GitHub sets in agreement with the subject
+ * The token a workflow with this subject presents, as far as the counters tell: the audience (by
+ * default the one configure-aws-credentials asks for), and the claims GitHub sets in agreement with the subject
  * (repository, its id, ref, environment, and the reusable workflow a customized subject names).
  */
-export function observedToken(sub: string, provider: string): Token {
+export function observedToken(sub: string, provider: string, aud = DEFAULT_AUDIENCE): Token {
   const workflow = subjectWorkflow(sub);
-  const token = alignToSubject(
+  return alignToSubject(
     {
       provider,
-      claims: {
-        sub,
-        aud: DEFAULT_AUDIENCE,
-        ...(workflow !== undefined ? { job_workflow_ref: workflow } : {}),
-      },
+      claims: { sub, aud, ...(workflow !== undefined ? { job_workflow_ref: workflow } : {}) },
     },
     CORRELATED_CLAIMS,
   );
-  return token;
 }
