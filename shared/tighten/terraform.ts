@@ -15,11 +15,14 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
  * policy variable (`${aws:username}`) stays literal instead of being read as a Terraform template.
  */
 export function hclString(text: string): string {
-  return JSON.stringify(text)
-    .replaceAll('\\b', '\\u0008')
-    .replaceAll('\\f', '\\u000c')
-    .replaceAll('${', '$${')
-    .replaceAll('%{', '%%{');
+  return (
+    JSON.stringify(text)
+      .replaceAll('\\b', '\\u0008')
+      .replaceAll('\\f', '\\u000c')
+      // A function, not a replacement string: in one `$$` would stand for a single `$`.
+      .replaceAll('${', () => '$${')
+      .replaceAll('%{', () => '%%{')
+  );
 }
 
 /** A Terraform identifier made from a role name: letters, digits, `_` and `-`, not starting with a digit. */
