@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CFN_LINT, describeWithTool, type Tool } from '../support/tool-suite.js';
@@ -220,6 +220,33 @@ describe('trustwatch tighten', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message as RegExp);
+  });
+
+  it('keeps hostile subjects from CloudTrail inert on the terminal and inside the Terraform and YAML text', () => {
+    const hostile = 'repo:acme/app:environment:prod\u001b[31m\ninjected = true';
+    const state = JSON.parse(readFileSync(join(files.dir, 'state.json'), 'utf8'));
+    state.assumptions = state.assumptions.map((a: { subject: string }) => ({ ...a, subject: hostile }));
+    writeFileSync(join(files.dir, 'hostile-state.json'), JSON.stringify(state));
+    const args = [
+      'tighten',
+      '--policy',
+      'wide.json',
+      '--role',
+      'ci',
+      '--state',
+      'hostile-state.json',
+      '--until',
+      '2026-10-31',
+    ];
+    for (const format of ['policy', 'terraform', 'cloudformation']) {
+      const run = trustwatch([...args, '--format', format], { cwd: files.dir });
+      expect(run.status).toBe(0);
+      expect(run.stderr).not.toMatch(/\u001b/);
+      expect(run.stderr).toContain('repo:acme/app:environment:prod\\x1b[31m\\ninjected = true');
+      // The subject never starts a line of its own: no comment or value is broken out of.
+      expect(run.stdout).not.toMatch(/^injected/m);
+      expect(run.stdout).not.toMatch(/\u001b/);
+    }
   });
 
   it('needs a role for a bare policy file: no role, no activity', () => {
