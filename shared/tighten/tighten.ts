@@ -2,7 +2,6 @@ import type { AssumptionCount } from '../findings/store.js';
 import { DEFAULT_AUDIENCE, GITHUB_PROVIDER, isGitHubProvider } from '../github/claims.js';
 import type { GitHubSettings } from '../github/templates.js';
 import { admits } from '../policy/admits.js';
-import { compare } from '../policy/compare.js';
 import { explain } from '../policy/explain.js';
 import { TRUST_POLICY_DEFAULT_CHARS, trustPolicyLength } from '../policy/limits.js';
 import type { PolicyDocument, Token, Verdict } from '../policy/model.js';
@@ -11,6 +10,7 @@ import { AdmittedTokens, findAdmitted } from '../policy/query.js';
 import { providersOf } from '../policy/space.js';
 import { type ActivityCheck, checkActivity } from './guardrails.js';
 import { type ObservationWindow, type ObservedSubject, observedSubjects } from './observed.js';
+import { prove } from './proof.js';
 import { type KeptStatement, proposeTrust } from './proposal.js';
 import { observedToken } from './token.js';
 
@@ -130,29 +130,25 @@ export function tighten(input: TightenInput): TightenResult {
     return new AdmittedTokens(current, { narrower: { fixed }, github }).find([], { provider }) !== undefined;
   });
   const proposed = parsePolicy(proposal.document).document;
-  const comparison = compare(current, proposed, { github });
+  const { comparison, failure } = prove(
+    current,
+    proposed,
+    [...admitted.entries()].map(([subject, { token }]) => ({ subject, token })),
+    github,
+  );
   const stillAdmitted = [...admitted.values()].map(({ seen }) => ({
     subject: seen.subject,
     assumptions: seen.succeeded,
     firstSeen: seen.firstSeen,
     lastSeen: seen.lastSeen,
   }));
-  const lost = [...admitted.values()].filter(({ token }) => !admits(proposed, token));
-  const witnessesHold = comparison.noLongerAdmitted.every((t) => admits(current, t) && !admits(proposed, t));
   const result = { ...base, kept: proposal.kept, dropped: proposal.dropped, notes: comparison.notes };
-  if (comparison.verdict !== 'narrower' && comparison.verdict !== 'equal')
-    return {
-      ...result,
-      refusal: `the proposal could not be proven narrower: compare says ${comparison.verdict}; please report this`,
-    };
-  if (lost.length > 0 || !witnessesHold)
-    return {
-      ...result,
-      refusal: `the proposal would refuse ${lost.map((l) => `"${l.seen.subject}"`).join(', ')}, which assumed the role; please report this`,
-    };
+  if (failure)
+    return { ...result, refusal: `the proposal could not be proven safe (${failure}); please report this` };
+  const verdict = comparison.verdict as 'narrower' | 'equal';
   const notes = [...comparison.notes];
   const length = trustPolicyLength(proposal.document);
-  if (comparison.verdict === 'narrower' && length > TRUST_POLICY_DEFAULT_CHARS)
+  if (verdict === 'narrower' && length > TRUST_POLICY_DEFAULT_CHARS)
     notes.push(
       `the proposal is ${length} characters (white space not counted): over IAM's default quota of ${TRUST_POLICY_DEFAULT_CHARS}, so the account needs the "Role trust policy length" quota raised`,
     );
@@ -160,8 +156,8 @@ export function tighten(input: TightenInput): TightenResult {
     ...result,
     notes,
     // Equal: the policy already admits no more than what runs; it stays as it is.
-    proposed: comparison.verdict === 'equal' ? input.policy : proposal.document,
-    verdict: comparison.verdict,
+    proposed: verdict === 'equal' ? input.policy : proposal.document,
+    verdict,
     stillAdmitted,
     noLongerAdmitted: comparison.noLongerAdmitted,
   };
