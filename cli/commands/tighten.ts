@@ -5,7 +5,6 @@ import type { AssumptionCount } from '../../shared/findings/store.js';
 import { trustsGitHub } from '../../shared/inventory/github-trust.js';
 import { parseJsonText } from '../../shared/policy/json-text.js';
 import { decodePolicyText } from '../../shared/policy/parse.js';
-import { DEFAULT_MIN_DAYS } from '../../shared/tighten/guardrails.js';
 import { type ObservationWindow, observationWindow } from '../../shared/tighten/observed.js';
 import {
   renderProposal,
@@ -25,7 +24,7 @@ interface TightenOptions extends AccountOptions {
   since: string;
   until?: string;
   state?: string;
-  minDays: string;
+  minDays?: string;
   force?: boolean;
   format: TightenFormat;
 }
@@ -52,11 +51,9 @@ export function registerTighten(program: Command): void {
       '--state <file>',
       'the state file whose assumption counters to read (default: read CloudTrail in the live account)',
     )
-    .addOption(
-      new Option(
-        '--min-days <n>',
-        'days of data needed, from the first to the last successful assumption',
-      ).default(String(DEFAULT_MIN_DAYS)),
+    .option(
+      '--min-days <n>',
+      "days of data needed, from the first to the last successful assumption (default: the config's tightenMinDays, 14)",
     )
     .option('--force', 'propose even with fewer days of data than --min-days (the output says so)')
     .addOption(new Option('--format <format>', 'output format').choices(TIGHTEN_FORMATS).default('policy'))
@@ -67,7 +64,10 @@ export function registerTighten(program: Command): void {
       const config = loadConfig(options.config);
       const days = sinceDays(options.since, options.state === undefined);
       const window = observationWindow(untilDay(options.until), days);
-      const minDays = positiveInteger(options.minDays, '--min-days');
+      const minDays =
+        options.minDays === undefined
+          ? config.tightenMinDays
+          : positiveInteger(options.minDays, '--min-days');
       const { role, policy } = await currentPolicy(options, config);
       const counts = role === null ? [] : await readCounts(options, window, days);
       const result = tighten({

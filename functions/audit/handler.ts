@@ -40,6 +40,7 @@ export function auditHandler(deps: AuditDependencies) {
       counts: (from, to) => deps.store.assumptions(from, to),
       trustPolicy: async (name) => snapshot.roles.find((r) => r.name === name)?.trustPolicy,
       github: config.github,
+      minDays: config.tightenMinDays,
     });
     const processed: ProcessedFinding[] = [];
     for (const finding of hinted) processed.push({ finding, outcome: await deps.store.save(finding) });

@@ -63,6 +63,7 @@ export async function processRecord(
         counts: (from, to) => context.store.assumptions(from, to),
         trustPolicy: async (name) => (await context.reader.role(name))?.trustPolicy,
         github: context.config.github,
+        minDays: context.config.tightenMinDays,
       })),
     );
   }

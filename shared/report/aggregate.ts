@@ -91,6 +91,7 @@ export function buildReport(input: ReportInput): Report {
           counts: input.assumptions,
           month,
           github: input.config.github,
+          minDays: input.config.tightenMinDays,
         })
       : null;
   notes.push(...summarised(post, mig, roles, act));

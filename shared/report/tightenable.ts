@@ -39,6 +39,7 @@ export function tightenable(input: {
   counts: readonly AssumptionCount[];
   month: Month;
   github?: GitHubSettings;
+  minDays?: number;
 }): Tightenable {
   const window = observationWindow(input.month.days.at(-1) as string, WINDOW_DAYS);
   const rows: Tightenable['roles']['items'] = [];
@@ -56,6 +57,7 @@ export function tightenable(input: {
         counts: input.counts,
         window,
         ...(input.github ? { github: input.github } : {}),
+        ...(input.minDays !== undefined ? { minDays: input.minDays } : {}),
       });
     } catch {
       // The trust section already says why a policy could not be analysed.
@@ -80,7 +82,7 @@ export function tightenable(input: {
   }
   return {
     window,
-    minDays: DEFAULT_MIN_DAYS,
+    minDays: input.minDays ?? DEFAULT_MIN_DAYS,
     roles: bound(rows, TIGHTENABLE_LIMIT),
     tooLittleActivity,
   };

@@ -24,6 +24,8 @@ export interface HintSource {
   /** The role's trust policy as the account holds it, or undefined when it cannot be read. */
   trustPolicy(roleName: string): Promise<unknown>;
   github?: GitHubSettings;
+  /** Days of data needed (see `checkActivity`); 14 by default. */
+  minDays?: number;
 }
 
 /** What an alert shows of the proposal: the narrowed condition, the subjects it keeps, the activity behind it. */
@@ -50,7 +52,7 @@ export async function withTightenHints(findings: Finding[], source: HintSource):
   for (const name of roles) {
     const policy = await source.trustPolicy(name);
     if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) continue;
-    const hint = hintFor(name, policy as Record<string, unknown>, counts, window, source.github);
+    const hint = hintFor(name, policy as Record<string, unknown>, counts, window, source);
     if (hint) hints.set(name, hint);
   }
   return findings.map((f) => {
@@ -64,11 +66,18 @@ function hintFor(
   policy: Record<string, unknown>,
   counts: AssumptionCount[],
   window: ReturnType<typeof observationWindow>,
-  github: GitHubSettings | undefined,
+  { github, minDays }: Pick<HintSource, 'github' | 'minDays'>,
 ): TightenHint | undefined {
   let result: ReturnType<typeof tighten>;
   try {
-    result = tighten({ role, policy, counts, window, ...(github ? { github } : {}) });
+    result = tighten({
+      role,
+      policy,
+      counts,
+      window,
+      ...(github ? { github } : {}),
+      ...(minDays !== undefined ? { minDays } : {}),
+    });
   } catch {
     // A policy the engine cannot read gets a finding of its own; the alert goes out without a hint.
     return undefined;

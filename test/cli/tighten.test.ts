@@ -40,6 +40,7 @@ const TERRAFORM: Tool = {
 
 const files = tempFiles({
   'wide.json': json(trustPolicy('repo:acme/*', 'StringLike')),
+  'eleven-days.json': json({ tightenMinDays: 11 }),
   'state.json': json({
     schemaVersion: 1,
     findings: {},
@@ -165,6 +166,8 @@ describe('trustwatch tighten', () => {
     expect(forced.stderr).toContain('FORCED');
     expect(forced.stdout).toContain('# FORCED: only 11 days of data (fewer than 14)');
     expect(sample('gh-ecr-push', '--min-days', '11').status).toBe(0);
+    // The configuration's tightenMinDays sets the default.
+    expect(sample('gh-ecr-push', '--config', join(files.dir, 'eleven-days.json')).status).toBe(0);
   });
 
   it('lists subjects seen only in refused attempts with the diagnosis, and does not add them', () => {
