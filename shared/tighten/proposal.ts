@@ -112,6 +112,25 @@ export function proposeTrust(
   return { document: { ...raw, Statement: statements }, kept, dropped };
 }
 
+/**
+ * Whether some GitHub Allow statement this can narrow has `sub` conditions the subject passes: what
+ * decides whether a subject goes into the proposal.
+ */
+export function passesSubjectConditions(current: PolicyDocument, sub: string): boolean {
+  return current.statements.some((s) => {
+    if (notNarrowable(s, current.version)) return false;
+    const federated = (s.principal as Record<string, string[]>).Federated ?? [];
+    return federated
+      .map(federatedProvider)
+      .filter(isGitHubProvider)
+      .some((provider) =>
+        s.conditions
+          .filter((c) => onClaim(c, provider, 'sub'))
+          .every((c) => clauseHoldsFor(c, { provider, claims: { sub } }, current.version)),
+      );
+  });
+}
+
 /** Why a statement is copied as it is; undefined for a GitHub Allow statement this can narrow. */
 function notNarrowable(s: Statement, version: string | undefined): string | undefined {
   if (s.effect === 'Deny') return 'a Deny statement: it only takes away';

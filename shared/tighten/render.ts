@@ -59,9 +59,14 @@ export function tightenSummary(result: TightenResult): string {
   if (result.stillAdmitted.length > 0) {
     lines.push(`Still admitted (${result.stillAdmitted.length}, checked with admits):`);
     for (const s of result.stillAdmitted)
-      lines.push(
-        `  ${s.subject}  ${s.assumptions} assumption${s.assumptions === 1 ? '' : 's'}, ${s.firstSeen} to ${s.lastSeen}`,
-      );
+      if (!s.checked)
+        lines.push(
+          `  ${s.subject}  ${s.assumptions} assumption${s.assumptions === 1 ? '' : 's'}, ${s.firstSeen} to ${s.lastSeen}; no token with it was found to check, kept as its sub conditions let it in`,
+        );
+      else
+        lines.push(
+          `  ${s.subject}  ${s.assumptions} assumption${s.assumptions === 1 ? '' : 's'}, ${s.firstSeen} to ${s.lastSeen}`,
+        );
   }
   if (result.noLongerAdmitted.length > 0) {
     lines.push('No longer admitted, e.g. (the current policy admits these, the proposal refuses them):');

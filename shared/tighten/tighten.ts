@@ -11,7 +11,7 @@ import { providersOf } from '../policy/space.js';
 import { type ActivityCheck, checkActivity } from './guardrails.js';
 import { type ObservationWindow, type ObservedSubject, observedSubjects } from './observed.js';
 import { prove } from './proof.js';
-import { type KeptStatement, proposeTrust } from './proposal.js';
+import { type KeptStatement, passesSubjectConditions, proposeTrust } from './proposal.js';
 import { observedToken } from './token.js';
 
 export interface TightenInput {
@@ -31,6 +31,13 @@ export interface TightenInput {
 /** An observed subject the proposal still admits. */
 export interface StillAdmitted {
   subject: string;
+  /**
+   * Whether a token with the subject was checked with `admits` against both policies. False when the
+   * engine found none the current policy admits (a claim GitHub sets per run, such as a pull request's
+   * number, that a condition pins): the subject is kept as its `sub` conditions let it in, and every
+   * other condition stays, so the proposal admits it exactly when the current policy did.
+   */
+  checked: boolean;
   assumptions: number;
   firstSeen: string;
   lastSeen: string;
@@ -82,11 +89,12 @@ export function tighten(input: TightenInput): TightenResult {
   const observed = observedSubjects(input.counts, input.role ?? '', input.window);
   const activity = checkActivity(input.role === null ? [] : observed, input.window, input.minDays);
   const providers = githubProviders(current);
-  const admitted = new Map<string, { token: Token; seen: ObservedSubject }>();
+  const admitted = new Map<string, { token: Token | undefined; seen: ObservedSubject }>();
   const notAdded: NotAdded[] = [];
   for (const seen of observed) {
     const token = seen.succeeded > 0 ? admittedToken(current, seen.subject, providers, github) : undefined;
-    if (token) {
+    // It got in: keep it when the policy's subject conditions still let it in, even with no token to show.
+    if (token || (seen.succeeded > 0 && passesSubjectConditions(current, seen.subject))) {
       admitted.set(seen.subject, { token, seen });
       continue;
     }
@@ -133,11 +141,12 @@ export function tighten(input: TightenInput): TightenResult {
   const { comparison, failure } = prove(
     current,
     proposed,
-    [...admitted.entries()].map(([subject, { token }]) => ({ subject, token })),
+    [...admitted.entries()].flatMap(([subject, { token }]) => (token ? [{ subject, token }] : [])),
     github,
   );
-  const stillAdmitted = [...admitted.values()].map(({ seen }) => ({
+  const stillAdmitted = [...admitted.values()].map(({ seen, token }) => ({
     subject: seen.subject,
+    checked: token !== undefined,
     assumptions: seen.succeeded,
     firstSeen: seen.firstSeen,
     lastSeen: seen.lastSeen,

@@ -269,3 +269,31 @@ describe('subjects and Terraform text', () => {
     expect(text).toContain('"Extra"     = 1');
   });
 });
+
+describe('a subject whose token the engine cannot show', () => {
+  it('is kept as its sub conditions let it in, and the proposal still admits its token', () => {
+    // The ref claim of a pull_request run carries its number: only PR 7 gets in.
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: GH },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringLike: { 'token.actions.githubusercontent.com:ref': '*/pull/7/merge' } },
+        },
+      ],
+    };
+    const result = run(policy, 'repo:acme/app:pull_request');
+    expect(result.verdict).toBe('narrower');
+    expect(result.stillAdmitted).toEqual([
+      expect.objectContaining({ subject: 'repo:acme/app:pull_request' }),
+    ]);
+    const token = {
+      provider: 'token.actions.githubusercontent.com',
+      claims: { sub: 'repo:acme/app:pull_request', aud: 'sts.amazonaws.com', ref: 'refs/pull/7/merge' },
+    };
+    expect(admits(parsePolicy(policy).document, token)).toBe(true);
+    expect(admits(parsePolicy(result.proposed).document, token)).toBe(true);
+  });
+});
