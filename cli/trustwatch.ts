@@ -15,6 +15,7 @@ import { registerLint } from './commands/lint.js';
 import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerTighten } from './commands/tighten.js';
 import { EXIT, UsageError } from './exit.js';
 import { serveLintRequests } from './lint-isolated.js';
 
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   registerActivity(program);
   registerReport(program);
   registerRules(program);
+  registerTighten(program);
 
   try {
     await program.parseAsync();

@@ -9,6 +9,7 @@ import { alertNew, alertPending, type Publish, resolveGone } from '../../shared/
 import { suppressionExpired } from '../../shared/rules/baseline/suppression-expired.js';
 import { ACCOUNT_RULES, POLICY_RULES } from '../../shared/rules/catalog.js';
 import { policyTooComplex } from '../../shared/rules/policy/too-complex.js';
+import { withTightenHints } from '../../shared/tighten/hint.js';
 import { accountOf } from '../common/account.js';
 import { alertMinimum } from '../common/alert-minimum.js';
 import type { FindingSummary } from '../common/process.js';
@@ -37,9 +38,16 @@ export function auditHandler(deps: AuditDependencies) {
     const snapshot = await deps.collect();
     const { baseline, config } = deps.settings;
     const result = runAudit(snapshot, { config, ...(baseline ? { baseline } : {}) });
+    // Trust findings' alerts carry the narrower policy each role's own use calls for.
+    const hinted = await withTightenHints(result.findings, {
+      until: snapshot.collectedAt.slice(0, 10),
+      counts: (from, to) => deps.store.assumptions(from, to),
+      trustPolicy: async (name) => snapshot.roles.find((r) => r.name === name)?.trustPolicy,
+      github: config.github,
+      minDays: config.tightenMinDays,
+    });
     const processed: ProcessedFinding[] = [];
-    for (const finding of result.findings)
-      processed.push({ finding, outcome: await deps.store.save(finding) });
+    for (const finding of hinted) processed.push({ finding, outcome: await deps.store.save(finding) });
     const account = snapshot.account || accountOf(context);
     const now = () => new Date().toISOString();
     const common = { store: deps.store, publish: deps.publish, account, now };

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Finding } from '../findings/finding.js';
 import type { FindingStore, SaveOutcome } from '../findings/store.js';
 import type { Snapshot } from '../inventory/snapshot.js';
+import { withTightenHints } from '../tighten/hint.js';
 import { type AccountReader, snapshotReader } from './account-reader.js';
 import { evaluateAssumption } from './assumptions.js';
 import { evaluateIamChange } from './iam-change.js';
@@ -53,8 +54,19 @@ export async function processRecord(
     ...evaluateTamper(record, context.account, context.monitorPrefix),
     ...evaluateStaticKeyUse(record, context.account),
   ];
-  if (record.eventSource === 'iam.amazonaws.com')
-    findings.push(...(await evaluateIamChange(record, context)));
+  if (record.eventSource === 'iam.amazonaws.com') {
+    // A trust finding's alert carries the narrower policy the role's own use calls for.
+    const changed = await evaluateIamChange(record, context);
+    findings.push(
+      ...(await withTightenHints(changed, {
+        until: record.eventTime.slice(0, 10),
+        counts: (from, to) => context.store.assumptions(from, to),
+        trustPolicy: async (name) => (await context.reader.role(name))?.trustPolicy,
+        github: context.config.github,
+        minDays: context.config.tightenMinDays,
+      })),
+    );
+  }
   if (record.eventSource === 'sts.amazonaws.com' && record.eventName === 'AssumeRoleWithWebIdentity') {
     findings.push(
       ...(await evaluateAssumption(record, {

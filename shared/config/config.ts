@@ -37,6 +37,11 @@ export const ConfigSchema = strictObject({
   neverUsedGraceDays: z._default(z.int().check(z.nonnegative()), 7),
   /** Longest session, in seconds, a GitHub-trusted role may allow before `role.long-session`. */
   maxSessionSeconds: z._default(z.int().check(z.positive()), 3600),
+  /**
+   * Days of data (from the first to the last successful assumption of a role in the window) before a
+   * narrower trust policy is proposed: `trustwatch tighten`, the report's "can be tightened", alert hints.
+   */
+  tightenMinDays: z._default(z.int().check(z.positive()), 14),
   /** GitHub owners (users or organizations) whose workflows may assume roles; empty means not checked. */
   allowedOwners: z._default(z.array(z.string()), []),
   /** How to recognise IAM users that CI uses (any selector matches; the baseline's list counts too). */

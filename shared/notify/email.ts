@@ -264,6 +264,10 @@ function alertFacts(finding: Finding): AlertFacts {
   add('No longer gets in', list(field('noLongerAdmitted', tokens)?.map(tokenText), true));
   const witness = field('witness', token);
   add('Gets in, e.g.', witness && tokenText(witness));
+  // The narrower policy the role's own use calls for (see trustwatch tighten).
+  add('Tighten to', prettyJson(field('proposedCondition', text)));
+  add('Used by', list(field('proposedSubjects', texts)));
+  add('Seen', field('observedWindow', text));
   add('Subject', field('subject', text));
   add('Audience', field('audience', text));
   add('Error', field('errorCode', text));
@@ -370,6 +374,16 @@ function texts(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out = value.map(text);
   return out.every((t) => t !== undefined) ? out : undefined;
+}
+
+/** JSON text pretty-printed, a line each; text that is not JSON as it is. */
+function prettyJson(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(value), null, 2).split('\n');
+  } catch {
+    return [value];
+  }
 }
 
 function isText(value: string | undefined): value is string {

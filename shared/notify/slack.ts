@@ -231,6 +231,9 @@ const EVIDENCE_LABEL: Record<string, string> = {
   newlyAdmitted: 'Now gets in',
   noLongerAdmitted: 'No longer gets in',
   witness: 'Gets in, e.g.',
+  proposedCondition: 'Tighten to',
+  proposedSubjects: 'Used by',
+  observedWindow: 'Seen',
   verdict: 'Verdict',
   principalsBefore: 'Other principals before',
   principalsAfter: 'Other principals now',
@@ -249,10 +252,13 @@ const EVIDENCE_FIRST = [
   'newlyAdmitted',
   'noLongerAdmitted',
   'witness',
+  'proposedCondition',
+  'proposedSubjects',
+  'observedWindow',
 ];
 
 /** Prose, not values: shown as sentences rather than in code spans. */
-const PROSE_KEYS = new Set(['notes', 'diagnosis']);
+const PROSE_KEYS = new Set(['notes', 'diagnosis', 'observedWindow']);
 
 /** What a before/after pair of a resource lists. */
 const COMPARED: Partial<Record<Finding['resource']['type'], string>> = {
@@ -438,8 +444,10 @@ function span(raw: string): string {
   return `\`${escapeMrkdwn(raw.replaceAll('`', 'ˋ'))}\``;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
-const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+/** Controls and line separators become a space; bidi controls (which reorder what a reader sees) go. */
+const oneLine = (text: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+  text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\p{Bidi_Control}/gu, '');
 
 /** A time shown in each reader's time zone, with the UTC time where the client cannot. */
 function date(iso: string): string {

@@ -9,6 +9,7 @@ import { migration } from './migration.js';
 import { type Metrics, REPORT_SCHEMA_VERSION, type Report } from './model.js';
 import { beforeEnd, dayBeforeEnd, type Month, monthName, previousMonth } from './month.js';
 import { posture } from './posture.js';
+import { tightenable } from './tightenable.js';
 import { githubTrustedRoles, trustChanges, trustedRoles } from './trust.js';
 
 /** GitHub-trusted roles analysed in the report; the JSON holds them all up to this. */
@@ -82,7 +83,22 @@ export function buildReport(input: ReportInput): Report {
     ...(github ? { githubRoles: github } : {}),
     month,
   });
+  const tighten =
+    github && analysed
+      ? tightenable({
+          roles: github,
+          analysed,
+          counts: input.assumptions,
+          month,
+          github: input.config.github,
+          minDays: input.config.tightenMinDays,
+        })
+      : null;
   notes.push(...summarised(post, mig, roles, act));
+  if (tighten && tighten.roles.total > tighten.roles.items.length)
+    notes.push(
+      `Roles that can be tightened: the first ${tighten.roles.items.length} of ${tighten.roles.total} are listed.`,
+    );
 
   const sum = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
   const metrics: Metrics = {
@@ -126,6 +142,7 @@ export function buildReport(input: ReportInput): Report {
     migration: mig,
     trust: { roles, changes },
     activity: act,
+    tightenable: tighten,
     comparison,
   };
 }

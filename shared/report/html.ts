@@ -34,6 +34,7 @@ ${comparison(report)}
 ${posture(report)}
 ${migration(report)}
 ${trust(report)}
+${tightenable(report)}
 ${activity(report)}
 </main>
 <footer><p class="muted">Written by trustwatch · report schema version ${report.schemaVersion}. The same data is in report.json beside this page.</p></footer>
@@ -213,6 +214,24 @@ function trust(report: Report): string {
   return `<h2 id="trust">Trust</h2>${rolesPart}
 <h3>Trust changes this month (${num(changes.total)})</h3>
 ${table('Trust policy changes against the reviewed baseline', ['Role', 'Verdict', 'When', 'By', 'Subjects before', 'Subjects after', 'For example'], changeRows, 'No trust policy changed this month.')}`;
+}
+
+/** Roles whose observed use is a strict subset of what they admit, and by how much. */
+function tightenable(report: Report): string {
+  const heading = '<h2 id="tighten">Can be tightened</h2>';
+  const t = report.tightenable;
+  if (!t) return `${heading}<p class="muted">Not reported: no account snapshot was available.</p>`;
+  const rows = t.roles.items.map((r): Cell[] => [
+    r.role,
+    { html: `${esc(r.admits)}<br>${r.patterns.map((p) => `<code>${esc(p)}</code>`).join('<br>')}` },
+    codes(r.observed),
+    { html: `${esc(plural(r.assumptions, 'assumption'))}<br>${esc(plural(r.daysOfData, 'day'))} of data` },
+    r.example ?? '—',
+  ]);
+  const few = t.tooLittleActivity.map((r) => `${r.role} (${plural(r.daysOfData, 'day')})`);
+  return `${heading}<p>Roles whose trust policy admits more than what assumed them from ${esc(t.window.from)} to ${esc(t.window.to)}: a policy naming only those subjects refuses the tokens in the last column and still admits every one that was used. <code>trustwatch tighten --role NAME</code> prints it with its proof.</p>
+${table('Roles whose use is a strict subset of what they admit', ['Role', 'Admits now', 'Used by (the narrower policy admits these)', 'Use', 'No longer admitted, e.g.'], rows, 'No role admits more than what used it (or none was used long enough to say).')}
+${few.length > 0 ? `<p class="muted">Too little activity to propose a narrower policy (fewer than ${esc(plural(t.minDays, 'day'))} between the first and last successful assumption): ${esc(few.join(', '))}.</p>` : ''}`;
 }
 
 function seriesPart(

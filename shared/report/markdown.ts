@@ -196,6 +196,8 @@ export function renderMarkdown(report: Report): string {
     ),
   );
 
+  out.push(...tightenableSection(report));
+
   const a = report.activity;
   out.push(
     '## Activity',
@@ -257,4 +259,34 @@ export function renderMarkdown(report: Report): string {
       ),
     );
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Roles whose observed use is a strict subset of what they admit, and by how much. */
+function tightenableSection(report: Report): string[] {
+  const t = report.tightenable;
+  if (!t) return ['## Can be tightened', '', '_Not reported: no account snapshot was available._', ''];
+  const few = t.tooLittleActivity.map((r) => `${cell(r.role)} (${plural(r.daysOfData, 'day')})`);
+  return [
+    '## Can be tightened',
+    '',
+    `Roles whose trust policy admits more than what assumed them from ${t.window.from} to ${t.window.to}: a policy naming only those subjects refuses the tokens in the last column and still admits every one that was used. \`trustwatch tighten --role NAME\` prints it with its proof.`,
+    '',
+    ...table(
+      ['Role', 'Admits now', 'Used by (the narrower policy admits these)', 'Use', 'No longer admitted, e.g.'],
+      t.roles.items.map((r) => [
+        cell(r.role),
+        [cell(r.admits), ...r.patterns.map(codeCell)].join(', '),
+        r.observed.map(codeCell).join(', '),
+        `${plural(r.assumptions, 'assumption')}, ${plural(r.daysOfData, 'day')} of data`,
+        r.example ? cell(r.example) : '—',
+      ]),
+      'No role admits more than what used it (or none was used long enough to say).',
+    ),
+    ...(few.length > 0
+      ? [
+          `_Too little activity to propose a narrower policy (fewer than ${plural(t.minDays, 'day')} between the first and last successful assumption): ${few.join(', ')}._`,
+          '',
+        ]
+      : []),
+  ];
 }

@@ -129,6 +129,31 @@ const ActivitySchema = z.object({
   unusedRoles: bounded(z.object({ name: z.string(), lastUsed: z.nullable(z.string()) })),
 });
 
+const TightenableSchema = z.object({
+  /** The 90 days to the end of the month whose assumptions count. */
+  window: z.object({ from: z.string(), to: z.string() }),
+  /** Days of data (first to last successful assumption) a role needs before a narrower policy is proposed. */
+  minDays: count,
+  /** Roles whose use is a strict subset of what they admit. */
+  roles: bounded(
+    z.object({
+      role: z.string(),
+      /** What the trust policy admits now, in words (any owner, any repository of an owner, N repositories). */
+      admits: z.string(),
+      /** The subject patterns it admits them with. */
+      patterns: z.array(z.string()),
+      /** The subjects that assumed it: what the narrower policy admits. */
+      observed: z.array(z.string()),
+      assumptions: count,
+      daysOfData: count,
+      /** A token the current policy admits and the narrower one refuses; null when only other principals differ. */
+      example: z.nullable(z.string()),
+    }),
+  ),
+  /** Roles used, but on too few days to propose a narrower policy. */
+  tooLittleActivity: z.array(z.object({ role: z.string(), daysOfData: count })),
+});
+
 /** Headline numbers, kept so that next month's report can compare against them. */
 export const MetricsSchema = z.object({
   openFindings: count,
@@ -185,6 +210,8 @@ export const ReportSchema = z.object({
     changes: bounded(TrustChangeSchema),
   }),
   activity: ActivitySchema,
+  /** Roles that can be tightened; null without an account snapshot, absent in reports written before it existed. */
+  tightenable: z.optional(z.nullable(TightenableSchema)),
   /** Null when no report of the previous month was found. */
   comparison: z.nullable(ComparisonSchema),
 });
@@ -198,5 +225,6 @@ export type Migration = z.infer<typeof MigrationSchema>;
 export type TrustedRole = z.infer<typeof TrustedRoleSchema>;
 export type TrustChange = z.infer<typeof TrustChangeSchema>;
 export type Activity = z.infer<typeof ActivitySchema>;
+export type Tightenable = z.infer<typeof TightenableSchema>;
 export type Series = z.infer<typeof SeriesSchema>;
 export type Comparison = z.infer<typeof ComparisonSchema>;

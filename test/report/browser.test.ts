@@ -49,6 +49,17 @@ describeWithTool(CHROMIUM, 'the HTML report in headless Chromium', () => {
       .getByRole('img')
       .evaluateAll((svgs) => svgs.map((s) => s.querySelector('title')?.textContent ?? ''));
     expect(names.every((n) => n.length > 0)).toBe(true);
+    // The roles that can be tightened: a table named by its caption, one row per role, on the page.
+    const tightenable = page.getByRole('table', {
+      name: 'Roles whose use is a strict subset of what they admit',
+    });
+    expect(await tightenable.isVisible()).toBe(true);
+    expect(await tightenable.locator('tbody tr th').allTextContents()).toEqual([
+      'gh-artifacts-read',
+      'gh-deploy-web-prod',
+      'gh-docs-publish',
+      'gh-preview-envs',
+    ]);
     await page.screenshot({ path: join(ARTIFACTS, 'sample-report.png'), fullPage: true });
 
     // Printed, the charts still take room on the page.
