@@ -18,7 +18,12 @@ import { FileFormatError } from '../../shared/schema-file.js';
 import { storeContract } from './store.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'trustwatch-file-store-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Stores the shared contract opens: closed before their directory goes, or their exit hook writes into nothing. */
+const opened: FileStore[] = [];
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 let files = 0;
 const freshPath = () => join(dir, `state-${++files}`, 'state.json');
 
@@ -43,7 +48,11 @@ async function largeState(path: string): Promise<void> {
 }
 
 describe('FileStore', () => {
-  storeContract(() => new FileStore(freshPath()));
+  storeContract(() => {
+    const store = new FileStore(freshPath());
+    opened.push(store);
+    return store;
+  });
 
   it('keeps its state in the file for the next run', async () => {
     const path = freshPath();
