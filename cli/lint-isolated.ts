@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import type { LintOptions } from '../shared/rules/lint.js';
+import { parsePolicy } from '../shared/policy/parse.js';
+import { type LintOptions, lintPolicy } from '../shared/rules/lint.js';
 import { lintFile } from './commands/lint.js';
 import { LintCache } from './lint-cache.js';
 import type { LintResult } from './model.js';
@@ -31,10 +32,11 @@ interface Batch {
 type Outcome = { done: true } | { error: string };
 
 /**
- * Lints each file in a worker thread running `entry` (the CLI's own bundle), one file at a time, with
- * the memory above, handing each result to `take` as the worker sends it. A file whose reading or one
- * of whose policies takes longer than `seconds`, or that runs the worker out of memory, gets an error
- * result; its worker is ended and the next file gets a fresh one.
+ * Lints the files in up to `workers` worker threads running `entry` (the CLI's own bundle), each file
+ * to the next free worker, with the memory above, handing each result to `take` in the order of
+ * `paths` whatever order the files finish in. A file whose reading or one of whose policies takes longer
+ * than `seconds`, or that runs its worker out of memory, gets an error result; its worker is ended and
+ * its next file gets a fresh one, while the other workers go on with theirs.
  */
 export async function lintIsolated(
   entry: URL,
@@ -42,24 +44,98 @@ export async function lintIsolated(
   options: LintOptions,
   take: (result: LintResult) => void,
   seconds = LINT_FILE_SECONDS,
+  workers = 1,
 ): Promise<void> {
-  let worker: Worker | undefined;
-  try {
-    for (const path of paths) {
-      worker ??= await startWorker(entry);
-      let received = 0;
-      const outcome = await lintOne(worker, { path, options }, seconds, (results) => {
-        received += results.length;
-        for (const result of results) take(result);
-      });
-      if ('error' in outcome) {
-        take({ file: path, path, error: afterSome(received, outcome.error) });
-        await worker.terminate();
-        worker = undefined;
+  const order = new InFileOrder(take);
+  let next = 0;
+  let failed = false;
+  const serve = async () => {
+    let worker: Worker | undefined;
+    try {
+      while (!failed && next < paths.length) {
+        const index = next++;
+        const path = paths[index] as string;
+        worker ??= await startWorker(entry);
+        let received = 0;
+        const outcome = await lintOne(worker, { path, options }, seconds, (results) => {
+          received += results.length;
+          for (const result of results) order.add(index, result);
+        });
+        if ('error' in outcome) {
+          order.add(index, { file: path, path, error: afterSome(received, outcome.error) });
+          await worker.terminate();
+          worker = undefined;
+        }
+        // A worker whose file is held takes no other until it is written: that bounds what is held.
+        await order.end(index);
       }
+    } catch (error) {
+      failed = true;
+      order.release();
+      throw error;
+    } finally {
+      await worker?.terminate();
     }
-  } finally {
-    await worker?.terminate();
+  };
+  const served = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(workers, paths.length)) }, serve),
+  );
+  for (const outcome of served) if (outcome.status === 'rejected') throw outcome.reason;
+}
+
+/**
+ * Results of files linted side by side, passed on in the order of the files: the first file not yet
+ * written streams straight through, a later file's results are held until every earlier file is
+ * written. Its worker waits for that before taking another file, so at most one file per other worker
+ * is held: at most `workers - 1` files' results, each file bounded by the size of file lint reads.
+ */
+class InFileOrder {
+  /** The index of the first file not yet wholly written. */
+  #writing = 0;
+  readonly #held = new Map<number, { results: LintResult[]; ended: boolean }>();
+  readonly #waiting = new Map<number, () => void>();
+
+  constructor(private readonly take: (result: LintResult) => void) {}
+
+  add(file: number, result: LintResult): void {
+    if (file === this.#writing) this.take(result);
+    else this.#hold(file).results.push(result);
+  }
+
+  /** The file's last result was added: resolves once the file is written. */
+  end(file: number): Promise<void> {
+    if (file === this.#writing) {
+      this.#advance();
+      return Promise.resolve();
+    }
+    this.#hold(file).ended = true;
+    return new Promise((resolve) => this.#waiting.set(file, resolve));
+  }
+
+  /** Stops every wait, when the run stops on an unexpected error. */
+  release(): void {
+    for (const resolve of this.#waiting.values()) resolve();
+    this.#waiting.clear();
+  }
+
+  #hold(file: number) {
+    const held = this.#held.get(file) ?? { results: [], ended: false };
+    this.#held.set(file, held);
+    return held;
+  }
+
+  /** Moves past the written file, writing what the following files hold, up to one still running. */
+  #advance(): void {
+    for (;;) {
+      this.#writing++;
+      const held = this.#held.get(this.#writing);
+      if (!held) return;
+      this.#held.delete(this.#writing);
+      for (const result of held.results) this.take(result);
+      if (!held.ended) return;
+      this.#waiting.get(this.#writing)?.();
+      this.#waiting.delete(this.#writing);
+    }
   }
 }
 
@@ -120,6 +196,28 @@ function lintOne(
   });
 }
 
+/**
+ * Lints one GitHub trust policy, so that what the engine builds once per process (the claim grammars'
+ * automata) is built while the worker starts, not charged to the first file's time.
+ */
+function warmUp(): void {
+  const provider = 'token.actions.githubusercontent.com';
+  lintPolicy(
+    parsePolicy({
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${provider}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: { [`${provider}:aud`]: 'sts.amazonaws.com' },
+          StringLike: { [`${provider}:sub`]: 'repo:acme/*' },
+        },
+      },
+    }),
+  );
+}
+
 /** In a worker started by lintIsolated: answer each file's request with its results. Returns whether it is one. */
 export function serveLintRequests(): boolean {
   if (isMainThread || !parentPort) return false;
@@ -139,6 +237,7 @@ export function serveLintRequests(): boolean {
     }
     port.postMessage({ results, done: true } satisfies Batch);
   });
+  warmUp();
   port.postMessage('ready');
   return true;
 }

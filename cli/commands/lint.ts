@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ComplexityError } from '../../shared/policy/cells.js';
 import type { ParsedPolicy } from '../../shared/policy/model.js';
@@ -25,6 +26,7 @@ interface LintOptions {
   failOn: Severity;
   allowedOwner: string[];
   fileTimeout: number;
+  workers: number;
   config?: string;
   skipUnrecognised?: boolean;
 }
@@ -140,6 +142,15 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
         .default(LINT_FILE_SECONDS)
         .argParser(positiveNumber),
     )
+    .addOption(
+      new Option(
+        '--workers <count>',
+        'lint this many files at a time, each in its own worker (1: one by one)',
+      )
+        .env('TRUSTWATCH_LINT_WORKERS')
+        .default(availableParallelism(), 'the number of CPUs')
+        .argParser(positiveInteger),
+    )
     .action(async (files: string[], options: LintOptions) => {
       const config = loadConfig(options.config);
       const allowedOwners = [...new Set([...config.allowedOwners, ...options.allowedOwner])];
@@ -160,12 +171,20 @@ export function registerLint(program: Command, version: string, workerEntry?: UR
         tally.add(result);
         writer.add(result);
       };
-      if (workerEntry) await lintIsolated(workerEntry, paths, policyOptions, take, options.fileTimeout);
+      if (workerEntry)
+        await lintIsolated(workerEntry, paths, policyOptions, take, options.fileTimeout, options.workers);
       else for await (const result of lintFiles(paths, policyOptions)) take(result);
       writer.end(tally);
       out.flush();
       process.exitCode = lintExitCode(tally, options.failOn);
     });
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError('give a whole number of 1 or more');
+  return value;
 }
 
 function positiveNumber(text: string): number {
