@@ -3,7 +3,7 @@ import type { GitHubSettings } from '../github/templates.js';
 import type { Role } from '../inventory/snapshot.js';
 import { witnessText } from '../policy/token-text.js';
 import { DEFAULT_MIN_DAYS } from '../tighten/guardrails.js';
-import { observationWindow } from '../tighten/observed.js';
+import { observationWindow, roleNameOf } from '../tighten/observed.js';
 import { tighten } from '../tighten/tighten.js';
 import { bound } from './bounded.js';
 import { plural } from './format.js';
@@ -44,9 +44,18 @@ export function tightenable(input: {
   const window = observationWindow(input.month.days.at(-1) as string, WINDOW_DAYS);
   const rows: Tightenable['roles']['items'] = [];
   const tooLittleActivity: Tightenable['tooLittleActivity'] = [];
+  // Each role's counters, and roles by ARN, found once: an account has thousands of each.
+  const rolesByArn = new Map(input.roles.map((r) => [r.arn, r]));
+  const countsByRole = new Map<string, AssumptionCount[]>();
+  for (const c of input.counts) {
+    const name = roleNameOf(c.roleArn);
+    const list = countsByRole.get(name);
+    if (list) list.push(c);
+    else countsByRole.set(name, [c]);
+  }
   // In the trust section's order: widest first.
   for (const analysis of input.analysed) {
-    const role = input.roles.find((r) => r.arn === analysis.arn);
+    const role = rolesByArn.get(analysis.arn);
     if (!role || analysis.problem || typeof role.trustPolicy !== 'object' || role.trustPolicy === null)
       continue;
     let result: ReturnType<typeof tighten>;
@@ -54,7 +63,7 @@ export function tightenable(input: {
       result = tighten({
         role: role.name,
         policy: role.trustPolicy as Record<string, unknown>,
-        counts: input.counts,
+        counts: countsByRole.get(role.name) ?? [],
         window,
         ...(input.github ? { github: input.github } : {}),
         ...(input.minDays !== undefined ? { minDays: input.minDays } : {}),

@@ -32,7 +32,8 @@ export function daysSpanned(first: string, last: string): number {
   return Math.round((Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / DAY_MS) + 1;
 }
 
-const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+/** The role name a counter's ARN ends with (counters match roles by name). */
+export const roleNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /**
  * The subjects that assumed the role (or tried to) in the window, most used first. Counters match by
@@ -46,7 +47,7 @@ export function observedSubjects(
   const bySubject = new Map<string, ObservedSubject & { deniedFirst: string; deniedLast: string }>();
   for (const c of counts) {
     if (c.day < window.from || c.day > window.to) continue;
-    if (nameOf(c.roleArn) !== roleName) continue;
+    if (roleNameOf(c.roleArn) !== roleName) continue;
     let entry = bySubject.get(c.subject);
     if (!entry) {
       entry = {
