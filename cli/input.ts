@@ -48,7 +48,7 @@ export function policiesInText(path: string, text: string): FilePolicy[] {
     const value = text.trim().startsWith('%') ? decodedText(text) : parseJsonText(text).value;
     const oversized = oversizedPolicies(value);
     if (oversized.length > 0) throw new InputError(path, oversized.join('; '));
-    return extractPolicies(text).map((p) => ({ ...p, file: p.name ? `${path}#${p.name}` : path }));
+    return extractPolicies(text, value).map((p) => ({ ...p, file: p.name ? `${path}#${p.name}` : path }));
   } catch (error) {
     if (error instanceof PolicyParseError || error instanceof JsonTextError)
       throw new InputError(path, error.message);

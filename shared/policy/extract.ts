@@ -11,11 +11,14 @@ export interface ExtractedPolicy {
 /**
  * Finds the trust policies in a file: a bare policy document (JSON or URL-encoded), `aws iam get-role`
  * or CreateRole output (`{"Role": {...}}`), or `aws iam list-roles` output (`{"Roles": [...]}`).
+ * `value`: the text's JSON value, when the caller has parsed it already.
  */
-export function extractPolicies(text: string): ExtractedPolicy[] {
+export function extractPolicies(
+  text: string,
+  value: unknown = text.trim().startsWith('%') ? undefined : parseJsonText(text).value,
+): ExtractedPolicy[] {
   // A URL-encoded document is never a wrapper; parsePolicy decodes it.
   if (text.trim().startsWith('%')) return [{ name: '', parsed: parsePolicy(text) }];
-  const { value } = parseJsonText(text);
   if (isObject(value) && !('Statement' in value)) {
     if (Array.isArray(value.Roles)) return value.Roles.map((role, i) => fromRole(role, `Roles[${i}]`));
     if (isObject(value.Role)) return [fromRole(value.Role, 'Role')];
