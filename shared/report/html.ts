@@ -98,7 +98,7 @@ function findingRows(list: FindingRef[], daysLabel: (f: FindingRef) => string): 
     code(f.ruleId),
     f.resource,
     findingCell(f),
-    day(f.firstSeen),
+    time(day(f.firstSeen)),
     daysLabel(f),
   ]);
 }
