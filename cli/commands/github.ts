@@ -228,6 +228,10 @@ async function resolveIds(
   const resolvedOwners = new Set<string>();
   for (const { owner, name } of repos.values()) {
     const repo = await reader.repository(owner, name);
+    if (repo.owner.login.toLowerCase() === owner.toLowerCase()) {
+      ids[repo.owner.login] = repo.owner.id;
+      resolvedOwners.add(owner.toLowerCase());
+    }
     if (repo.fullName.toLowerCase() !== `${owner}/${name}`.toLowerCase()) {
       notes.push(
         `${owner}/${name} is now ${repo.fullName} (renamed or transferred): a subject naming ${owner}/${name} matches none of its tokens, and whoever creates ${owner}/${name} would match; no id stored for it`,
@@ -235,8 +239,6 @@ async function resolveIds(
       continue;
     }
     ids[repo.fullName] = repo.id;
-    ids[repo.owner.login] = repo.owner.id;
-    resolvedOwners.add(repo.owner.login.toLowerCase());
   }
   for (const [lower, owner] of owners) {
     if (resolvedOwners.has(lower)) continue;
