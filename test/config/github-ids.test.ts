@@ -17,7 +17,9 @@ describe('github.ids in the configuration file', () => {
     expect(read({ github: { ids: { acme: '1111' } } })).toThrow('trustwatch.config.json: github.ids.acme:');
     expect(read({ github: { ids: { acme: 1.5 } } })).toThrow('github.ids.acme:');
     expect(read({ github: { ids: { acme: 0 } } })).toThrow('github.ids.acme:');
-    expect(read({ github: { ids: { 'acme/app/x': 1 } } })).toThrow('github.ids.acme/app/x: Invalid key in record');
+    expect(read({ github: { ids: { 'acme/app/x': 1 } } })).toThrow(
+      'github.ids.acme/app/x: Invalid key in record',
+    );
     expect(read({ github: { idz: {} } })).toThrow('github: unknown key "idz" (did you mean "ids"?)');
   });
 });

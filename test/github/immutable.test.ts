@@ -52,6 +52,8 @@ describe('the immutable form of a name-based subject', () => {
     expect(immutableSubject('repo:acme-corp/api:ref:refs/heads/main', ids)).toBeUndefined();
     expect(immutableSubject('repo:other/app:ref:refs/heads/main', ids)).toBeUndefined();
     expect(immutableSubject('repo:acme-corp/app:ref:refs/heads/main', undefined)).toBeUndefined();
-    expect(immutableSubject('repo:acme-corp/app:ref:refs/heads/main', { 'acme-corp/app': 2222 })).toBeUndefined();
+    expect(
+      immutableSubject('repo:acme-corp/app:ref:refs/heads/main', { 'acme-corp/app': 2222 }),
+    ).toBeUndefined();
   });
 });
