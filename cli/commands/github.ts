@@ -21,7 +21,7 @@ import { type GitHubReader, githubReader } from '../github/read.js';
 import { type RepoRead, repoTemplateText, wantedTemplates } from '../github/wanted-templates.js';
 import { readPolicies } from '../input.js';
 import { collect, collectList } from '../options.js';
-import { type AccountOptions, accountOptions, loadConfig, loadSnapshot } from './audit.js';
+import { type AccountOptions, loadConfig, loadSnapshot } from './audit.js';
 
 const DEFAULT_CONFIG_FILE = 'trustwatch.config.json';
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
@@ -85,13 +85,15 @@ export function registerGitHub(program: Command, version: string): void {
       finish(update, 'subjectTemplates', lines, options.dryRun, (v) => (v as string[]).join(', '));
     });
 
-  accountOptions(
-    github
-      .command('ids')
-      .description(
-        'resolve the ids of the owners and repositories that trust policies name, into github.ids (oidc.mutable-subject then names the exact immutable subject)',
-      ),
-  )
+  github
+    .command('ids')
+    .description(
+      'resolve the ids of the owners and repositories that trust policies name, into github.ids (oidc.mutable-subject then names the exact immutable subject)',
+    )
+    .option('--snapshot <file>', 'read the roles from a snapshot file instead of the live account')
+    .option('--profile <name>', 'AWS profile of the live account')
+    .option('--region <region>', 'AWS region for the API endpoints (IAM is global)')
+    .option('--config <file>', 'the config file to read and update', DEFAULT_CONFIG_FILE)
     .option(
       '--role <name>',
       'a role (from --snapshot or the live account) whose subjects to resolve (repeatable)',
@@ -110,7 +112,7 @@ export function registerGitHub(program: Command, version: string): void {
     )
     .option('--dry-run', 'show what would change, write nothing')
     .action(async (options: AccountOptions & CommonOptions & { role: string[]; policy: string[] }) => {
-      const configFile = options.config ?? DEFAULT_CONFIG_FILE;
+      const configFile = options.config as string;
       const config = loadConfigIfPresent(configFile);
       const policies = await policiesToResolve(options, config);
       const values = [...new Set(policies.flatMap(({ parsed }) => nameBasedValues(parsed, config)))];

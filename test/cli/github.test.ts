@@ -5,10 +5,12 @@ import { type Answer, type FakeGitHub, fakeGitHub, trustwatchAsync } from '../su
 import { ensureBuilt, json, ROOT, SAMPLE, tempFiles, trustPolicy } from './run.js';
 
 // Hand-written answers in the shapes of GitHub's REST reference (OIDC customization, users, repositories).
+// The OIDC customization endpoints answer only an authenticated caller.
 const ORG = (keys: string[], extra: object = {}): Answer => ({
   body: { include_claim_keys: keys, ...extra },
+  authenticated: true,
 });
-const REPO_TEMPLATE = (body: object): Answer => ({ body });
+const REPO_TEMPLATE = (body: object): Answer => ({ body, authenticated: true });
 const ACCOUNT = (login: string, id: number, type = 'Organization'): Answer => ({
   body: { login, id, node_id: 'O_kgDOAAAAAQ', type, site_admin: false },
 });
@@ -222,12 +224,7 @@ describe('trustwatch github templates', () => {
   describe('fails with exit 2 and writes nothing', () => {
     it('without a token, where GitHub answers only an authenticated caller', async () => {
       writeFileSync(configPath, CONFIG);
-      const api = await serve({
-        'GET /orgs/acme-corp/actions/oidc/customization/sub': {
-          status: 401,
-          body: { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest' },
-        },
-      });
+      const api = await serve(TEMPLATE_ROUTES);
       const run = await github(['templates', '--owner', 'acme-corp', '--api-url', api.url]);
       expect(run.status).toBe(2);
       expect(run.stderr).toBe(
@@ -291,18 +288,13 @@ describe('trustwatch github templates', () => {
     it('when the rate limit is exhausted, saying when it resets', async () => {
       writeFileSync(configPath, CONFIG);
       const api = await serve(TEMPLATE_ROUTES, 2);
-      const run = await github([
-        'templates',
-        '--owner',
-        'acme-corp',
-        '--repo',
-        'app,api',
-        '--api-url',
-        api.url,
-      ]);
+      const run = await github(
+        ['templates', '--owner', 'acme-corp', '--repo', 'app,api', '--api-url', api.url],
+        TOKEN,
+      );
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(
-        "trustwatch: repository acme-corp/api: GitHub's rate limit of 60 requests an hour without a token (set GITHUB_TOKEN for a higher one) is exhausted; it resets at 2026-12-07T08:00:00.000Z\n",
+        "trustwatch: repository acme-corp/api: GitHub's rate limit of 5000 requests an hour for this token is exhausted; it resets at 2026-12-07T08:00:00.000Z\n",
       );
       // Reported, not retried.
       expect(api.requests).toHaveLength(3);
@@ -509,6 +501,21 @@ describe('trustwatch github ids', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('No name-based subject in 1 trust policy: nothing to resolve.\n');
     expect(api.requests).toEqual([]);
+  });
+
+  it('fails with exit 2 and writes nothing when the anonymous rate limit is exhausted', async () => {
+    writeFileSync(configPath, CONFIG);
+    writeFileSync(
+      policyFile,
+      json(trustPolicy(['repo:acme-corp/app:ref:refs/heads/main', 'repo:beta-org/*'], 'StringLike')),
+    );
+    const api = await serve(IDS_ROUTES, 1);
+    const run = await github(['ids', '--policy', policyFile, '--api-url', api.url]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "trustwatch: owner beta-org: GitHub's rate limit of 60 requests an hour without a token (set GITHUB_TOKEN for a higher one) is exhausted; it resets at 2026-12-07T08:00:00.000Z\n",
+    );
+    expect(config()).toBe(CONFIG);
   });
 
   it('fails with exit 2 and writes nothing when an owner is not found', async () => {

@@ -12,7 +12,14 @@ export interface Answer {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Answered only to a request with a token, as the OIDC customization endpoints are: 401 otherwise. */
+  authenticated?: true;
 }
+
+const REQUIRES_AUTHENTICATION: Answer = {
+  status: 401,
+  body: { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest' },
+};
 
 export interface FakeGitHub {
   url: string;
@@ -59,7 +66,9 @@ export async function fakeGitHub(routes: Record<string, Answer>, remaining = 60)
           },
         }
       : (routes[`${request.method} ${path}`] ?? { status: 404, body: NOT_FOUND });
-    response.writeHead(answer.status ?? 200, {
+    const answered =
+      answer.authenticated && !request.headers.authorization ? REQUIRES_AUTHENTICATION : answer;
+    response.writeHead(answered.status ?? 200, {
       'content-type': 'application/json; charset=utf-8',
       'x-ratelimit-limit': String(limit),
       'x-ratelimit-remaining': String(fake.remaining),
@@ -67,9 +76,9 @@ export async function fakeGitHub(routes: Record<string, Answer>, remaining = 60)
       'x-ratelimit-used': String(limit - fake.remaining),
       'x-ratelimit-resource': 'core',
       'x-github-api-version-selected': '2022-11-28',
-      ...answer.headers,
+      ...answered.headers,
     });
-    response.end(JSON.stringify(answer.body));
+    response.end(JSON.stringify(answered.body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
