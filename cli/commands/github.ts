@@ -286,7 +286,7 @@ function changeLine(change: Change, show: (value: unknown) => string): string {
     case 'added':
       return `  + ${change.key}: ${show(change.after)}`;
     case 'changed':
-      return `  ~ ${change.key}: ${show(change.before)} → ${show(change.after)}`;
+      return `  ~ ${change.key}${change.was ? ` (was ${change.was})` : ''}: ${show(change.before)} → ${show(change.after)}`;
     case 'removed':
       return `  - ${change.key}: ${show(change.before)} (GitHub's default subject now)`;
     default:

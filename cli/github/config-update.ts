@@ -18,6 +18,8 @@ export interface Wanted {
 export interface Change {
   kind: 'added' | 'changed' | 'removed' | 'unchanged';
   key: string;
+  /** The key as the file spelt it, when that differs in letter case. */
+  was?: string;
   before?: unknown;
   after?: unknown;
 }
@@ -48,15 +50,17 @@ export function planConfigUpdate(path: string, section: GitHubSection, wanted: W
       if (existing === undefined) continue;
       next = edit(next, section, existing, undefined);
       changes.push({ kind: 'removed', key: existing, before });
-    } else if (existing !== undefined && isDeepStrictEqual(before, value)) {
-      changes.push({ kind: 'unchanged', key: existing, before });
+    } else if (existing === key && isDeepStrictEqual(before, value)) {
+      changes.push({ kind: 'unchanged', key, before });
     } else {
+      // A name spelt otherwise is written as given: ids are keyed as GitHub spells the names.
       if (existing !== undefined && existing !== key) next = edit(next, section, existing, undefined);
       next = edit(next, section, key, value);
       changes.push({
         kind: existing === undefined ? 'added' : 'changed',
         key,
         ...(existing === undefined ? {} : { before }),
+        ...(existing !== undefined && existing !== key ? { was: existing } : {}),
         after: value,
       });
     }
