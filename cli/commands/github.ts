@@ -60,7 +60,10 @@ export function registerGitHub(program: Command, version: string): void {
     .option('--dry-run', 'show what would change, write nothing')
     .action(async (options: CommonOptions & { owner: string; repo: string[] }) => {
       const owner = login(options.owner, '--owner');
-      const repos = options.repo.map((r) => repoOf(r, owner));
+      // Each repository once, as first written: GitHub's names are case-insensitive.
+      const repos: string[] = [];
+      for (const name of options.repo.map((r) => repoOf(r, owner)))
+        if (!repos.some((r) => r.toLowerCase() === name.toLowerCase())) repos.push(name);
       const access = githubAccess(options.apiUrl);
       process.stderr.write(`${accessNote(access)}\n`);
       const reader = githubReader(githubClient(access, version), access);

@@ -126,13 +126,15 @@ describe('trustwatch github templates', () => {
     // A second run finds nothing to change and leaves the file alone.
     const before = config();
     const again = await github(
-      ['templates', '--owner', 'acme-corp', '--repo', 'app,api,web', '--api-url', api.url],
+      ['templates', '--owner', 'acme-corp', '--repo', 'app,api,web,APP', '--api-url', api.url],
       TOKEN,
     );
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`${configPath}: github.subjectTemplates already up to date`);
     expect(again.stdout).toContain('    acme-corp: repo, context, job_workflow_ref (unchanged)');
     expect(config()).toBe(before);
+    // Asked once per repository, however often it is named.
+    expect(api.requests.filter((r) => r.path.startsWith('/repos/acme-corp/app/'))).toHaveLength(2);
   });
 
   it('removes the entries of an organization and repositories that went back to the default subject', async () => {
