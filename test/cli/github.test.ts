@@ -339,6 +339,7 @@ describe('trustwatch github templates', () => {
         'github: unknown key "subjectTemplate" (did you mean "subjectTemplates"?)',
       );
       expect(config()).toBe('{"github": {"subjectTemplate": {}}}\n');
+      expect(api.requests).toEqual([]);
     });
 
     it('for bad usage', async () => {
