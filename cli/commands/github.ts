@@ -60,13 +60,13 @@ export function registerGitHub(program: Command, version: string): void {
     .option('--dry-run', 'show what would change, write nothing')
     .action(async (options: CommonOptions & { owner: string; repo: string[] }) => {
       const owner = login(options.owner, '--owner');
-      // A config file that cannot be updated is reported before GitHub is asked anything.
-      loadConfigIfPresent(options.config as string);
       // Each repository once, as first written: GitHub's names are case-insensitive.
       const repos: string[] = [];
       for (const name of options.repo.map((r) => repoOf(r, owner)))
         if (!repos.some((r) => r.toLowerCase() === name.toLowerCase())) repos.push(name);
       const access = githubAccess(options.apiUrl);
+      // A config file that cannot be updated is reported before GitHub is asked anything.
+      loadConfigIfPresent(options.config as string);
       process.stderr.write(`${accessNote(access)}\n`);
       const reader = githubReader(githubClient(access, version), access);
       const org = await reader.orgTemplate(owner);

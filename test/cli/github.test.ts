@@ -343,12 +343,16 @@ describe('trustwatch github templates', () => {
     });
 
     it('for bad usage', async () => {
+      writeFileSync(configPath, CONFIG);
       const bad = await github(['templates', '--owner', 'acme corp']);
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain('--owner "acme corp": not a GitHub owner name');
       const other = await github(['templates', '--owner', 'acme-corp', '--repo', 'other/app']);
       expect(other.status).toBe(2);
       expect(other.stderr).toContain('--repo "other/app": not a repository of --owner acme-corp');
+      const url = await github(['templates', '--owner', 'acme-corp', '--api-url', 'ftp://example']);
+      expect(url.status).toBe(2);
+      expect(url.stderr).toContain('--api-url "ftp://example": not an http(s) URL');
     });
   });
 });
@@ -504,6 +508,18 @@ describe('trustwatch github ids', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('No name-based subject in 1 trust policy: nothing to resolve.\n');
     expect(api.requests).toEqual([]);
+  });
+
+  it('prints a hostile subject value with its controls made visible, and asks nothing about it', async () => {
+    writeFileSync(configPath, '{}\n');
+    writeFileSync(policyFile, json(trustPolicy('repo:acme\u001b[2J/app:ref:refs/heads/main')));
+    const api = await serve({});
+    const run = await github(['ids', '--policy', policyFile, '--api-url', api.url]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('repo:acme\\x1b[2J/app:ref:refs/heads/main\n  (ids not known)');
+    expect(run.stdout).not.toContain('\u001b');
+    expect(api.requests).toEqual([]);
+    expect(config()).toBe('{}\n');
   });
 
   it('fails with exit 2 and writes nothing when the anonymous rate limit is exhausted', async () => {
