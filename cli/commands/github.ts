@@ -10,14 +10,14 @@ import { parsePolicy } from '../../shared/policy/parse.js';
 import { visibleText } from '../../shared/report/visible-text.js';
 import { lintPolicy } from '../../shared/rules/lint.js';
 import { UsageError } from '../exit.js';
-import { accessNote, githubAccess, githubClient } from '../github/client.js';
+import { accessNote, githubAccess } from '../github/access.js';
 import {
   type Change,
   type ConfigUpdate,
   planConfigUpdate,
   writeConfigUpdate,
 } from '../github/config-update.js';
-import { type GitHubReader, githubReader } from '../github/read.js';
+import type { GitHubReader } from '../github/read.js';
 import { type RepoRead, repoTemplateText, wantedTemplates } from '../github/wanted-templates.js';
 import { readPolicies } from '../input.js';
 import { collect, collectList } from '../options.js';
@@ -68,7 +68,7 @@ export function registerGitHub(program: Command, version: string): void {
       // A config file that cannot be updated is reported before GitHub is asked anything.
       loadConfigIfPresent(options.config as string);
       process.stderr.write(`${accessNote(access)}\n`);
-      const reader = githubReader(githubClient(access, version), access);
+      const reader = (await import('../github/read.js')).openGitHub(access, version);
       const org = await reader.orgTemplate(owner);
       const read: RepoRead[] = [];
       for (const name of repos) read.push({ name, template: await reader.repoTemplate(owner, name) });
@@ -129,7 +129,7 @@ export function registerGitHub(program: Command, version: string): void {
         );
         return;
       }
-      const reader = githubReader(githubClient(access, version), access);
+      const reader = (await import('../github/read.js')).openGitHub(access, version);
       const { ids, notes } = await resolveIds(reader, values);
       const known: GitHubIds = { ...config.github.ids, ...ids };
       const lines = [

@@ -1,5 +1,6 @@
 import { RequestError } from '@octokit/request-error';
-import { type GitHubAccess, type GitHubClient, githubFailure } from './client.js';
+import type { GitHubAccess } from './access.js';
+import { type GitHubClient, githubClient, githubFailure } from './client.js';
 
 /** What a classic token's scope or a fine-grained token's permission must allow, per endpoint (GitHub's REST docs). */
 const NEEDS_ORG_TEMPLATE = 'read:org, or the "Administration" organization permission (read)';
@@ -108,3 +109,8 @@ export function githubReader(client: GitHubClient, access: GitHubAccess) {
 }
 
 export type GitHubReader = ReturnType<typeof githubReader>;
+
+/** The reader with its client: the command loads this module only when it asks GitHub, so Octokit stays out of start-up. */
+export function openGitHub(access: GitHubAccess, version: string): GitHubReader {
+  return githubReader(githubClient(access, version), access);
+}
