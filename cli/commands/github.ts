@@ -52,40 +52,54 @@ export function registerGitHub(program: Command, version: string): void {
       collectList,
       [],
     )
+    .option('--all-repos', 'read every repository of the owner that the token can see')
     .option('--config <file>', 'the config file to update', DEFAULT_CONFIG_FILE)
     .option(
       '--api-url <url>',
       'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3; default $GITHUB_API_URL)',
     )
     .option('--dry-run', 'show what would change, write nothing')
-    .action(async (options: CommonOptions & { owner: string; repo: string[] }) => {
+    .action(async (options: CommonOptions & { owner: string; repo: string[]; allRepos?: boolean }) => {
       const owner = login(options.owner, '--owner');
-      // Each repository once, as first written: GitHub's names are case-insensitive.
-      const repos: string[] = [];
-      for (const name of options.repo.map((r) => repoOf(r, owner)))
-        if (!repos.some((r) => r.toLowerCase() === name.toLowerCase())) repos.push(name);
+      const named = options.repo.map((r) => repoOf(r, owner));
       const access = githubAccess(options.apiUrl);
       // A config file that cannot be updated is reported before GitHub is asked anything.
-      loadConfigIfPresent(options.config as string);
+      const config = loadConfigIfPresent(options.config as string);
       process.stderr.write(`${accessNote(access)}\n`);
       const reader = (await import('../github/read.js')).openGitHub(access, version);
       const org = await reader.orgTemplate(owner);
+      const listed = options.allRepos ? await reader.repositories(owner, org !== undefined) : [];
+      // Each repository once, as first written: GitHub's names are case-insensitive.
+      const repos: string[] = [];
+      for (const name of [...named, ...listed])
+        if (!repos.some((r) => r.toLowerCase() === name.toLowerCase())) repos.push(name);
       const read: RepoRead[] = [];
       for (const name of repos) read.push({ name, template: await reader.repoTemplate(owner, name) });
 
+      const ownerEntry = Object.keys(config.github.subjectTemplates).find(
+        (k) => k.toLowerCase() === owner.toLowerCase(),
+      );
       const lines = [
         org === undefined
           ? `${owner}: a personal account, no organization template`
-          : `organization ${owner}: ${org.keys.length > 0 ? org.keys.join(', ') : "GitHub's default subject"}${immutableNote(org.useImmutableSubject)}`,
+          : `organization ${owner}: ${org.keys.length > 0 ? `${org.keys.join(', ')}, for the repositories that opted in` : "GitHub's default subject"}${immutableNote(org.useImmutableSubject)}`,
         ...read.map(
           ({ name, template }) =>
             `repository ${owner}/${name}: ${repoTemplateText(template, org)}${immutableNote(template.useImmutableSubject)}${template.subClaimPrefix ? ` (subject prefix ${template.subClaimPrefix})` : ''}`,
         ),
+        ...(read.length === 0
+          ? ['no repository read: name them with --repo, or read them all with --all-repos']
+          : []),
+        ...(ownerEntry === undefined
+          ? []
+          : [
+              `note: the config declares subjectTemplates["${ownerEntry}"] for every repository of ${owner} without an entry of its own; GitHub applies an organization's template only to the repositories that opted in`,
+            ]),
       ];
       const update = planConfigUpdate(
         options.config as string,
         'subjectTemplates',
-        wantedTemplates(owner, org, read),
+        wantedTemplates(owner, org, read, ownerEntry !== undefined),
       );
       finish(update, 'subjectTemplates', lines, options.dryRun, (v) => (v as string[]).join(', '));
     });

@@ -5,6 +5,8 @@ import { type GitHubClient, githubClient, githubFailure } from './client.js';
 /** What a classic token's scope or a fine-grained token's permission must allow, per endpoint (GitHub's REST docs). */
 const NEEDS_ORG_TEMPLATE = 'read:org, or the "Administration" organization permission (read)';
 const NEEDS_REPO_TEMPLATE = 'repo, or the "Actions" repository permission (read)';
+/** The largest page GitHub's list endpoints give. */
+const PAGE = 100;
 
 /** Fields GitHub added for immutable subjects (2026), newer than the client's response types. */
 interface ImmutableFields {
@@ -93,6 +95,24 @@ export function githubReader(client: GitHubClient, access: GitHubAccess) {
             : { useImmutableSubject: data.use_immutable_subject }),
           ...(data.sub_claim_prefix === undefined ? {} : { subClaimPrefix: data.sub_claim_prefix }),
         };
+      });
+    },
+    /** The names of every repository of the owner that the caller can see, page by page. */
+    repositories(owner: string, organization: boolean): Promise<string[]> {
+      return ask(`repositories of ${owner}`, undefined, async () => {
+        const names: string[] = [];
+        for (let page = 1; ; page++) {
+          const { data } = organization
+            ? await client.request('GET /orgs/{org}/repos', { org: owner, type: 'all', per_page: PAGE, page })
+            : await client.request('GET /users/{username}/repos', {
+                username: owner,
+                type: 'owner',
+                per_page: PAGE,
+                page,
+              });
+          names.push(...data.map((r) => r.name));
+          if (data.length < PAGE) return names;
+        }
       });
     },
     repository(owner: string, repo: string): Promise<Repository> {

@@ -16,34 +16,39 @@ export interface RepoRead {
 
 /** In words, which subject a repository's tokens carry. */
 export function repoTemplateText(template: RepoTemplate, org: OrgTemplate | undefined): string {
-  if (template.useDefault) return "GitHub's default subject";
-  if (template.keys.length > 0) return template.keys.join(', ');
-  return org && !isDefault(org.keys)
-    ? `the organization's template (${org.keys.join(', ')})`
-    : "GitHub's default subject";
+  const keys = effectiveKeys(template, org);
+  if (isDefault(keys)) return "GitHub's default subject";
+  return template.keys.length > 0 ? keys.join(', ') : `the organization's template (${keys.join(', ')})`;
+}
+
+/** The claim keys a repository's tokens use: its own, the organization's (when it opted in), or none for the default. */
+export function effectiveKeys(template: RepoTemplate, org: OrgTemplate | undefined): string[] {
+  if (template.useDefault) return [];
+  if (template.keys.length > 0) return template.keys;
+  return org?.keys ?? [];
 }
 
 /**
- * The `github.subjectTemplates` entries GitHub's settings call for. An entry exists only where the
- * subject is not GitHub's default: the owner's when it customized one; a repository's when it has keys
- * of its own, or when it keeps the default under an owner that customized (written `repo, context`,
- * which renders the default subject, so that the owner's entry does not apply to it). Any other entry
- * for these names is stale and removed.
+ * The `github.subjectTemplates` entries of the repositories read. GitHub applies an organization's
+ * template only to the repositories that opted in (`use_default: false`), never to the others nor to
+ * repositories created later, so each repository gets an entry of its own and none is written for the
+ * owner. A repository on GitHub's default subject needs no entry, unless the config declares a
+ * template for its whole owner (`ownerEntry`): then it gets `repo, context`, which renders the
+ * default subject, so that the owner's entry does not apply to it. Any other entry for these
+ * repositories is stale and removed.
  */
-export function wantedTemplates(owner: string, org: OrgTemplate | undefined, repos: RepoRead[]): Wanted[] {
-  const ownerKeys = org && !isDefault(org.keys) ? org.keys : undefined;
-  const wanted: Wanted[] = [{ key: owner, value: ownerKeys && checked(ownerKeys, `organization ${owner}`) }];
-  for (const { name, template } of repos) {
+export function wantedTemplates(
+  owner: string,
+  org: OrgTemplate | undefined,
+  repos: RepoRead[],
+  ownerEntry: boolean,
+): Wanted[] {
+  return repos.map(({ name, template }) => {
     const key = `${owner}/${name}`;
-    let value: string[] | undefined;
-    if (template.useDefault) value = ownerKeys ? DEFAULT_TEMPLATE : undefined;
-    else if (template.keys.length === 0 || isDeepStrictEqual(template.keys, ownerKeys)) value = undefined;
-    else
-      value =
-        isDefault(template.keys) && !ownerKeys ? undefined : checked(template.keys, `repository ${key}`);
-    wanted.push({ key, value });
-  }
-  return wanted;
+    const keys = effectiveKeys(template, org);
+    if (!isDefault(keys)) return { key, value: checked(keys, `repository ${key}`) };
+    return { key, value: ownerEntry ? DEFAULT_TEMPLATE : undefined };
+  });
 }
 
 /** Claim keys trustwatch cannot render would make it judge subjects it cannot model: refused, naming them. */

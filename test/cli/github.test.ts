@@ -90,15 +90,15 @@ describe('trustwatch github templates', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
       [
-        'organization acme-corp: repo, context, job_workflow_ref',
+        'organization acme-corp: repo, context, job_workflow_ref, for the repositories that opted in',
         'repository acme-corp/app: repo, environment (immutable subjects: on) (subject prefix repo:acme-corp@1111/app@2222)',
         "repository acme-corp/api: GitHub's default subject",
         "repository acme-corp/web: the organization's template (repo, context, job_workflow_ref)",
         '',
         'github.subjectTemplates:',
-        '  + acme-corp: repo, context, job_workflow_ref',
         '  + acme-corp/app: repo, environment',
-        '  ~ acme-corp/api: repo, environment → repo, context',
+        "  - acme-corp/api: repo, environment (GitHub's default subject now)",
+        '  + acme-corp/web: repo, context, job_workflow_ref',
         '',
         `${configPath}: github.subjectTemplates updated`,
         '',
@@ -106,12 +106,11 @@ describe('trustwatch github templates', () => {
     );
     const written = JSON.parse(config());
     expect(written.github.subjectTemplates).toEqual({
-      // The default subject written out, so that the organization's template does not apply to it.
-      'acme-corp/api': ['repo', 'context'],
       // Not read in this run: kept.
       'other-org': ['repo', 'context', 'actor'],
-      'acme-corp': ['repo', 'context', 'job_workflow_ref'],
       'acme-corp/app': ['repo', 'environment'],
+      // It opted in to the organization's template; an owner entry would also cover repositories that did not.
+      'acme-corp/web': ['repo', 'context', 'job_workflow_ref'],
     });
     // Other keys keep their values and their layout.
     expect(config()).toContain('  "maxKeyAgeDays": 60,\n  "allowedOwners": ["acme-corp"],\n');
@@ -131,44 +130,85 @@ describe('trustwatch github templates', () => {
     );
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`${configPath}: github.subjectTemplates already up to date`);
-    expect(again.stdout).toContain('    acme-corp: repo, context, job_workflow_ref (unchanged)');
+    expect(again.stdout).toContain('    acme-corp/web: repo, context, job_workflow_ref (unchanged)');
     expect(config()).toBe(before);
     // Asked once per repository, however often it is named.
     expect(api.requests.filter((r) => r.path.startsWith('/repos/acme-corp/app/'))).toHaveLength(2);
   });
 
-  it('removes the entries of an organization and repositories that went back to the default subject', async () => {
+  it('keeps an entry declared for the whole owner, writing the default subject out under it, and says so', async () => {
     writeFileSync(
       configPath,
-      json({
-        github: {
-          subjectTemplates: {
-            'acme-corp': ['repo', 'context', 'actor'],
-            'acme-corp/api': ['repo', 'context'],
-          },
-        },
-      }),
+      json({ github: { subjectTemplates: { 'acme-corp': ['repo', 'context', 'actor'] } } }),
     );
-    const api = await serve({
-      'GET /orgs/acme-corp/actions/oidc/customization/sub': ORG([]),
-      'GET /repos/acme-corp/api/actions/oidc/customization/sub': REPO_TEMPLATE({ use_default: true }),
-    });
+    const api = await serve(TEMPLATE_ROUTES);
     const run = await github(
-      ['templates', '--owner', 'acme-corp', '--repo', 'api', '--api-url', api.url],
+      ['templates', '--owner', 'acme-corp', '--repo', 'api,web', '--api-url', api.url],
       TOKEN,
     );
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain("  - acme-corp: repo, context, actor (GitHub's default subject now)");
-    expect(run.stdout).toContain("  - acme-corp/api: repo, context (GitHub's default subject now)");
-    expect(JSON.parse(config()).github.subjectTemplates).toEqual({});
+    expect(run.stdout).toContain(
+      'note: the config declares subjectTemplates["acme-corp"] for every repository of acme-corp without an entry of its own; GitHub applies an organization\'s template only to the repositories that opted in',
+    );
+    expect(JSON.parse(config()).github.subjectTemplates).toEqual({
+      'acme-corp': ['repo', 'context', 'actor'],
+      'acme-corp/api': ['repo', 'context'],
+      'acme-corp/web': ['repo', 'context', 'job_workflow_ref'],
+    });
+  });
+
+  it('reads every repository of the owner with --all-repos, page by page', async () => {
+    writeFileSync(configPath, '{}\n');
+    const many = Array.from({ length: 100 }, (_, i) => `svc-${i}`);
+    const listing = (names: string[]): Answer => ({
+      body: names.map((name, i) => ({ id: 9000 + i, name, full_name: `acme-corp/${name}`, private: false })),
+    });
+    const api = await serve(
+      {
+        ...TEMPLATE_ROUTES,
+        'GET /orgs/acme-corp/repos?type=all&per_page=100&page=1': listing(many),
+        'GET /orgs/acme-corp/repos?type=all&per_page=100&page=2': listing(['app', 'web']),
+        ...Object.fromEntries(
+          many.map((name) => [
+            `GET /repos/acme-corp/${name}/actions/oidc/customization/sub`,
+            REPO_TEMPLATE({ use_default: true }),
+          ]),
+        ),
+      },
+      5000,
+    );
+    const run = await github(
+      ['templates', '--owner', 'acme-corp', '--all-repos', '--api-url', api.url],
+      TOKEN,
+    );
+    expect(run.status).toBe(0);
+    expect(api.requests.filter((r) => r.path.endsWith('/actions/oidc/customization/sub'))).toHaveLength(103);
+    expect(JSON.parse(config()).github.subjectTemplates).toEqual({
+      'acme-corp/app': ['repo', 'environment'],
+      'acme-corp/web': ['repo', 'context', 'job_workflow_ref'],
+    });
+  });
+
+  it('says so when no repository was named, and writes nothing', async () => {
+    writeFileSync(configPath, CONFIG);
+    const api = await serve(TEMPLATE_ROUTES);
+    const run = await github(['templates', '--owner', 'acme-corp', '--api-url', api.url], TOKEN);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      'no repository read: name them with --repo, or read them all with --all-repos',
+    );
+    expect(config()).toBe(CONFIG);
   });
 
   it('with --dry-run shows the change and writes nothing', async () => {
     writeFileSync(configPath, CONFIG);
     const api = await serve(TEMPLATE_ROUTES);
-    const run = await github(['templates', '--owner', 'acme-corp', '--api-url', api.url, '--dry-run'], TOKEN);
+    const run = await github(
+      ['templates', '--owner', 'acme-corp', '--repo', 'web', '--api-url', api.url, '--dry-run'],
+      TOKEN,
+    );
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('  + acme-corp: repo, context, job_workflow_ref');
+    expect(run.stdout).toContain('  + acme-corp/web: repo, context, job_workflow_ref');
     expect(run.stdout).toContain(`${configPath}: --dry-run, nothing written`);
     expect(config()).toBe(CONFIG);
   });
@@ -177,13 +217,24 @@ describe('trustwatch github templates', () => {
     const fresh = join(files.dir, 'fresh.config.json');
     const api = await serve(TEMPLATE_ROUTES);
     const run = await trustwatchAsync(
-      ['github', 'templates', '--owner', 'acme-corp', '--config', fresh, '--api-url', api.url],
+      [
+        'github',
+        'templates',
+        '--owner',
+        'acme-corp',
+        '--repo',
+        'web',
+        '--config',
+        fresh,
+        '--api-url',
+        api.url,
+      ],
       { env: TOKEN },
     );
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`${fresh}: github.subjectTemplates written (new file)`);
     expect(JSON.parse(readFileSync(fresh, 'utf8'))).toEqual({
-      github: { subjectTemplates: { 'acme-corp': ['repo', 'context', 'job_workflow_ref'] } },
+      github: { subjectTemplates: { 'acme-corp/web': ['repo', 'context', 'job_workflow_ref'] } },
     });
   });
 
@@ -211,15 +262,16 @@ describe('trustwatch github templates', () => {
     writeFileSync(configPath, '{}\n');
     const api = await serve({
       'GET /api/v3/orgs/acme-corp/actions/oidc/customization/sub': ORG(['repo', 'context', 'environment']),
+      'GET /api/v3/repos/acme-corp/web/actions/oidc/customization/sub': REPO_TEMPLATE({ use_default: false }),
     });
-    const run = await github(['templates', '--owner', 'acme-corp'], {
+    const run = await github(['templates', '--owner', 'acme-corp', '--repo', 'web'], {
       ...TOKEN,
       GITHUB_API_URL: `${api.url}/api/v3/`,
     });
     expect(run.stderr).toBe(`${api.url}/api/v3: authenticated with GITHUB_TOKEN\n`);
     expect(run.status).toBe(0);
     expect(JSON.parse(config()).github.subjectTemplates).toEqual({
-      'acme-corp': ['repo', 'context', 'environment'],
+      'acme-corp/web': ['repo', 'context', 'environment'],
     });
   });
 
@@ -320,12 +372,16 @@ describe('trustwatch github templates', () => {
     it('when GitHub returns a claim key trustwatch does not know', async () => {
       writeFileSync(configPath, CONFIG);
       const api = await serve({
+        ...TEMPLATE_ROUTES,
         'GET /orgs/acme-corp/actions/oidc/customization/sub': ORG(['repo', 'new_claim']),
       });
-      const run = await github(['templates', '--owner', 'acme-corp', '--api-url', api.url], TOKEN);
+      const run = await github(
+        ['templates', '--owner', 'acme-corp', '--repo', 'web', '--api-url', api.url],
+        TOKEN,
+      );
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(
-        `trustwatch: organization acme-corp: GitHub's subject template has claim key "new_claim" that trustwatch does not know; nothing written\n`,
+        `trustwatch: repository acme-corp/web: GitHub's subject template has claim key "new_claim" that trustwatch does not know; nothing written\n`,
       );
       expect(config()).toBe(CONFIG);
     });

@@ -9,38 +9,40 @@ const ORG = { keys: ['repo', 'context', 'job_workflow_ref'] };
 const custom = (keys: string[]) => ({ useDefault: false, keys });
 
 describe('the subject-template entries GitHub settings call for', () => {
-  it('writes an entry only where the subject is not the default one', () => {
-    expect(
-      wantedTemplates('acme', ORG, [
-        { name: 'same-as-org', template: custom(['repo', 'context', 'job_workflow_ref']) },
-        { name: 'follows-org', template: custom([]) },
-        { name: 'own', template: custom(['repo', 'environment']) },
-        { name: 'default', template: { useDefault: true, keys: ['repository_owner', 'repository', 'ref'] } },
-      ]),
-    ).toEqual([
-      { key: 'acme', value: ['repo', 'context', 'job_workflow_ref'] },
-      { key: 'acme/same-as-org', value: undefined },
-      { key: 'acme/follows-org', value: undefined },
+  const repos = [
+    { name: 'opted-in', template: custom([]) },
+    { name: 'own', template: custom(['repo', 'environment']) },
+    { name: 'spelled-out-default', template: custom(['repo', 'context']) },
+    // GitHub ignores include_claim_keys when use_default is true.
+    { name: 'default', template: { useDefault: true, keys: ['repository_owner', 'repository', 'ref'] } },
+  ];
+
+  it("gives each repository its own entry, the organization's template only where it opted in", () => {
+    expect(wantedTemplates('acme', ORG, repos, false)).toEqual([
+      { key: 'acme/opted-in', value: ['repo', 'context', 'job_workflow_ref'] },
       { key: 'acme/own', value: ['repo', 'environment'] },
-      // GitHub ignores include_claim_keys when use_default is true.
+      { key: 'acme/spelled-out-default', value: undefined },
+      { key: 'acme/default', value: undefined },
+    ]);
+  });
+
+  it('writes the default subject out where an entry for the whole owner would apply instead', () => {
+    expect(wantedTemplates('acme', ORG, repos, true)).toEqual([
+      { key: 'acme/opted-in', value: ['repo', 'context', 'job_workflow_ref'] },
+      { key: 'acme/own', value: ['repo', 'environment'] },
+      { key: 'acme/spelled-out-default', value: ['repo', 'context'] },
       { key: 'acme/default', value: ['repo', 'context'] },
     ]);
   });
 
-  it('under an owner with no template, the default subject needs no entry however it is written', () => {
-    expect(
-      wantedTemplates('acme', { keys: ['repo', 'context'] }, [
-        { name: 'default', template: { useDefault: true, keys: [] } },
-        { name: 'spelled-out', template: custom(['repo', 'context']) },
-        { name: 'own', template: custom(['context', 'repo']) },
-      ]),
-    ).toEqual([
-      { key: 'acme', value: undefined },
-      { key: 'acme/default', value: undefined },
-      { key: 'acme/spelled-out', value: undefined },
-      { key: 'acme/own', value: ['context', 'repo'] },
+  it('under an owner with no template, or a personal account, opting in changes nothing', () => {
+    expect(wantedTemplates('acme', { keys: [] }, repos.slice(0, 1), false)).toEqual([
+      { key: 'acme/opted-in', value: undefined },
     ]);
-    expect(wantedTemplates('octocat', undefined, [])).toEqual([{ key: 'octocat', value: undefined }]);
+    expect(wantedTemplates('octocat', undefined, repos.slice(0, 2), false)).toEqual([
+      { key: 'octocat/opted-in', value: undefined },
+      { key: 'octocat/own', value: ['repo', 'environment'] },
+    ]);
   });
 });
 
