@@ -73,10 +73,15 @@ export function githubReader(client: GitHubClient, access: GitHubAccess) {
         // 404 is also what a user account answers here: only an organization has a template.
         if (!(error instanceof RequestError && error.status === 404))
           throw githubFailure(error, `organization ${org}`, access, NEEDS_ORG_TEMPLATE);
-        const found = await account(org).catch(() => {
-          throw githubFailure(error, `organization ${org}`, access, NEEDS_ORG_TEMPLATE);
-        });
-        if (found.type === 'Organization')
+        let type: string;
+        try {
+          type = (await client.request('GET /users/{username}', { username: org })).data.type;
+        } catch (lookup) {
+          // No such account: the organization's 404 says it; anything else (rate limit, network) is the news.
+          const notFound = lookup instanceof RequestError && lookup.status === 404;
+          throw githubFailure(notFound ? error : lookup, `organization ${org}`, access, NEEDS_ORG_TEMPLATE);
+        }
+        if (type === 'Organization')
           throw githubFailure(error, `organization ${org}'s subject template`, access, NEEDS_ORG_TEMPLATE);
         return undefined;
       }

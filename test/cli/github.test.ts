@@ -304,6 +304,28 @@ describe('trustwatch github templates', () => {
       expect(config()).toBe(CONFIG);
     });
 
+    it('when the owner does not exist, or the rate limit runs out while finding out', async () => {
+      writeFileSync(configPath, CONFIG);
+      const api = await serve({});
+      const run = await github(['templates', '--owner', 'gone-org', '--api-url', api.url], TOKEN);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(
+        'trustwatch: organization gone-org: not found, or not visible to this token (needs read:org, or the "Administration" organization permission (read))\n',
+      );
+      expect(api.requests.map((r) => r.path)).toEqual([
+        '/orgs/gone-org/actions/oidc/customization/sub',
+        '/users/gone-org',
+      ]);
+      await api.close();
+      const limited = await serve({}, 1);
+      const late = await github(['templates', '--owner', 'gone-org', '--api-url', limited.url], TOKEN);
+      expect(late.status).toBe(2);
+      expect(late.stderr).toContain(
+        "trustwatch: organization gone-org: GitHub's rate limit of 5000 requests an hour for this token is exhausted",
+      );
+      expect(config()).toBe(CONFIG);
+    });
+
     it('when the token is refused', async () => {
       writeFileSync(configPath, CONFIG);
       const api = await serve({
