@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
+import { registerGitHub } from './commands/github.js';
 import { registerLint } from './commands/lint.js';
 import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   registerReport(program);
   registerRules(program);
   registerTighten(program);
+  registerGitHub(program, pkg.version);
 
   try {
     await program.parseAsync();

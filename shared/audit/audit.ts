@@ -118,8 +118,9 @@ function trustFindings(
       ...(budget ? { budget } : {}),
     };
     return lintPolicy(parsed, options).map((f) => {
-      // The witness is an example; what was found is the rest of the evidence.
-      const { witness: _example, ...detail } = f.evidence;
+      // The witness is an example and `immutable` advice (it appears once ids are known); what was
+      // found is the rest of the evidence, so that neither makes the same finding a new one.
+      const { witness: _example, immutable: _advice, ...detail } = f.evidence;
       return {
         // A rule may report one case below its own severity.
         rule: { ...(POLICY_RULE.get(f.ruleId) as RuleMeta), severity: f.severity },

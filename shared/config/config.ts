@@ -1,4 +1,4 @@
-import { SubjectTemplatesSchema } from '../github/templates.js';
+import { GitHubIdsSchema, SubjectTemplatesSchema } from '../github/templates.js';
 import { SEVERITIES } from '../rules/rule.js';
 import * as z from '../zod.js';
 import { unknownKeysMessage } from './unknown-keys.js';
@@ -72,6 +72,8 @@ export const ConfigSchema = strictObject({
     strictObject({
       /** Owner or OWNER/REPO to its customized subject's claim keys (`include_claim_keys`), in order. */
       subjectTemplates: z._default(SubjectTemplatesSchema, {}),
+      /** Owner or OWNER/REPO to GitHub's numeric id (`trustwatch github ids`): the exact immutable subject to advise. */
+      ids: z.optional(GitHubIdsSchema),
     }),
     { subjectTemplates: {} },
   ),

@@ -6,9 +6,16 @@ import * as z from '../zod.js';
  */
 export type SubjectTemplates = Record<string, string[]>;
 
+/**
+ * GitHub's numeric ids of owners (`acme`) and repositories (`acme/app`), keyed as GitHub spells the
+ * names: what an immutable subject (`repo:acme@123/app@456:…`) pins.
+ */
+export type GitHubIds = Record<string, number>;
+
 /** What trustwatch is told about the GitHub side of the trust that it cannot see in AWS. */
 export interface GitHubSettings {
   subjectTemplates?: SubjectTemplates;
+  ids?: GitHubIds;
 }
 
 /** Claim keys GitHub accepts in `include_claim_keys` (plus `context`, the default tail). */
@@ -44,9 +51,16 @@ export const TEMPLATE_KEYS = [
   'check_run_id',
 ] as const;
 
+const OWNER_OR_REPO = /^[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/;
+
 export const SubjectTemplatesSchema = z.record(
-  z.string().check(z.regex(/^[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, 'an owner or OWNER/REPO')),
+  z.string().check(z.regex(OWNER_OR_REPO, 'an owner or OWNER/REPO')),
   z.array(z.enum(TEMPLATE_KEYS)).check(z.minLength(1)),
+);
+
+export const GitHubIdsSchema = z.record(
+  z.string().check(z.regex(OWNER_OR_REPO, 'an owner or OWNER/REPO')),
+  z.int().check(z.positive()),
 );
 
 /** The template a repository's tokens use, or undefined for GitHub's default subject. */
