@@ -117,6 +117,7 @@ export function findingFacts(finding: Finding): FindingFacts {
   add('operator', 'Operator', field('operator', read.text));
   add('key', 'Condition key', field('key', read.text));
   add('value', 'Value', field('value', read.text));
+  add('immutable', 'Use subject', field('immutable', read.text));
   add('conditionKeys', 'Condition keys', field('conditionKeys', read.texts));
   add('path', 'Path', field('path', read.text));
 

@@ -57,6 +57,7 @@ const KNOWN: [key: string, value: unknown, shows: string][] = [
   ['operator', 'StringLikemark', 'StringLikemark'],
   ['key', 'token.actions.githubusercontent.com:keymark', 'keymark'],
   ['value', 'repo:acme-corp/valuemark', 'valuemark'],
+  ['immutable', 'repo:acme-corp@1111/immutablemark@2222:ref:refs/heads/main', 'immutablemark'],
   ['conditionKeys', ['token.actions.githubusercontent.com:conditionkeysmark'], 'conditionkeysmark'],
   ['path', '/pathmark/', 'pathmark'],
   ['user', 'usermark', 'usermark'],
