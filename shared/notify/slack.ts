@@ -1,6 +1,5 @@
+import { type Fact, findingFacts, type OtherDetail } from '../findings/facts.js';
 import type { Finding } from '../findings/finding.js';
-import type { TokenPrincipal } from '../policy/model.js';
-import { principalText } from '../policy/token-text.js';
 import { change, monthTitle, percent, value } from '../report/format.js';
 import type { ReportSummary } from '../report/summary.js';
 import { SEVERITIES, type Severity } from '../rules/rule.js';
@@ -57,7 +56,7 @@ export function slackMessage(message: AlertMessage): SlackMessage {
 }
 
 function alertMessage({ finding, account, rule }: Extract<AlertMessage, { kind: 'alert' }>): SlackMessage {
-  const event = record(finding.evidence.event);
+  const { facts, event, links, other, leftOut } = findingFacts(finding);
   const blocks: object[] = [
     header(`${EMOJI[finding.severity]} ${finding.severity.toUpperCase()} · ${finding.title}`),
     {
@@ -72,15 +71,21 @@ function alertMessage({ finding, account, rule }: Extract<AlertMessage, { kind: 
     },
   ];
   if (rule) blocks.push(section(['*Why it matters*', prose(rule.rationale)]));
-  const evidence = evidenceLines(finding);
-  if (evidence.length > 0) blocks.push(section(['*Evidence*', ...evidence]));
-  if (event) blocks.push(section(['*Who, where, when*', ...eventLines(event)]));
-  blocks.push(section(['*How to fix*', prose(finding.remediation)]));
-  const trail = consoleUrl(event?.console);
-  const buttons = [
-    ...iamButton(finding.resource),
-    ...(trail ? [button('CloudTrail event', 'open-cloudtrail', trail)] : []),
+  const evidence = [
+    ...facts.map(factLine),
+    ...other.map(otherLine),
+    ...(leftOut.length > 0 ? [`*Left out:* ${listed(leftOut.map((l) => prose(l, VALUE_MAX)))}`] : []),
   ];
+  if (evidence.length > 0) blocks.push(section(['*Evidence*', ...evidence]));
+  if (event.length > 0) blocks.push(section(['*Who, where, when*', ...event.map(factLine)]));
+  blocks.push(section(['*How to fix*', prose(finding.remediation)]));
+  const buttons = links.flatMap((link) => {
+    const url = consoleUrl(link.url);
+    if (!url) return [];
+    return link.target === 'iam-console'
+      ? [button(`Open ${RESOURCE_NOUN[finding.resource.type]} in IAM console`, 'open-iam', url)]
+      : [button(link.label, 'open-cloudtrail', url)];
+  });
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   blocks.push(
     context(
@@ -224,74 +229,32 @@ const RESOURCE_LABEL: Record<Finding['resource']['type'], string> = {
   account: 'Account',
 };
 
+/** The resource in a button's words. */
+const RESOURCE_NOUN: Record<Finding['resource']['type'], string> = {
+  role: 'role',
+  user: 'user',
+  'oidc-provider': 'OIDC provider',
+  account: 'account',
+};
+
 // --- Evidence ----------------------------------------------------------------------------------
 
-/** Labels for the evidence the rules write; other keys are shown under their own name. */
-const EVIDENCE_LABEL: Record<string, string> = {
-  newlyAdmitted: 'Now gets in',
-  noLongerAdmitted: 'No longer gets in',
-  witness: 'Gets in, e.g.',
-  proposedCondition: 'Tighten to',
-  proposedSubjects: 'Used by',
-  observedWindow: 'Seen',
-  verdict: 'Verdict',
-  principalsBefore: 'Other principals before',
-  principalsAfter: 'Other principals now',
-  keyId: 'Access key',
-  slot: 'Key slot',
-  ageDays: 'Age in days',
-  activeKeys: 'Active keys',
-};
-
-/** The before/after and who gets in now come first: they are what a person acts on. */
-const EVIDENCE_FIRST = [
-  'before',
-  'after',
-  'principalsBefore',
-  'principalsAfter',
-  'newlyAdmitted',
-  'noLongerAdmitted',
-  'witness',
-  'proposedCondition',
-  'proposedSubjects',
-  'observedWindow',
-];
-
-/** Prose, not values: shown as sentences rather than in code spans. */
-const PROSE_KEYS = new Set(['notes', 'diagnosis', 'observedWindow']);
-
-/** What a before/after pair of a resource lists. */
-const COMPARED: Partial<Record<Finding['resource']['type'], string>> = {
-  role: 'Subjects',
-  'oidc-provider': 'Audiences',
-};
-
-function evidenceLines({ evidence, resource }: Finding): string[] {
-  const compared = COMPARED[resource.type];
-  const labels: Record<string, string> = {
-    ...EVIDENCE_LABEL,
-    before: compared ? `${compared} before` : 'Before',
-    after: compared ? `${compared} now` : 'After',
-  };
-  // The event has a section of its own; the user or role the finding is about is in its header.
-  const keys = Object.keys(evidence).filter(
-    (k) => k !== 'event' && !((k === 'user' || k === 'role') && evidence[k] === resource.name),
-  );
-  keys.sort((a, b) => rank(a) - rank(b));
-  return keys.flatMap((key) => {
-    const value = evidence[key];
-    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return [];
-    const label = `*${prose(labels[key] ?? words(key), VALUE_MAX)}:*`;
-    const items = (Array.isArray(value) ? value : [value]).map((v) =>
-      PROSE_KEYS.has(key) && typeof v === 'string' ? prose(v, VALUE_MAX) : valueText(v),
-    );
-    return [`${label} ${listed(items)}`];
-  });
+/** One fact on one line: names and patterns in code spans, sentences as prose, long lists counted. */
+function factLine({ label, value, kind }: Fact): string {
+  const shown = (v: string) => (kind === 'prose' ? prose(v, VALUE_MAX) : code(v));
+  const text =
+    typeof value === 'string' ? shown(value) : value.length === 0 ? '_(none)_' : listed(value.map(shown));
+  return `${labelText(label)} ${text}`;
 }
 
-function rank(key: string): number {
-  const i = EVIDENCE_FIRST.indexOf(key);
-  return i === -1 ? EVIDENCE_FIRST.length : i;
+/** Evidence no fact reads: each value (or item of a list) as compact JSON in a code span. */
+function otherLine({ label, value }: OtherDetail): string {
+  return `${labelText(label)} ${listed((Array.isArray(value) ? value : [value]).map(valueText))}`;
+}
+
+/** A bold label, without characters that would end the bold or format. */
+function labelText(label: string): string {
+  return `*${prose(label.replace(/[*_~`]/g, ''), VALUE_MAX)}:*`;
 }
 
 /** At most LIST_MAX items, the rest counted. */
@@ -300,43 +263,10 @@ function listed(items: string[]): string {
   return items.length > LIST_MAX ? `${shown} _and ${items.length - LIST_MAX} more_` : shown;
 }
 
-/** A token shows as its subject or principal (what a person recognises); other values as compact JSON. */
 function valueText(value: unknown): string {
-  const claims = record(record(value)?.claims);
-  const principal = record(record(value)?.principal);
-  if (claims && principal) return code(principalText(principal as TokenPrincipal));
-  if (claims) return typeof claims.sub === 'string' ? code(claims.sub) : code(JSON.stringify(claims));
-  const use = lastUse(value);
-  if (use) return use;
   if (typeof value === 'string') return code(value);
   if (typeof value === 'number' || typeof value === 'boolean') return code(String(value));
   return code(JSON.stringify(value) ?? String(value));
-}
-
-/** A last use (`{date, service, region}` from the credential report) as its date and where. */
-function lastUse(value: unknown): string | undefined {
-  const use = record(value);
-  if (typeof use?.date !== 'string') return undefined;
-  const where = [use.service, use.region].filter((v): v is string => typeof v === 'string' && v !== '');
-  return where.length > 0 ? `${date(use.date)} (${where.map((v) => code(v)).join(', ')})` : date(use.date);
-}
-
-function eventLines(event: Record<string, unknown>): string[] {
-  const text = (key: string) => (typeof event[key] === 'string' ? (event[key] as string) : undefined);
-  const lines: string[] = [];
-  const who = text('who');
-  if (who) lines.push(`*Who:* ${code(who)}`);
-  const from = [text('sourceIp'), text('userAgent')].filter((v): v is string => v !== undefined);
-  if (from.length > 0) lines.push(`*From:* ${from.map((v) => code(v)).join(' · ')}`);
-  const when = [
-    ...(text('eventTime') ? [date(text('eventTime') as string)] : []),
-    ...(text('eventName') ? [code(text('eventName') as string)] : []),
-    ...(text('region') ? [`in ${code(text('region') as string)}`] : []),
-  ];
-  if (when.length > 0) lines.push(`*When:* ${when.join(' ')}`);
-  const id = text('eventId');
-  if (id) lines.push(`*Event id:* ${code(id)}`);
-  return lines;
 }
 
 // --- Links ------------------------------------------------------------------------------------
@@ -345,7 +275,6 @@ const CONSOLE_HOST =
   /^(?:(?:[a-z]{2,}(?:-[a-z0-9]+)+\.)?console\.aws\.amazon\.com|console\.amazonaws-us-gov\.com|console\.amazonaws\.cn)$/;
 /** Printable ASCII without spaces, quotes and angle brackets. */
 const URL_CHARS = /^[!#-;=?-~]+$/;
-const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
 
 /** The URL when it is an https AWS console page, else undefined: only such URLs become links. */
 function consoleUrl(raw: unknown): string | undefined {
@@ -359,24 +288,6 @@ function consoleUrl(raw: unknown): string | undefined {
   if (url.protocol !== 'https:' || url.username || url.password || url.port) return undefined;
   if (!CONSOLE_HOST.test(url.hostname)) return undefined;
   return URL_CHARS.test(url.href) && url.href.length <= LIMITS.buttonUrl ? url.href : undefined;
-}
-
-/** The console's host in the partition of the ARN (GovCloud and China have their own). */
-function consoleHost(arn: string): string {
-  const partition = arn.split(':')[1];
-  if (partition === 'aws-us-gov') return 'console.amazonaws-us-gov.com';
-  if (partition === 'aws-cn') return 'console.amazonaws.cn';
-  return 'us-east-1.console.aws.amazon.com';
-}
-
-function iamButton(resource: Finding['resource']): object[] {
-  const page = resource.type === 'role' ? 'roles' : resource.type === 'user' ? 'users' : undefined;
-  // A name IAM would not accept is not a real role or user: no link is made from it.
-  if (!page || !IAM_NAME.test(resource.name)) return [];
-  const url = consoleUrl(
-    `https://${consoleHost(resource.arn)}/iam/home#/${page}/details/${encodeURIComponent(resource.name)}`,
-  );
-  return url ? [button(`Open ${resource.type} in IAM console`, 'open-iam', url)] : [];
 }
 
 function button(text: string, actionId: string, url: string): object {
@@ -463,24 +374,8 @@ function summary(raw: string): string {
   return left > 0 ? `${escapeMrkdwn(kept)}…` : escapeMrkdwn(kept);
 }
 
-/** A label from an evidence key (`lastUsed` → "Last used"), without characters that would format. */
-function words(key: string): string {
-  return capitalize(
-    key
-      .replace(/[*_~`]/g, '')
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-      .toLowerCase(),
-  );
-}
-
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 // --- Blocks -----------------------------------------------------------------------------------
