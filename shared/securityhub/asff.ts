@@ -3,7 +3,7 @@ import type { Finding } from '../findings/finding.js';
 import { ALL_RULES } from '../rules/catalog.js';
 import type { RuleMeta, Severity } from '../rules/rule.js';
 import { clip } from './clip.js';
-import { evidenceFields } from './product-fields.js';
+import { productFields } from './product-fields.js';
 
 /**
  * The AWS Security Finding Format (ASFF), as much of it as trustwatch fills. Limits are Security Hub's
@@ -165,7 +165,7 @@ export function toAsff(
         ...(url ? { Url: url } : {}),
       },
     },
-    ProductFields: evidenceFields(finding),
+    ProductFields: productFields(finding),
     Resources: resources(finding, target),
     RecordState: finding.status === 'resolved' ? 'ARCHIVED' : 'ACTIVE',
     Workflow: { Status: WORKFLOW[finding.status] },

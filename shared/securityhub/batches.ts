@@ -1,7 +1,5 @@
 import { ASFF_LIMITS, type AsffFinding } from './asff.js';
-import { OMITTED_KEY } from './product-fields.js';
-
-const EVIDENCE_PREFIX = 'trustwatch/evidence/';
+import { IDENTITY_KEYS, OMITTED_KEY } from './product-fields.js';
 
 /** The size Security Hub counts: the finding's JSON in UTF-8. */
 export function findingBytes(finding: AsffFinding): number {
@@ -9,9 +7,9 @@ export function findingBytes(finding: AsffFinding): number {
 }
 
 /**
- * The finding, within Security Hub's 240 KB a finding: when its evidence makes it larger (2048
- * characters a value can be 8 KB of UTF-8), the largest evidence fields are left out, largest first,
- * and named under `trustwatch/omitted`, so that the finding still goes in with what it says.
+ * The finding, within Security Hub's 240 KB a finding: when its facts make it larger (2048 characters
+ * a value can be 8 KB of UTF-8), the largest facts are left out, largest first, and named under
+ * `trustwatch/omitted`, so that the finding still goes in with the rest of what it says.
  */
 export function withinFindingLimit(
   finding: AsffFinding,
@@ -20,13 +18,13 @@ export function withinFindingLimit(
   if (findingBytes(finding) <= limit) return finding;
   const fields = { ...finding.ProductFields };
   const omitted = fields[OMITTED_KEY] ? fields[OMITTED_KEY].split(', ') : [];
-  const evidence = Object.keys(fields)
-    .filter((key) => key.startsWith(EVIDENCE_PREFIX))
+  const facts = Object.keys(fields)
+    .filter((key) => !IDENTITY_KEYS.has(key) && key !== OMITTED_KEY)
     .sort((a, b) => Buffer.byteLength(fields[b] ?? '') - Buffer.byteLength(fields[a] ?? ''));
   let fitted = finding;
-  for (const key of evidence) {
+  for (const key of facts) {
     delete fields[key];
-    omitted.push(key.slice(EVIDENCE_PREFIX.length));
+    omitted.push(key.slice('trustwatch/'.length));
     fitted = { ...finding, ProductFields: { ...fields, [OMITTED_KEY]: omitted.join(', ') } };
     if (findingBytes(fitted) <= limit) return fitted;
   }

@@ -1,3 +1,4 @@
+import { factPairs, findingFacts } from '../findings/facts.js';
 import type { Finding } from '../findings/finding.js';
 import { clip } from './clip.js';
 
@@ -7,41 +8,48 @@ const RESERVED_PAIRS = 3;
 const MAX_KEY = 128;
 const MAX_VALUE = 2048;
 
-/** The key under which the names of the evidence fields that did not fit are listed. */
-export const OMITTED_KEY = 'trustwatch/omitted';
+const PREFIX = 'trustwatch/';
+/** The key under which the facts that did not fit are named. */
+export const OMITTED_KEY = `${PREFIX}omitted`;
+/** The finding's own fields, which every finding has: never the ones left out. */
+export const IDENTITY_KEYS = new Set(
+  ['ruleId', 'fingerprint', 'status', 'resourceName', 'suppressionReason', 'suppressionExpires'].map(
+    (k) => `${PREFIX}${k}`,
+  ),
+);
 
 /**
- * The finding's identity and its evidence (the witness of a widened trust among it) as ProductFields:
- * `trustwatch/<field>` for the finding's own fields, `trustwatch/evidence/<name>` for each evidence
- * field (text as it is, anything else as JSON), each value clipped to Security Hub's 2048 characters.
- * Fields past the pair limit are named under `trustwatch/omitted`, never dropped unsaid.
+ * The finding's identity and what it says as ProductFields: `trustwatch/<field>` for the finding's own
+ * fields, then one pair a fact of the shared facts (the witness among them; the same facts, in the same
+ * order, as the email and Slack show), keyed by the evidence field it reads (`trustwatch/keyId`,
+ * `trustwatch/event.who`), each value clipped to Security Hub's 2048 characters. Facts past the pair
+ * limit are named under `trustwatch/omitted`, never dropped unsaid.
  */
-export function evidenceFields(finding: Finding): Record<string, string> {
+export function productFields(finding: Finding): Record<string, string> {
   const own: [string, string][] = [
-    ['trustwatch/ruleId', finding.ruleId],
-    ['trustwatch/fingerprint', finding.id],
-    ['trustwatch/status', finding.status],
-    ['trustwatch/resourceName', finding.resource.name],
+    ['ruleId', finding.ruleId],
+    ['fingerprint', finding.id],
+    ['status', finding.status],
+    ['resourceName', finding.resource.name],
     ...(finding.suppression
       ? ([
-          ['trustwatch/suppressionReason', finding.suppression.reason],
-          ['trustwatch/suppressionExpires', finding.suppression.expires],
+          ['suppressionReason', finding.suppression.reason],
+          ['suppressionExpires', finding.suppression.expires],
         ] as [string, string][])
       : []),
   ];
-  const evidence = Object.entries(finding.evidence)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]): [string, string] => [
-      `trustwatch/evidence/${name}`,
-      typeof value === 'string' ? value : JSON.stringify(value),
-    ]);
+  const facts = factPairs(findingFacts(finding), { maxChars: MAX_VALUE }).map(
+    ({ key, text }): [string, string] => [key, text],
+  );
   const room = MAX_PAIRS - RESERVED_PAIRS - own.length;
-  const fits = evidence.length <= room ? evidence : evidence.slice(0, room - 1);
-  const omitted = evidence.slice(fits.length).map(([key]) => key.slice('trustwatch/evidence/'.length));
+  const fits = facts.length <= room ? facts : facts.slice(0, room - 1);
+  const omitted = facts.slice(fits.length).map(([key]) => key);
   const pairs: [string, string][] = [
     ...own,
     ...fits,
-    ...(omitted.length > 0 ? [[OMITTED_KEY, omitted.join(', ')] as [string, string]] : []),
+    ...(omitted.length > 0 ? [['omitted', omitted.join(', ')] as [string, string]] : []),
   ];
-  return Object.fromEntries(pairs.map(([key, value]) => [clip(key, MAX_KEY), clip(value, MAX_VALUE)]));
+  return Object.fromEntries(
+    pairs.map(([key, value]) => [clip(`${PREFIX}${key}`, MAX_KEY), clip(value, MAX_VALUE)]),
+  );
 }
