@@ -6,7 +6,7 @@ import { type Snapshot, SnapshotSchema } from '../../shared/inventory/snapshot.j
 import { SEVERITIES, type Severity } from '../../shared/rules/rule.js';
 import { atOrAbove, EXIT } from '../exit.js';
 import { readJsonFile } from '../files.js';
-import { asffJson, asffRegion } from '../format/asff.js';
+import { asffOutput } from '../format/asff.js';
 import { auditJson, auditMarkdown, auditTable } from '../format/audit.js';
 import { auditSarif } from '../format/sarif.js';
 import { formatOption, useColor } from '../options.js';
@@ -55,9 +55,9 @@ export function renderAudit(
 ): string {
   switch (format) {
     case 'asff': {
-      const target = asffRegion(region);
-      if (target.assumed) process.stderr.write(`trustwatch: assumed ${target.assumed}\n`);
-      return asffJson(result.findings, result.account, target.region);
+      const { text, notes } = asffOutput(result.findings, result.account, region);
+      for (const note of notes) process.stderr.write(`trustwatch: ${note}\n`);
+      return text;
     }
     case 'json':
       return auditJson(result);

@@ -15,7 +15,7 @@ import { FileFormatError } from '../../shared/schema-file.js';
 import { EXIT, UsageError } from '../exit.js';
 import { expandPaths, readJsonFile } from '../files.js';
 import { type ActivityRun, activityOutput } from '../format/activity.js';
-import { asffJson, asffRegion } from '../format/asff.js';
+import { asffOutput } from '../format/asff.js';
 import { fsReason } from '../input.js';
 import { formatOption } from '../options.js';
 import { loadConfig } from './audit.js';
@@ -147,17 +147,12 @@ export function registerEvents(program: Command): void {
       });
       run.findings = [...findings.values()];
       if (options.format === 'asff') {
-        const target = asffRegion(options.region);
-        if (target.assumed) process.stderr.write(`trustwatch: assumed ${target.assumed}\n`);
         // Each finding names its account; one the records did not carry has the one given or assumed.
         const account = options.account ?? snapshot?.account ?? '000000000000';
-        process.stdout.write(
-          asffJson(
-            run.findings.map(({ finding }) => finding),
-            account,
-            target.region,
-          ),
-        );
+        const found = run.findings.map(({ finding }) => finding);
+        const { text, notes } = asffOutput(found, account, options.region);
+        for (const note of notes) process.stderr.write(`trustwatch: ${note}\n`);
+        process.stdout.write(text);
       } else process.stdout.write(activityOutput(run, options.format));
       if (repeated > 0) {
         process.stderr.write(
