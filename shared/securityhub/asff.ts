@@ -44,7 +44,7 @@ export interface AsffResource {
   Partition: AsffPartition;
   Region: string;
   Details?: {
-    AwsIamAccessKey?: { PrincipalName?: string; PrincipalType: 'IAMUser'; Status?: 'Active' | 'Inactive' };
+    AwsIamAccessKey?: { AccessKeyId: string; PrincipalName?: string; PrincipalType: 'IAMUser' };
     Other?: Record<string, string>;
   };
 }
@@ -157,7 +157,8 @@ export function toAsff(
     LastObservedAt: finding.lastSeen,
     Severity: severity,
     FindingProviderFields: { Severity: severity, Types: types },
-    Title: clip(finding.title, ASFF_LIMITS.title),
+    // Security Hub's guidelines: the title names the affected resource.
+    Title: clip(`${finding.title}: ${finding.resource.name}`, ASFF_LIMITS.title),
     Description: clip(description(finding), ASFF_LIMITS.description),
     Remediation: {
       Recommendation: {
@@ -219,6 +220,7 @@ function resources(finding: Finding, target: AsffTarget): AsffResource[] {
     Region: region,
     Details: {
       AwsIamAccessKey: {
+        AccessKeyId: keyId,
         PrincipalType: 'IAMUser',
         ...(resource.type === 'user' ? { PrincipalName: resource.name } : {}),
       },

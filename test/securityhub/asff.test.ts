@@ -58,7 +58,7 @@ describe('one trustwatch finding as one ASFF finding', () => {
       LastObservedAt: '2026-11-02T09:00:00.000Z',
       UpdatedAt: '2026-11-02T10:00:00.000Z',
       Severity: { Label: 'HIGH', Original: 'high' },
-      Title: 'Access key not rotated',
+      Title: 'Access key not rotated: ci-legacy',
       Description: 'ci-legacy: access key AKIAEXAMPLE is 120 days old (limit 90)',
       Remediation: {
         Recommendation: {
@@ -86,7 +86,13 @@ describe('one trustwatch finding as one ASFF finding', () => {
         Id: 'AKIAEXAMPLE',
         Partition: 'aws-cn',
         Region: 'cn-north-1',
-        Details: { AwsIamAccessKey: { PrincipalType: 'IAMUser', PrincipalName: 'ci-legacy' } },
+        Details: {
+          AwsIamAccessKey: {
+            AccessKeyId: 'AKIAEXAMPLE',
+            PrincipalType: 'IAMUser',
+            PrincipalName: 'ci-legacy',
+          },
+        },
       },
     ]);
     expect(asff.ProductArn).toBe(
