@@ -13,7 +13,7 @@ export function texts(value: unknown): string[] | undefined {
   return out.every((t) => t !== undefined) ? out : undefined;
 }
 
-export function record(value: unknown): Record<string, unknown> | undefined {
+function record(value: unknown): Record<string, unknown> | undefined {
   return value && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;

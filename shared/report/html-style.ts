@@ -32,6 +32,7 @@ svg .critical { fill: var(--critical); } svg .high { fill: var(--high); } svg .m
 svg .low { fill: var(--low); } svg .info { fill: var(--info); } svg .ok { fill: var(--ok); } svg .no { fill: var(--no); }
 svg .neutral { fill: #57606a; }
 svg .h0 { fill: #eff2f5; } svg .h1 { fill: #c6e6ff; } svg .h2 { fill: #80ccff; } svg .h3 { fill: #218bff; } svg .h4 { fill: #0a3069; }
+ul.facts { list-style: none; margin: 2px 0 0; padding: 0; color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
 .notes { border-left: 4px solid var(--medium); background: #fff8c5; padding: 8px 12px; margin: 12px 0; }
 .notes ul { margin: 4px 0; padding-left: 18px; }
 @media print {

@@ -84,13 +84,21 @@ function comparison(report: Report): string {
 
 const sev = (s: string): Cell => ({ html: `<span class="sev ${esc(s)}">${esc(s)}</span>` });
 
+/** The finding's title, and what it says under it. */
+function findingCell(f: FindingRef): Cell {
+  const facts = f.facts ?? [];
+  if (facts.length === 0) return f.title;
+  const items = facts.map((p) => `<li><b>${esc(p.label)}</b> ${esc(p.text)}</li>`).join('');
+  return { html: `${esc(f.title)}<ul class="facts">${items}</ul>` };
+}
+
 function findingRows(list: FindingRef[], daysLabel: (f: FindingRef) => string): Cell[][] {
   return list.map((f) => [
     sev(f.severity),
     code(f.ruleId),
     f.resource,
-    f.title,
-    day(f.firstSeen),
+    findingCell(f),
+    time(day(f.firstSeen)),
     daysLabel(f),
   ]);
 }

@@ -19,12 +19,16 @@ function table(headers: string[], rows: string[][], empty: string): string[] {
 const more = (list: { items: unknown[]; total: number }) =>
   list.total > list.items.length ? ` (first ${list.items.length} of ${list.total})` : '';
 
+/** The finding's title, and what it says under it (a line break the table keeps). */
+const findingCell = (f: FindingRef) =>
+  [cell(f.title), ...(f.facts ?? []).map((p) => `**${cell(p.label)}:** ${cell(p.text)}`)].join('<br>');
+
 const findingRows = (list: FindingRef[], last: (f: FindingRef) => string) =>
   list.map((f) => [
     f.severity,
     codeCell(f.ruleId),
     cell(f.resource),
-    cell(f.title),
+    findingCell(f),
     day(f.firstSeen),
     last(f),
   ]);

@@ -23,6 +23,11 @@ const FindingRefSchema = z.object({
   resolvedAt: z.optional(z.string()),
   /** Days open at the end of the month (open ones) or until resolved (resolved ones). */
   days: count,
+  /**
+   * What the finding says (its evidence, the event behind it) as the alerts show it, a line each; absent
+   * in reports written before they carried it.
+   */
+  facts: z.optional(z.array(z.object({ key: z.string(), label: z.string(), text: z.string() }))),
 });
 
 /** A list cut to its first items; `total` says how many there were. */

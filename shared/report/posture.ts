@@ -1,3 +1,4 @@
+import { factPairs, findingFacts } from '../findings/facts.js';
 import type { StoredFinding } from '../findings/store.js';
 import { SEVERITIES, type Severity, severityRank } from '../rules/rule.js';
 import { bound } from './bounded.js';
@@ -6,6 +7,8 @@ import { beforeEnd, daysBetween, inMonth, type Month } from './month.js';
 
 /** Rows of each finding list a report shows; the totals are always exact. */
 const FINDING_LIST_LIMIT = 25;
+/** How much of each fact a row keeps: the report is an overview, the alert and `trustwatch audit` have the rest. */
+const ROW_FACTS = { listLimit: 5, maxChars: 200 };
 
 const zero = (): SeverityCounts =>
   Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -37,6 +40,7 @@ function ref(f: StoredFinding, until: string): FindingRef {
     firstSeen: f.firstSeen,
     ...(f.resolvedAt ? { resolvedAt: f.resolvedAt } : {}),
     days: Math.max(0, daysBetween(f.firstSeen, until)),
+    facts: factPairs(findingFacts(f), ROW_FACTS),
   };
 }
 
