@@ -1,7 +1,7 @@
 import { partitionOf } from '../activity/partition.js';
 import type { Finding } from '../findings/finding.js';
 import { ALL_RULES } from '../rules/catalog.js';
-import type { RuleMeta, Severity } from '../rules/rule.js';
+import { type RuleMeta, referenceUrl, type Severity } from '../rules/rule.js';
 import { clip } from './clip.js';
 import { productFields } from './product-fields.js';
 
@@ -121,17 +121,11 @@ export function asffId(finding: Pick<Finding, 'id'>): string {
   return `trustwatch/${finding.id}`;
 }
 
-/** The first link among a rule's references (others name standards, such as "CIS 1.14"). */
-export function referenceUrl(rule: Pick<RuleMeta, 'references'>): string | undefined {
-  return rule.references.find((r) => r.startsWith('https://'));
-}
-
 /**
  * One trustwatch finding as one ASFF finding. `updatedAt` is when this record of it was made (the
- * export's time; by default when the finding was last seen): Security Hub takes an update only when its
- * `UpdatedAt` is later than the one it holds. A resolved finding is
- * archived; the workflow status is what Security Hub starts a new finding with (it keeps the
- * customer's on updates).
+ * export's time, so that each update is later than the one before; by default when the finding was
+ * last seen). A resolved finding is archived; the workflow status is what Security Hub starts a new
+ * finding with (on updates it keeps the one the people triaging gave it).
  */
 export function toAsff(
   finding: Finding,
