@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { appendAll } from '../../shared/arrays.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import type { FindingStore } from '../../shared/findings/store.js';
 import { type FailedImport, importFindings } from '../../shared/notify/security-hub.js';
@@ -42,10 +43,20 @@ export function securityHubExport(deps: SecurityHubExportDependencies): ExportFi
       }
     }
     if (findings.length === 0) return;
-    const target = asffTarget(deps.region, account);
-    const { failed } = await importFindings(deps.client, asffFindings(findings, target, deps.now()), {
-      sleep: deps.sleep,
-    });
+    const asff = asffFindings(findings, asffTarget(deps.region, account), deps.now());
+    // Security Hub takes a default-product finding only from the account it is about: a finding about
+    // another account (a record it delivered here) cannot be imported from this one.
+    const foreign: FailedImport[] = asff
+      .filter((f) => f.AwsAccountId !== account)
+      .map((finding) => ({
+        finding,
+        errorCode: 'OtherAccount',
+        errorMessage: `about account ${finding.AwsAccountId}: only that account can import it`,
+      }));
+    const own = asff.filter((f) => f.AwsAccountId === account);
+    const { failed } =
+      own.length > 0 ? await importFindings(deps.client, own, { sleep: deps.sleep }) : { failed: [] };
+    appendAll(failed, foreign);
     if (failed.length === 0) return;
     deps.logger.error('Security Hub did not take these findings: they go to the failures queue', {
       failed: failed.map(({ finding, errorCode, errorMessage }) => ({

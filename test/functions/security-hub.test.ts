@@ -11,6 +11,7 @@ import { expect, inject, it } from 'vitest';
 import { auditHandler } from '../../functions/audit/handler.js';
 import { queueFailedImports, securityHubExport } from '../../functions/common/security-hub.js';
 import { loadSettings } from '../../functions/common/settings.js';
+import type { Finding } from '../../shared/findings/finding.js';
 import type { Snapshot } from '../../shared/inventory/snapshot.js';
 import { AsffDocumentSchema } from '../support/asff-schema.js';
 import { MemoryStore } from '../support/memory-store.js';
@@ -187,6 +188,50 @@ describeMoto('the audit exports its findings to Security Hub', () => {
     });
     expect(Messages[0]?.MessageAttributes?.findingId?.StringValue).toBe(body.finding.Id);
     expect(result.findings.map((f) => `trustwatch/${f.id}`)).toContain(body.finding.Id);
+  });
+
+  it('imports the account’s own findings and sets aside one about another account', async () => {
+    const client = new SecurityHubClient({ region: REGION, credentials });
+    const mock = mockClient(client);
+    mock.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
+    const store = new MemoryStore();
+    // Hand-written: the same finding about this account and about another one.
+    const about = (account: string): Finding => ({
+      id: `novel-${account}`,
+      ruleId: 'activity.novel-subject',
+      severity: 'high',
+      title: 'Role assumed by a GitHub subject never seen before',
+      resource: { type: 'role', arn: `arn:aws:iam::${account}:role/gh-deploy`, name: 'gh-deploy' },
+      account,
+      region: 'us-east-1',
+      message: 'gh-deploy assumed by repo:acme-corp/app:ref:refs/heads/main, never seen before',
+      evidence: { subject: 'repo:acme-corp/app:ref:refs/heads/main' },
+      remediation: 'Check the run.',
+      firstSeen: '2026-11-02T08:00:00.000Z',
+      lastSeen: '2026-11-02T08:00:00.000Z',
+      status: 'open',
+    });
+    await store.save(about('111122223333'));
+    await store.save(about('444455556666'));
+    const queueUrl = await failuresQueue();
+    await securityHubExport({
+      client,
+      store,
+      region: REGION,
+      setAside: queueFailedImports(queueUrl, sqs),
+      logger: silentLogger(),
+      now: ticking('2026-11-02T10:00:00.000Z'),
+      sleep: async () => undefined,
+    })(['novel-111122223333', 'novel-444455556666'], '111122223333');
+    const sent = mock.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings ?? []);
+    expect(sent.map((f) => f.Id)).toEqual(['trustwatch/novel-111122223333']);
+    const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrl }));
+    expect(Messages.map((m) => JSON.parse(m.Body ?? '{}'))).toMatchObject([
+      {
+        errorCode: 'OtherAccount',
+        finding: { Id: 'trustwatch/novel-444455556666', AwsAccountId: '444455556666' },
+      },
+    ]);
   });
 });
 
