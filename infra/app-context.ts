@@ -39,6 +39,13 @@ export const AppContextSchema = z.object({
   /** Where the monitor's function code is published for StackSets, instead of the CDK bootstrap bucket. */
   assetBucket: z.optional(pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')),
   prefix: z.optional(pattern(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes')),
+  /** Export findings to Security Hub: `-c securityHub=true`. */
+  securityHub: z.optional(
+    z.pipe(
+      z.union([z.boolean(), z.enum(['true', 'false'])]),
+      z.transform((v: boolean | 'true' | 'false') => v === true || v === 'true'),
+    ),
+  ),
 });
 
 export interface AppSettings {
@@ -84,6 +91,7 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
       ...(c.prefix ? { prefix: c.prefix } : {}),
       ...(c.centralTopicArn ? { centralTopicArn: c.centralTopicArn } : {}),
       ...(c.centralTopicKeyArn ? { centralTopicKeyArn: c.centralTopicKeyArn } : {}),
+      ...(c.securityHub ? { securityHub: true } : {}),
     },
   };
 }

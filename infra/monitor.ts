@@ -87,6 +87,12 @@ export interface TrustwatchMonitorProps {
   readonly reportRetention?: Duration;
   /** What happens to the state table, the report bucket and the alert key when the stack is deleted. @default RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Export findings to AWS Security Hub in the stack's region (BatchImportFindings under the account's
+   * default product): the audit, iam-event and activity-scan functions import what they open, update,
+   * suppress and resolve. Security Hub must be enabled in that region. @default false
+   */
+  readonly securityHub?: boolean;
 }
 
 const DEFAULT_SCHEDULES: Required<TrustwatchSchedules> = {
@@ -287,11 +293,20 @@ export class TrustwatchMonitor extends Construct {
       'events or invocations failed every retry: read the failures queue',
     );
 
+    // The functions that save findings export them to Security Hub when asked to; what it does not take
+    // goes to the failures queue (the role may send to it: it is the functions' failure destination).
+    const hub: Pick<FunctionSpec, 'access' | 'environment'> = props.securityHub
+      ? {
+          access: ['security-hub'],
+          environment: { TRUSTWATCH_SECURITY_HUB: 'on', TRUSTWATCH_FAILURES_QUEUE: this.failures.queueUrl },
+        }
+      : { access: [], environment: {} };
     const iamEvent = this.monitorFunction('iam-event', {
       description: 'trustwatch: IAM changes, GitHub assumptions and tampering, as they happen',
       memorySize: 512,
       timeout: Duration.minutes(1),
-      access: ['state-table', 'alert-topic', 'iam-resource-reads'],
+      access: ['state-table', 'alert-topic', 'iam-resource-reads', ...hub.access],
+      environment: hub.environment,
     });
     this.alarm(
       'UnusableEvents',
@@ -303,15 +318,16 @@ export class TrustwatchMonitor extends Construct {
       memorySize: 512,
       // Shorter than the scan interval, so that scans do not pile up behind a slow one.
       timeout: Duration.minutes(4),
-      access: ['state-table', 'alert-topic', 'iam-resource-reads', 'cloudtrail-reads'],
+      access: ['state-table', 'alert-topic', 'iam-resource-reads', 'cloudtrail-reads', ...hub.access],
       // Events it cannot handle go there (the role may send to it: it is the function's failure destination).
-      environment: { TRUSTWATCH_FAILURES_QUEUE: this.failures.queueUrl },
+      environment: { ...hub.environment, TRUSTWATCH_FAILURES_QUEUE: this.failures.queueUrl },
     });
     const audit = this.monitorFunction('audit', {
       description: 'trustwatch: the whole account against the baseline',
       memorySize: 1024,
       timeout: Duration.minutes(5),
-      access: ['state-table', 'alert-topic', 'iam-inventory', 'iam-key-names'],
+      access: ['state-table', 'alert-topic', 'iam-inventory', 'iam-key-names', ...hub.access],
+      environment: hub.environment,
     });
     const monthlyReport = this.monitorFunction('monthly-report', {
       description: "trustwatch: last month's compliance report, to the report bucket and the alert topic",

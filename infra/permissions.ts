@@ -28,7 +28,9 @@ export type Access =
   /** The Slack webhook URL. */
   | 'slack-secret'
   /** Monthly reports written, last month's read back. */
-  | 'report-bucket';
+  | 'report-bucket'
+  /** Findings imported into the account's own Security Hub, under its default product. */
+  | 'security-hub';
 
 export interface AccessResources {
   tableArn: string;
@@ -140,6 +142,20 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
               account: '*',
               resource: 'trail',
               resourceName: '*',
+            }),
+          ],
+        ),
+      ];
+    case 'security-hub':
+      // The product Security Hub gives every account for its own findings; no other product's ARN.
+      return [
+        allow(
+          ['securityhub:BatchImportFindings'],
+          [
+            stack.formatArn({
+              service: 'securityhub',
+              resource: 'product',
+              resourceName: `${stack.account}/default`,
             }),
           ],
         ),

@@ -6,11 +6,13 @@ import { type Snapshot, SnapshotSchema } from '../../shared/inventory/snapshot.j
 import { SEVERITIES, type Severity } from '../../shared/rules/rule.js';
 import { atOrAbove, EXIT } from '../exit.js';
 import { readJsonFile } from '../files.js';
+import { asffOutput } from '../format/asff.js';
 import { auditJson, auditMarkdown, auditTable } from '../format/audit.js';
 import { auditSarif } from '../format/sarif.js';
 import { formatOption, useColor } from '../options.js';
 
-const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+export const AUDIT_FORMATS = ['table', 'json', 'markdown', 'sarif', 'asff'] as const;
+const FORMATS = AUDIT_FORMATS;
 
 export interface AccountOptions {
   snapshot?: string;
@@ -49,8 +51,14 @@ export function renderAudit(
   format: (typeof FORMATS)[number],
   version: string,
   file?: string,
+  region?: string,
 ): string {
   switch (format) {
+    case 'asff': {
+      const { text, notes } = asffOutput(result.findings, result.account, region);
+      for (const note of notes) process.stderr.write(`trustwatch: ${note}\n`);
+      return text;
+    }
     case 'json':
       return auditJson(result);
     case 'markdown':
@@ -67,7 +75,10 @@ export function accountOptions(command: Command): Command {
     .option('--snapshot <file>', 'audit a snapshot file instead of the live account')
     .option('--config <file>', 'trustwatch.config.json (thresholds, allowed owners, CI users)')
     .option('--profile <name>', 'AWS profile of the live account')
-    .option('--region <region>', 'AWS region for the API endpoints (IAM is global)')
+    .option(
+      '--region <region>',
+      'AWS region for the API endpoints (IAM is global); with --format asff, the Security Hub region',
+    )
     .option('--verbose', 'print the IAM API calls made, per operation');
 }
 
@@ -90,7 +101,7 @@ export function registerAudit(program: Command, version: string): void {
         const snapshot = await loadSnapshot(options, config, baseline);
         const result = runAudit(snapshot, { config, ...(baseline ? { baseline } : {}) });
         process.stdout.write(
-          renderAudit(result, options.format, version, options.snapshot ?? options.baseline),
+          renderAudit(result, options.format, version, options.snapshot ?? options.baseline, options.region),
         );
         process.exitCode = auditExitCode(result, options.failOn ?? (config.failOn as Severity));
       },

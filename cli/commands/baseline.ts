@@ -6,6 +6,7 @@ import { readJsonFile, writeTextFile } from '../files.js';
 import { formatOption } from '../options.js';
 import {
   type AccountOptions,
+  AUDIT_FORMATS,
   accountOptions,
   auditExitCode,
   loadConfig,
@@ -36,17 +37,15 @@ export function registerBaseline(program: Command, version: string): void {
   accountOptions(baseline.command('diff'))
     .description('what changed since the baseline: widened or narrowed trust, new CI roles, provider changes')
     .requiredOption('--baseline <file>', 'the reviewed baseline')
-    .addOption(formatOption(['table', 'json', 'markdown', 'sarif']))
+    .addOption(formatOption(AUDIT_FORMATS))
     .action(
-      async (
-        options: AccountOptions & { baseline: string; format: 'table' | 'json' | 'markdown' | 'sarif' },
-      ) => {
+      async (options: AccountOptions & { baseline: string; format: (typeof AUDIT_FORMATS)[number] }) => {
         const config = loadConfig(options.config);
         const reviewed = readJsonFile(BaselineSchema, options.baseline);
         const snapshot = await loadSnapshot(options, config, reviewed);
         const result = runAudit(snapshot, { config, baseline: reviewed });
         const drift = { ...result, findings: result.findings.filter((f) => f.ruleId.startsWith('drift.')) };
-        process.stdout.write(renderAudit(drift, options.format, version, options.baseline));
+        process.stdout.write(renderAudit(drift, options.format, version, options.baseline, options.region));
         process.exitCode = auditExitCode(drift, 'high');
       },
     );

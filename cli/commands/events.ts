@@ -15,6 +15,7 @@ import { FileFormatError } from '../../shared/schema-file.js';
 import { EXIT, UsageError } from '../exit.js';
 import { expandPaths, readJsonFile } from '../files.js';
 import { type ActivityRun, activityOutput } from '../format/activity.js';
+import { asffOutput } from '../format/asff.js';
 import { fsReason } from '../input.js';
 import { formatOption } from '../options.js';
 import { loadConfig } from './audit.js';
@@ -26,7 +27,8 @@ interface ReplayOptions {
   state?: string;
   account?: string;
   prefix: string;
-  format: 'table' | 'json';
+  region?: string;
+  format: 'table' | 'json' | 'asff';
 }
 
 /**
@@ -87,7 +89,8 @@ export function registerEvents(program: Command): void {
       "name prefix of the monitor's own resources, for the tamper watch",
       'trustwatch',
     )
-    .addOption(formatOption(['table', 'json']))
+    .option('--region <region>', 'with --format asff, the Security Hub region the findings are for')
+    .addOption(formatOption(['table', 'json', 'asff']))
     .action(async (paths: string[], options: ReplayOptions) => {
       const config = loadConfig(options.config);
       const baseline = options.baseline ? readJsonFile(BaselineSchema, options.baseline) : undefined;
@@ -143,7 +146,14 @@ export function registerEvents(program: Command): void {
         }
       });
       run.findings = [...findings.values()];
-      process.stdout.write(activityOutput(run, options.format));
+      if (options.format === 'asff') {
+        // Each finding names its account; one the records did not carry has the one given or assumed.
+        const account = options.account ?? snapshot?.account ?? '000000000000';
+        const found = run.findings.map(({ finding }) => finding);
+        const { text, notes } = asffOutput(found, account, options.region);
+        for (const note of notes) process.stderr.write(`trustwatch: ${note}\n`);
+        process.stdout.write(text);
+      } else process.stdout.write(activityOutput(run, options.format));
       if (repeated > 0) {
         process.stderr.write(
           `trustwatch: ${repeated} of the ${run.records} records were replayed before (into this state, or twice in the input) and were not counted again\n`,

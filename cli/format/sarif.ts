@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { AuditResult } from '../../shared/audit/audit.js';
 import type { SourcePosition } from '../../shared/iac/model.js';
 import { ALL_RULES } from '../../shared/rules/catalog.js';
-import type { RuleMeta, Severity } from '../../shared/rules/rule.js';
+import { type RuleMeta, referenceUrl, type Severity } from '../../shared/rules/rule.js';
 import type { FileError, LocatedFinding, PolicyResult } from '../model.js';
 import { isFileError } from '../model.js';
 import { toJson } from './json.js';
@@ -149,7 +149,7 @@ export function auditSarif(result: AuditResult, version: string, file: string | 
 }
 
 function sarifRule(rule: RuleMeta) {
-  const helpUri = rule.references.find((r) => r.startsWith('https://'));
+  const helpUri = referenceUrl(rule);
   const references = rule.references.map((ref) => `- ${ref}`);
   const markdown = [`**Why it matters.** ${rule.rationale}`, `**How to fix.** ${rule.remediation}`];
   if (references.length > 0) markdown.push(`**References**\n\n${references.join('\n')}`);

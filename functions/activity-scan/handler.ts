@@ -47,6 +47,8 @@ export function activityScanHandler(deps: ActivityScanDependencies) {
     const handle = recordProcessor(deps, account, findings);
     let records = 0;
     let rejected = 0;
+    /** Saved here rather than through the record handler (which exports its own). */
+    const direct: string[] = [];
     const now = deps.now();
     for (const region of deps.settings.regions) {
       const client = deps.cloudtrail(region);
@@ -78,6 +80,7 @@ export function activityScanHandler(deps: ActivityScanDependencies) {
       for (const { record } of (await staticKeyUse(client, await ciKeyIds(deps), since, { limiter })).uses) {
         for (const finding of evaluateStaticKeyUse(record, record.account ?? account)) {
           findings.push({ id: finding.id, ruleId: finding.ruleId, outcome: await deps.store.save(finding) });
+          direct.push(finding.id);
         }
       }
       records += scan.new;
@@ -101,8 +104,10 @@ export function activityScanHandler(deps: ActivityScanDependencies) {
           now.toISOString(),
         );
         findings.push({ id: finding.id, ruleId: finding.ruleId, outcome: await deps.store.save(finding) });
+        direct.push(finding.id);
       }
     }
+    await deps.exportFindings?.(direct, account);
     // Every five minutes: alerts a crash left unsent, by this or any other function, once their lease expired.
     const pending = await alertPending({
       store: deps.store,

@@ -7,6 +7,7 @@ import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
 import { readWithSchema } from '../../shared/schema-file.js';
 import * as z from '../../shared/zod.js';
+import { exportFromSettings } from '../common/security-hub.js';
 import { coldStart } from '../common/wiring.js';
 import { queueDeadLetter } from './dead-letter.js';
 import { activityScanHandler } from './handler.js';
@@ -39,6 +40,7 @@ export const handler = middy(
     cloudtrail,
     logger,
     publish,
+    exportFindings: exportFromSettings(settings, store),
     deadLetter: queueDeadLetter(env.TRUSTWATCH_FAILURES_QUEUE),
     sleep,
     now: () => new Date(),

@@ -13,6 +13,7 @@ import { withTightenHints } from '../../shared/tighten/hint.js';
 import { accountOf } from '../common/account.js';
 import { alertMinimum } from '../common/alert-minimum.js';
 import type { FindingSummary } from '../common/process.js';
+import type { ExportFindings } from '../common/security-hub.js';
 import type { Settings } from '../common/settings.js';
 
 /** The findings an audit decides, and so can see go away: not the event findings of the other functions. */
@@ -27,11 +28,14 @@ export interface AuditDependencies {
   publish: Publish;
   /** Reads the account (the collector, in the deployed function). */
   collect: () => Promise<Snapshot>;
+  /** Exports what the audit opened, updated, suppressed and resolved to Security Hub, when that is on. */
+  exportFindings?: ExportFindings;
 }
 
 /**
  * The scheduled audit: the whole account against the baseline; new findings alerted once, findings
- * that went away resolved (with a notice for those that were alerted), gaps logged.
+ * that went away resolved (with a notice for those that were alerted), both exported to Security Hub
+ * when that is on, gaps logged.
  */
 export function auditHandler(deps: AuditDependencies) {
   return async (_event: unknown, context: Pick<Context, 'invokedFunctionArn'>) => {
@@ -57,6 +61,7 @@ export function auditHandler(deps: AuditDependencies) {
     appendAll(alerted, await alertPending({ ...common, minimum }));
     const current = new Set(result.findings.map((f) => f.id));
     const resolved = await resolveGone(current, (f) => AUDIT_RULES.has(f.ruleId), common);
+    await deps.exportFindings?.([...processed.map(({ finding }) => finding.id), ...resolved], account);
     for (const gap of result.gaps) deps.logger.warn('audit gap', { ...gap });
     const findings: FindingSummary[] = processed.map(({ finding, outcome }) => ({
       id: finding.id,

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import { withFindingKeyIds } from '../../shared/audit/key-names.js';
 import { createClients } from '../../shared/inventory/clients.js';
 import { collectSnapshot } from '../../shared/inventory/collect.js';
+import { exportFromSettings } from '../common/security-hub.js';
 import { coldStart } from '../common/wiring.js';
 import { auditHandler } from './handler.js';
 
@@ -18,6 +19,7 @@ export const handler = middy(
     store,
     logger,
     publish,
+    exportFindings: exportFromSettings(settings, store),
     // Alerts about keys name the key to rotate: the credential report alone has no key ids.
     collect: async () =>
       withFindingKeyIds(clients.iam, (await collectSnapshot(clients)).snapshot, {

@@ -5,6 +5,7 @@ import type { CloudTrailRecord } from '../../shared/activity/record.js';
 import type { FindingStore } from '../../shared/findings/store.js';
 import { alertNew, type Publish } from '../../shared/notify/lifecycle.js';
 import { alertMinimum } from './alert-minimum.js';
+import type { ExportFindings } from './security-hub.js';
 import type { Settings } from './settings.js';
 
 export interface FunctionDependencies {
@@ -14,6 +15,8 @@ export interface FunctionDependencies {
   logger: Logger;
   /** Publishes to the alert topic. */
   publish: Publish;
+  /** Exports saved findings to Security Hub, when that is on. */
+  exportFindings?: ExportFindings;
 }
 
 /** What a function reports of each finding it saved (the findings themselves are in the store). */
@@ -25,7 +28,8 @@ export interface FindingSummary {
 
 /**
  * Runs records through the watches with the function's settings, saves and alerts what they find
- * (new findings once, at or above the alert minimum), and adds it to `found`.
+ * (new findings once, at or above the alert minimum), exports it to Security Hub when that is on, and
+ * adds it to `found`.
  */
 export function recordProcessor(deps: FunctionDependencies, account: string, found: FindingSummary[]) {
   return async (record: CloudTrailRecord): Promise<void> => {
@@ -40,6 +44,10 @@ export function recordProcessor(deps: FunctionDependencies, account: string, fou
     const minimum = alertMinimum(deps.settings);
     const now = () => new Date().toISOString();
     await alertNew(processed, { store: deps.store, publish: deps.publish, account, minimum, now });
+    await deps.exportFindings?.(
+      processed.map(({ finding }) => finding.id),
+      account,
+    );
     for (const { finding, outcome } of processed)
       found.push({ id: finding.id, ruleId: finding.ruleId, outcome });
   };

@@ -19,6 +19,12 @@ const EnvironmentSchema = z.object({
   /** Name prefix of the monitor's own resources, for the tamper watch. */
   TRUSTWATCH_PREFIX: z._default(z.string(), 'trustwatch'),
   AWS_ACCOUNT_ID: z.optional(z.string()),
+  /** 'on' when findings are exported to Security Hub (the construct's securityHub option). */
+  TRUSTWATCH_SECURITY_HUB: z.optional(z.enum(['on', 'off'])),
+  /** The monitor's failures queue: findings Security Hub did not take are set aside there. */
+  TRUSTWATCH_FAILURES_QUEUE: z.optional(z.string()),
+  /** Set by Lambda: the region the function runs in. */
+  AWS_REGION: z.optional(z.string()),
 });
 
 export interface Settings {
@@ -29,6 +35,8 @@ export interface Settings {
   config: Config;
   regions: string[];
   monitorPrefix: string;
+  /** Findings are exported to this region's Security Hub, and those it does not take set aside in this queue. */
+  securityHub?: { region: string; failuresQueueUrl: string };
 }
 
 function readJson<T extends z.ZodMiniType>(schema: T, path: string): z.infer<T> {
@@ -47,5 +55,14 @@ export function loadSettings(environment: NodeJS.ProcessEnv = process.env): Sett
       .map((r) => r.trim())
       .filter((r) => r !== ''),
     monitorPrefix: env.TRUSTWATCH_PREFIX,
+    ...(env.TRUSTWATCH_SECURITY_HUB === 'on' ? { securityHub: securityHubSettings(env) } : {}),
   };
+}
+
+function securityHubSettings(env: z.infer<typeof EnvironmentSchema>): NonNullable<Settings['securityHub']> {
+  if (!env.AWS_REGION || !env.TRUSTWATCH_FAILURES_QUEUE)
+    throw new Error(
+      'the function environment: TRUSTWATCH_SECURITY_HUB=on needs AWS_REGION and TRUSTWATCH_FAILURES_QUEUE',
+    );
+  return { region: env.AWS_REGION, failuresQueueUrl: env.TRUSTWATCH_FAILURES_QUEUE };
 }

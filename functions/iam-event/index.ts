@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
 import { METRIC_NAMESPACE } from '../common/metrics.js';
+import { exportFromSettings } from '../common/security-hub.js';
 import { coldStart } from '../common/wiring.js';
 import { iamEventHandler } from './handler.js';
 import { SERVICE_NAME } from './metrics.js';
@@ -17,7 +18,15 @@ const { settings, store, publish } = coldStart();
 const iam = createIamClient();
 
 export const handler = middy(
-  iamEventHandler({ settings, reader: liveReader(iam), store, logger, publish, metrics }),
+  iamEventHandler({
+    settings,
+    reader: liveReader(iam),
+    store,
+    logger,
+    publish,
+    metrics,
+    exportFindings: exportFromSettings(settings, store),
+  }),
 )
   .use(injectLambdaContext(logger))
   // Publishes the metrics when the handler throws too: the unusable-event count is emitted then.

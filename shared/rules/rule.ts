@@ -50,3 +50,8 @@ export interface PolicyContext {
 export interface PolicyRule extends RuleMeta {
   check(context: PolicyContext): RuleHit[];
 }
+
+/** The first link among a rule's references (others name standards, such as "CIS 1.14"). */
+export function referenceUrl(rule: Pick<RuleMeta, 'references'>): string | undefined {
+  return rule.references.find((r) => r.startsWith('https://'));
+}

@@ -26,8 +26,9 @@ describe('record text on the terminal', () => {
       'events.json': json({ Records: [stopLogging(`trail${ESCAPE_CLEARS_SCREEN}${FORGED_ROW}${RLO}gnol`)] }),
     });
     try {
-      for (const format of ['table', 'json']) {
-        const run = trustwatch(['events', 'replay', join(dir, 'events.json'), '--format', format]);
+      for (const format of ['table', 'json', 'asff']) {
+        const region = format === 'asff' ? ['--region', 'us-east-1'] : [];
+        const run = trustwatch(['events', 'replay', join(dir, 'events.json'), '--format', format, ...region]);
         expect(run.stderr).toBe('');
         // A refused StopLogging is high: exit 1.
         expect(run.status, format).toBe(1);

@@ -188,7 +188,10 @@ describe('one count per assumption, whichever path delivers it', () => {
         },
       ],
     });
-    const deps = { settings, reader: snapshotReader(snapshot), store, logger, publish };
+    // What goes to Security Hub, when the export is on.
+    const exported: string[][] = [];
+    const exportFindings = async (ids: string[]) => void exported.push(ids);
+    const deps = { settings, reader: snapshotReader(snapshot), store, logger, publish, exportFindings };
     const live = iamEventHandler({ ...deps, metrics });
     const poll = activityScanHandler({
       ...deps,
@@ -199,13 +202,14 @@ describe('one count per assumption, whichever path delivers it', () => {
     });
     const scheduled = { source: 'aws.scheduler', 'detail-type': 'Scheduled Event' };
     const counts = async () => (await store.assumptions('2026-11-02', '2026-11-02')).map((c) => c.succeeded);
-    return { store, live, poll, scheduled, counts };
+    return { store, live, poll, scheduled, counts, exported };
   };
 
   it('EventBridge first (the deployed read-only rule), then the scan, then EventBridge again', async () => {
-    const { store, live, poll, scheduled, counts } = setup();
+    const { store, live, poll, scheduled, counts, exported } = setup();
     const first = await live(envelope(record), context);
     expect(first.findings.map((f) => [f.ruleId, f.outcome])).toEqual([['activity.novel-subject', 'opened']]);
+    expect(exported).toEqual([first.findings.map((f) => f.id)]);
     expect((await poll(scheduled, context)).findings).toEqual([]);
     expect((await live(envelope(record), context)).findings).toEqual([]);
     expect(await counts()).toEqual([1]);
@@ -245,6 +249,7 @@ describe('activity-scan function', () => {
         LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: 'AKIAEXAMPLEDEPLOYBT1' }],
       })
       .resolves({ Events: [{ EventId: 'key-use-1', CloudTrailEvent: JSON.stringify(use) }] });
+    const exported: { ids: string[]; account: string }[] = [];
     const handle = activityScanHandler({
       settings,
       reader: snapshotReader(snapshot),
@@ -255,9 +260,12 @@ describe('activity-scan function', () => {
       deadLetter: async () => {},
       sleep: async () => {},
       now: () => new Date('2026-11-02T09:00:00Z'),
+      exportFindings: async (ids, account) => void exported.push({ ids, account }),
     });
     const result = await handle({ source: 'aws.scheduler' }, context);
     expect(result.findings.map((f) => f.ruleId)).toEqual(['activity.static-key-from-actions']);
+    // Saved by the scan itself, not by the record handler: exported all the same.
+    expect(exported).toEqual([{ ids: result.findings.map((f) => f.id), account: snapshot.account }]);
   });
 
   it('reports a region whose trails stopped logging', async () => {

@@ -7,6 +7,7 @@ import { lintFiles } from '../../cli/commands/lint.js';
 import { writeReport } from '../../cli/commands/report.js';
 import { UsageError } from '../../cli/exit.js';
 import { activityOutput } from '../../cli/format/activity.js';
+import { asffOutput } from '../../cli/format/asff.js';
 import { auditJson, auditMarkdown, auditTable } from '../../cli/format/audit.js';
 import { toJson } from '../../cli/format/json.js';
 import { compareMarkdown } from '../../cli/format/markdown.js';
@@ -268,6 +269,7 @@ describe('fuzz: hostile policies and records', () => {
           assertInert(auditMarkdown(audit), 'audit markdown');
           assertInert(auditJson(audit), 'audit json');
           assertInert(auditSarif(audit, '0.0.0', undefined), 'audit sarif');
+          assertInert(asffOutput(audit.findings, audit.account, 'us-east-1').text, 'asff');
 
           const out = join(dir, 'out');
           try {

@@ -21,6 +21,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   'client-sqs': 'sqs',
   'client-secrets-manager': 'secretsmanager',
   'client-s3': 's3',
+  'client-securityhub': 'securityhub',
   'client-dynamodb': 'dynamodb',
   'lib-dynamodb': 'dynamodb',
 };

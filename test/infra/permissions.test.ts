@@ -109,6 +109,9 @@ const REALISTIC: Record<string, (d: Deployment) => string[]> = {
     `arn:aws:secretsmanager:${region}:${account}:secret:${d.fn.environment.TRUSTWATCH_SLACK_SECRET}-Ab12Cd`,
   ],
   'sqs:SendMessage': (d) => [d.failuresArn],
+  'securityhub:BatchImportFindings': () => [
+    `arn:aws:securityhub:${region}:${account}:product/${account}/default`,
+  ],
   's3:GetObject': (d) => [
     `arn:aws:s3:::${d.fn.environment.TRUSTWATCH_REPORT_BUCKET}/${account}/2026-10/report.json`,
   ],

@@ -263,13 +263,16 @@ describe('the monitor stack', () => {
   });
 
   it('gives each function exactly the actions its code calls', () => {
+    // The functions that save findings export them (the full context turns Security Hub on).
+    const SECURITY_HUB = ['securityhub:BatchImportFindings'];
     expect(functionActions(template)).toEqual({
       'trustwatch-alarm-relay': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, PLUMBING),
-      'trustwatch-iam-event': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, RESOURCE_READS, PLUMBING),
+      'trustwatch-iam-event': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, RESOURCE_READS, SECURITY_HUB, PLUMBING),
       'trustwatch-activity-scan': sorted(
         TABLE_ACTIONS,
         PUBLISH_ACTIONS,
         RESOURCE_READS,
+        SECURITY_HUB,
         [
           'cloudtrail:DescribeTrails',
           'cloudtrail:GetEventSelectors',
@@ -283,6 +286,7 @@ describe('the monitor stack', () => {
         PUBLISH_ACTIONS,
         INVENTORY_READS,
         ['iam:ListAccessKeys'],
+        SECURITY_HUB,
         PLUMBING,
       ),
       'trustwatch-daily-digest': sorted(TABLE_ACTIONS, PUBLISH_ACTIONS, PLUMBING),
@@ -400,6 +404,59 @@ describe('a monitor in us-east-1 with nothing configured', () => {
       FunctionName: 'trustwatch-audit',
       Environment: { Variables: Match.objectLike({ TRUSTWATCH_BASELINE: Match.absent() }) },
     });
+  });
+
+  it('exports nothing to Security Hub unless asked to', () => {
+    const actions = Object.values(functionActions(minimal.template)).flat();
+    expect(actions.filter((a) => a.startsWith('securityhub:'))).toEqual([]);
+    minimal.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'trustwatch-audit',
+      Environment: { Variables: Match.objectLike({ TRUSTWATCH_SECURITY_HUB: Match.absent() }) },
+    });
+  });
+});
+
+describe('the Security Hub export', () => {
+  it('lets the functions that save findings import them under the account default product only', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } } })
+          .Properties.PolicyDocument.Statement,
+    );
+    const hub = statements.filter((s) => s.Action === 'securityhub:BatchImportFindings');
+    expect(hub).toHaveLength(3);
+    for (const s of hub)
+      expect(s.Resource).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':securityhub:eu-west-1:',
+            { Ref: 'AWS::AccountId' },
+            ':product/',
+            { Ref: 'AWS::AccountId' },
+            '/default',
+          ],
+        ],
+      });
+    for (const name of ['audit', 'iam-event', 'activity-scan'])
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `trustwatch-${name}`,
+        Environment: {
+          Variables: Match.objectLike({
+            TRUSTWATCH_SECURITY_HUB: 'on',
+            TRUSTWATCH_FAILURES_QUEUE: { Ref: Match.stringLikeRegexp('MonitorFailures') },
+          }),
+        },
+      });
+  });
+
+  it('reads the switch from the context', () => {
+    expect(appSettings({ securityHub: 'true' }).monitor.securityHub).toBe(true);
+    expect(appSettings({ securityHub: true }).monitor.securityHub).toBe(true);
+    expect(appSettings({ securityHub: 'false' }).monitor.securityHub).toBeUndefined();
+    expect(() => appSettings({ securityHub: 'yes' })).toThrow(/securityHub/);
   });
 });
 

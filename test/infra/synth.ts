@@ -17,6 +17,7 @@ export const FULL_CONTEXT = {
   allowedOwners: 'acme-corp',
   emailMinimum: 'high',
   slackMinimum: 'medium',
+  securityHub: 'true',
 };
 
 export interface Synthesized {
