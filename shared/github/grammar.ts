@@ -68,11 +68,9 @@ const refName = refPath(chars);
 /** `OWNER/REPO` or the immutable `OWNER@ID/REPO@ID` (default for repositories created after 15 July 2026). */
 const repoPath = (ownerRe: Re, repoRe: Re) =>
   alt(seq(ownerRe, repoSlash, repoRe), seq(ownerRe, lit('@'), digits, repoSlash, repoRe, lit('@'), digits));
-const ref = alt(
-  seq(lit('refs/heads/'), refName),
-  seq(lit('refs/tags/'), refName),
-  seq(lit('refs/pull/'), digits, lit('/merge')),
-);
+/** The ref of a pull_request run. */
+const pullRequestRef = seq(lit('refs/pull/'), digits, lit('/merge'));
+const ref = alt(seq(lit('refs/heads/'), refName), seq(lit('refs/tags/'), refName), pullRequestRef);
 const pullRequest = seq(
   tagged(PULL_REQUEST_TAG, (c) => c === 'p'),
   lit('ull_request'),
@@ -264,6 +262,14 @@ export function claimDomain(claim: string | undefined, github: GitHubSettings = 
     cache.set(key, domain);
   }
   return domain;
+}
+
+let pullRequestRefDfa: Dfa | undefined;
+
+/** The refs a pull_request run carries (`refs/pull/N/merge`): where a pull_request subject's `ref` lies. */
+export function pullRequestRefDomain(): Dfa {
+  pullRequestRefDfa ??= compileHere(pullRequestRef);
+  return pullRequestRefDfa;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   isPullRequestSubject,
   OWNER_TAG,
   PULL_REQUEST_TAG,
+  pullRequestRefDomain,
   REF_TAG,
   REPO_TAG,
   subjectFormAllowed,
@@ -504,6 +505,7 @@ export function consistentToken(space: Space, choice: number[]): Token | undefin
   // where the other members of a cell usually are, for the subject and one other claim together.
   const written = (claim: string) => [
     token.claims[claim],
+    ...(claim === 'ref' ? pullRequestRefs(space, keyOf.get(claim) as number, choice) : []),
     ...(space.keys[keyOf.get(claim) as number]?.atoms ?? []).flat().map(instantiate),
   ];
   // Each try matches a few variants against every atom of the claims it shows.
@@ -632,6 +634,19 @@ function jointSubjects(
     byClaims.set(id, cells);
   }
   return cells;
+}
+
+/**
+ * The refs of pull_request runs in the cell chosen for `ref`. A pull_request subject's ref is none of the
+ * cell's sample or written values when the cell also holds branches or a wildcard stands in the number.
+ */
+function pullRequestRefs(space: Space, k: number, choice: number[]): string[] {
+  const key = space.keys[k];
+  const option = key?.options[choice[k] as number];
+  if (!key || !option || option.absent) return [];
+  return keyCells(pullRequestRefDomain(), key.atoms)
+    .filter((cell) => sameBits(cell.bits, 0, option.cell.bits))
+    .map((cell) => cell.value);
 }
 
 /** A value a pattern matches: its literal characters, nothing for `*`, one letter for `?`. */

@@ -177,6 +177,27 @@ describe('compare', () => {
     expect(result.notes.join(' ')).toMatch(/independent yes\/no conditions/);
     expect(compare(byActor, byActor).verdict).toBe('equal');
   });
+  it("finds a pull_request run whose ref only a wildcard admits, beside a ref condition's other values", () => {
+    // The ref condition's shortest value is the tag: the pull request's ref must be searched for.
+    const byRef = (...extra: object[]) =>
+      doc(
+        statement(
+          Object.assign(
+            {
+              StringLike: { [`${P}:ref`]: ['refs/tags/v1', 'refs/pul?/7/merge'] },
+              StringEquals: { [`${P}:sub`]: 'repo:acme/app:pull_request' },
+            },
+            ...extra,
+          ),
+        ),
+      );
+    const result = compare(byRef(), byRef({ 'ForAllValues:StringLike': { [`${P}:sub`]: 'repo:other/*' } }));
+    expect(result.verdict).toBe('narrower');
+    expect(result.noLongerAdmitted[0]?.claims).toMatchObject({
+      sub: 'repo:acme/app:pull_request',
+      ref: 'refs/pull/7/merge',
+    });
+  });
   it('notes, but does not alert on, differences only non-GitHub strings show', () => {
     const result = compare(
       subLike('repo:acme/app:ref:refs/heads/main'),
