@@ -47,6 +47,9 @@ async function main(): Promise<void> {
   registerReport(program);
   registerRules(program);
   registerTighten(program);
+  // `report rollup --month …` reaches the subcommand only when the program stops at `report`; set after
+  // the commands are made, so that none of them inherits it.
+  program.enablePositionalOptions();
 
   try {
     await program.parseAsync();

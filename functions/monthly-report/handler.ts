@@ -9,11 +9,11 @@ import { readReport, renderJson } from '../../shared/report/json.js';
 import { reportKey } from '../../shared/report/location.js';
 import type { Report } from '../../shared/report/model.js';
 import { type Month, monthOf, parseMonth, previousMonth } from '../../shared/report/month.js';
+import type { ReportBucket } from '../../shared/report/s3-bucket.js';
 import { readStore } from '../../shared/report/store-input.js';
 import { reportSummary } from '../../shared/report/summary.js';
 import { accountOf } from '../common/account.js';
 import type { Settings } from '../common/settings.js';
-import type { ReportBucket } from './bucket.js';
 
 export interface MonthlyReportDependencies {
   settings: Settings;

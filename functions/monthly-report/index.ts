@@ -4,10 +4,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { createClients } from '../../shared/inventory/clients.js';
 import { collectSnapshot } from '../../shared/inventory/collect.js';
+import { s3Bucket } from '../../shared/report/s3-bucket.js';
 import { readWithSchema } from '../../shared/schema-file.js';
 import * as z from '../../shared/zod.js';
 import { coldStart } from '../common/wiring.js';
-import { s3Bucket } from './bucket.js';
 import { monthlyReportHandler } from './handler.js';
 
 const EnvironmentSchema = z.object({

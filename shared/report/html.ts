@@ -82,9 +82,9 @@ function comparison(report: Report): string {
   return `<h2 id="month-over-month">Month over month</h2>${table(`${monthTitle(report.month)} against ${monthTitle(c.previousMonth)}`, ['Measure', monthTitle(c.previousMonth), monthTitle(report.month), 'Change'], rows, '')}`;
 }
 
-const sev = (s: string): Cell => ({ html: `<span class="sev ${esc(s)}">${esc(s)}</span>` });
+export const sev = (s: string): Cell => ({ html: `<span class="sev ${esc(s)}">${esc(s)}</span>` });
 
-function findingRows(list: FindingRef[], daysLabel: (f: FindingRef) => string): Cell[][] {
+export function findingRows(list: FindingRef[], daysLabel: (f: FindingRef) => string): Cell[][] {
   return list.map((f) => [
     sev(f.severity),
     code(f.ruleId),

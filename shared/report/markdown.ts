@@ -6,7 +6,7 @@ import type { FindingRef, Report, Series } from './model.js';
 const cell = markdownText;
 const codeCell = markdownCode;
 
-function table(headers: string[], rows: string[][], empty: string): string[] {
+export function table(headers: string[], rows: string[][], empty: string): string[] {
   if (rows.length === 0) return [`_${empty}_`, ''];
   return [
     `| ${headers.join(' | ')} |`,
@@ -19,7 +19,7 @@ function table(headers: string[], rows: string[][], empty: string): string[] {
 const more = (list: { items: unknown[]; total: number }) =>
   list.total > list.items.length ? ` (first ${list.items.length} of ${list.total})` : '';
 
-const findingRows = (list: FindingRef[], last: (f: FindingRef) => string) =>
+export const findingRows = (list: FindingRef[], last: (f: FindingRef) => string) =>
   list.map((f) => [
     f.severity,
     codeCell(f.ruleId),
