@@ -13,6 +13,8 @@ import {
   worstCaption,
 } from './rollup-words.js';
 
+const words = (cells: (number | string)[]) => cells.map((c) => (typeof c === 'number' ? num(c) : c));
+
 /** The roll-up in Markdown, the same sections as the HTML. */
 export function renderRollupMarkdown(rollup: Rollup): string {
   const month = monthTitle(rollup.month);
@@ -46,8 +48,10 @@ export function renderRollupMarkdown(rollup: Rollup): string {
     ...table(
       ACCOUNT_HEADERS,
       [
-        ...rollup.accounts.map((a) => [markdownCode(a.account), ...accountNumbers(a)]),
-        ...(rollup.accounts.length > 0 ? [['**Organization**', ...accountNumbers(rollup.totals)]] : []),
+        ...rollup.accounts.map((a) => [markdownCode(a.account), ...words(accountNumbers(a))]),
+        ...(rollup.accounts.length > 0
+          ? [['**Organization**', ...words(accountNumbers(rollup.totals))]]
+          : []),
       ],
       'No account report was read.',
     ),

@@ -51,22 +51,23 @@ export const ACCOUNT_HEADERS = [
   'OIDC share',
 ];
 
-/** An account's (or the organization's) row of headline numbers after its name, as text. */
+/** An account's (or the organization's) headline numbers after its name: counts as numbers, the rest in words. */
 export function accountNumbers(
   row: Pick<RollupAccount, 'openAtEnd' | 'suppressedAtEnd' | 'metrics'>,
-): string[] {
+): (number | string)[] {
   const m = row.metrics;
+  const known = (n: number | null) => n ?? value(n);
   return [
-    ...SEVERITIES.map((s) => num(row.openAtEnd[s])),
-    num(m.openFindings),
-    num(m.opened),
-    num(m.resolved),
-    num(row.suppressedAtEnd),
+    ...SEVERITIES.map((s) => row.openAtEnd[s]),
+    m.openFindings,
+    m.opened,
+    m.resolved,
+    row.suppressedAtEnd,
     `${num(m.trustChanges)} (${num(m.trustWidened)})`,
-    value(m.githubTrustedRoles),
-    value(m.rolesAdmittingAnyOwner),
-    value(m.ciUsersWithKeys),
-    value(m.ciKeysOver90Days),
+    known(m.githubTrustedRoles),
+    known(m.rolesAdmittingAnyOwner),
+    known(m.ciUsersWithKeys),
+    known(m.ciKeysOver90Days),
     percent(m.oidcShare),
   ];
 }
