@@ -16,7 +16,8 @@ export interface ReportBucket {
   folders(prefix: string): Promise<string[]>;
 }
 
-export function s3Bucket(s3: S3Client, name: string): ReportBucket {
+/** `listPageSize`: keys (folders included) per ListObjectsV2 page; S3 gives at most 1,000. */
+export function s3Bucket(s3: S3Client, name: string, listPageSize = 1000): ReportBucket {
   return {
     name,
     async get(key) {
@@ -34,7 +35,10 @@ export function s3Bucket(s3: S3Client, name: string): ReportBucket {
     },
     async folders(prefix) {
       const names: string[] = [];
-      const pages = paginateListObjectsV2({ client: s3 }, { Bucket: name, Prefix: prefix, Delimiter: '/' });
+      const pages = paginateListObjectsV2(
+        { client: s3, pageSize: listPageSize },
+        { Bucket: name, Prefix: prefix, Delimiter: '/' },
+      );
       for await (const page of pages)
         for (const common of page.CommonPrefixes ?? [])
           if (common.Prefix) names.push(common.Prefix.slice(prefix.length, -1));
