@@ -6,10 +6,10 @@ import { num, plural } from '../../shared/report/format.js';
 import { isAccountId } from '../../shared/report/location.js';
 import { MonthError, parseMonth } from '../../shared/report/month.js';
 import { buildRollup, type Rollup, renderRollupJson, rollupKey } from '../../shared/report/rollup.js';
-import { bucketFolder, collectReports, type ReportFolder } from '../../shared/report/rollup-collect.js';
+import { collectReports, type ReportFolder } from '../../shared/report/rollup-collect.js';
 import { renderRollupHtml } from '../../shared/report/rollup-html.js';
 import { renderRollupMarkdown } from '../../shared/report/rollup-markdown.js';
-import { s3Bucket } from '../../shared/report/s3-bucket.js';
+import { s3ReportFolder } from '../../shared/report/s3-report-folder.js';
 import { visibleText } from '../../shared/report/visible-text.js';
 import * as z from '../../shared/zod.js';
 import { EXIT, UsageError } from '../exit.js';
@@ -98,8 +98,7 @@ export async function writeRollup(
 /** `s3://BUCKET/PREFIX` (the prefix may be empty) or a directory. */
 function reportFolder(from: string): ReportFolder {
   const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(from);
-  if (s3)
-    return bucketFolder(s3Bucket(new S3Client({}), s3[1] as string), (s3[2] as string).replace(/\/+$/, ''));
+  if (s3) return s3ReportFolder(new S3Client({}), s3[1] as string, (s3[2] as string).replace(/\/+$/, ''));
   return directoryFolder(from);
 }
 

@@ -21,6 +21,8 @@ export interface MonthlyReportDependencies {
   logger: Pick<Logger, 'info' | 'warn'>;
   publish: Publish;
   bucket: ReportBucket;
+  /** The organization's report bucket, when the monitor copies its reports there for the roll-up. */
+  central?: ReportBucket;
   /** The region of the bucket, for the console link in the summary. */
   region: string;
   /** Reads the account (the collector, in the deployed function). */
@@ -35,8 +37,9 @@ export interface MonthlyReportEvent {
 
 /**
  * On the first of each month: the previous UTC month's report, written to the report bucket as
- * ACCOUNT/YYYY-MM/report.html and report.json (the JSON last: next month's comparison reads it),
- * then its summary published to the alert topic with where the report is.
+ * ACCOUNT/YYYY-MM/report.html and report.json (the JSON last: next month's comparison reads it), and
+ * copied the same way to the organization's bucket when there is one (a failed copy fails the run, which
+ * is retried before anything is published), then its summary published to the alert topic with where the report is.
  */
 export function monthlyReportHandler(deps: MonthlyReportDependencies) {
   return async (event: MonthlyReportEvent | undefined, context: Pick<Context, 'invokedFunctionArn'>) => {
@@ -69,8 +72,12 @@ export function monthlyReportHandler(deps: MonthlyReportDependencies) {
     });
     const htmlKey = reportKey(account, month.id, 'report.html');
     const jsonKey = reportKey(account, month.id, 'report.json');
-    await deps.bucket.put(htmlKey, renderHtml(report), 'text/html; charset=utf-8');
-    await deps.bucket.put(jsonKey, renderJson(report), 'application/json');
+    const html = renderHtml(report);
+    const json = renderJson(report);
+    for (const bucket of deps.central ? [deps.bucket, deps.central] : [deps.bucket]) {
+      await bucket.put(htmlKey, html, 'text/html; charset=utf-8');
+      await bucket.put(jsonKey, json, 'application/json');
+    }
     const location = {
       html: `s3://${deps.bucket.name}/${htmlKey}`,
       json: `s3://${deps.bucket.name}/${jsonKey}`,

@@ -1,7 +1,6 @@
 import { mapLimit } from '../inventory/map-limit.js';
 import { isAccountId, reportKey } from './location.js';
 import type { FoundReport } from './rollup.js';
-import type { ReportBucket } from './s3-bucket.js';
 
 /** Where the accounts' reports are: ACCOUNT/YYYY-MM/report.json under one place, in S3 or on disk. */
 export interface ReportFolder {
@@ -39,15 +38,4 @@ export async function collectReports(
       return { account, source, problem: `${source}: ${(error as Error).name}: ${(error as Error).message}` };
     }
   });
-}
-
-/** The folder under `prefix` (no slash at either end; `''` for the bucket's top) of a report bucket. */
-export function bucketFolder(bucket: ReportBucket, prefix: string): ReportFolder {
-  const under = prefix === '' ? '' : `${prefix}/`;
-  return {
-    location: `s3://${bucket.name}/${prefix}`,
-    folders: () => bucket.folders(under),
-    where: (key) => `s3://${bucket.name}/${under}${key}`,
-    read: (key) => bucket.get(`${under}${key}`),
-  };
 }

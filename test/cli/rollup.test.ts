@@ -4,7 +4,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { mapLimit } from '../../shared/inventory/map-limit.js';
 import { RollupSchema } from '../../shared/report/rollup.js';
-import { s3Bucket } from '../../shared/report/s3-bucket.js';
+import { s3ReportFolder } from '../../shared/report/s3-report-folder.js';
 import { ACCOUNTS, MONTH, organizationFiles } from '../report/organization-reports.js';
 import { describeMoto } from '../support/moto-suite.js';
 import { ensureBuilt, tempFiles, trustwatch } from './run.js';
@@ -242,7 +242,7 @@ describeMoto('trustwatch report rollup, from S3 (moto)', () => {
     );
     try {
       // Ten folders a page: three pages, every folder once.
-      expect(await s3Bucket(s3, bucket, 10).folders('paged/')).toEqual(many);
+      expect(await s3ReportFolder(s3, bucket, 'paged', 10).folders()).toEqual(many);
       expect(pages).toBe(3);
     } finally {
       s3.middlewareStack.remove('countPages');
