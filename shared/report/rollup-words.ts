@@ -22,18 +22,23 @@ export function totalRows(rollup: Rollup): { label: string; total: string; unkno
   }));
 }
 
-/** What the reader must know: the roll-up's notes and every total that leaves accounts out. */
+/** What the reader must know: who is left out of the totals, the roll-up's notes, and which totals are partial. */
 export function rollupNotes(rollup: Rollup): string[] {
-  const partial = totalRows(rollup)
-    .filter((r) => r.unknownIn > 0)
-    .map((r) => `${r.label}: not known for ${plural(r.unknownIn, 'account')}; the total is of the others.`);
-  const missing =
-    rollup.missing.length + rollup.unreadable.length > 0
-      ? [
-          `${plural(rollup.missing.length, 'account')} without a report and ${plural(rollup.unreadable.length, 'unreadable report')}: their numbers are in no total.`,
-        ]
-      : [];
-  return [...missing, ...rollup.notes, ...partial];
+  const absent = [
+    ...(rollup.missing.length > 0 ? [`${plural(rollup.missing.length, 'account')} without a report`] : []),
+    ...(rollup.unreadable.length > 0 ? [plural(rollup.unreadable.length, 'unreadable report')] : []),
+  ];
+  const byCount = new Map<number, string[]>();
+  for (const row of totalRows(rollup))
+    if (row.unknownIn > 0) byCount.set(row.unknownIn, [...(byCount.get(row.unknownIn) ?? []), row.label]);
+  return [
+    ...(absent.length > 0 ? [`${absent.join(' and ')}: their numbers are in no total.`] : []),
+    ...rollup.notes,
+    ...[...byCount].map(
+      ([n, labels]) =>
+        `Not known for ${plural(n, 'account')}, so totalled over the others: ${labels.join('; ')}.`,
+    ),
+  ];
 }
 
 export const ACCOUNT_HEADERS = [

@@ -199,7 +199,10 @@ describe('organization roll-up', () => {
       ),
     );
     expect(html).toContain(
-      'CI users holding active keys: not known for 3 accounts; the total is of the others.',
+      'Not known for 3 accounts, so totalled over the others: Share of CI identities used via OIDC (%); CI users holding active keys;',
+    );
+    expect(html).toContain(
+      '2 accounts without a report and 1 unreadable report: their numbers are in no total.',
     );
   });
 
