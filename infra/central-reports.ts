@@ -65,6 +65,6 @@ export class TrustwatchCentralReports extends Construct {
     new CfnOutput(this, 'ReportBucketName', {
       value: this.bucket.bucketName,
       description: "give it to every account's monitor as centralReportBucket (-c centralReportBucket=…)",
-    });
+    }).overrideLogicalId('ReportBucketName');
   }
 }

@@ -210,9 +210,7 @@ export function buildRollup(input: RollupInput): Rollup {
     if (!seen.has(account)) missing.push({ account, source: 'no report found' });
   const unlisted = [...seen].filter((a) => input.expected && !expected.has(a));
   if (unlisted.length > 0)
-    notes.push(
-      `${unlisted.length} account${unlisted.length === 1 ? '' : 's'} not in the accounts list ${unlisted.length === 1 ? 'has' : 'have'} reports and ${unlisted.length === 1 ? 'is' : 'are'} rolled up: ${unlisted.join(', ')}.`,
-    );
+    notes.push(`Found here but not in the accounts list, and included: ${unlisted.join(', ')}.`);
   const partial = rows.filter((r) => r.report.snapshotAt === null).map((r) => r.report.account);
   if (partial.length > 0)
     notes.push(

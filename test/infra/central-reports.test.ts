@@ -59,8 +59,8 @@ describe("the organization's report bucket", () => {
       }),
       BucketEncryption: Match.anyValue(),
     });
-    central.hasOutput('*', {
-      Value: Match.anyValue(),
+    central.hasOutput('ReportBucketName', {
+      Value: { Ref: Match.stringLikeRegexp('^Reports') },
       Description: Match.stringLikeRegexp('centralReportBucket'),
     });
   });
