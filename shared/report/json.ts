@@ -17,10 +17,11 @@ export function readReport(text: string, source: string): Report | { problem: st
   } catch (error) {
     return { problem: `${source}: not valid JSON (${(error as Error).message})` };
   }
+  // Named on its own: a report of another version fails every field, and the version is what to fix.
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== REPORT_SCHEMA_VERSION)
     return {
-      problem: `${source}: schemaVersion: ${JSON.stringify(version)} is not a report version this trustwatch reads (${REPORT_SCHEMA_VERSION})`,
+      problem: `${source}: schemaVersion: ${version === undefined ? 'missing' : JSON.stringify(version)}, not a report version this trustwatch reads (${REPORT_SCHEMA_VERSION})`,
     };
   try {
     return readWithSchema(ReportSchema, value, source);

@@ -50,7 +50,7 @@ describe('trustwatch report rollup, from a directory', () => {
         `wrote ${path}: 4 accounts, 110 open findings (19 critical or high); 2 without a report, 1 unreadable\n`,
       );
       expect(run.stderr).toBe(
-        `trustwatch: ${join(dir, 'reports', ACCOUNTS.future, MONTH, 'report.json')}: schemaVersion: 2 is not a report version this trustwatch reads (1)\n`,
+        `trustwatch: ${join(dir, 'reports', ACCOUNTS.future, MONTH, 'report.json')}: schemaVersion: 2, not a report version this trustwatch reads (1)\n`,
       );
       expect(run.status).toBe(2);
       const rollup = RollupSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
@@ -196,7 +196,7 @@ describeMoto('trustwatch report rollup, from S3 (moto)', () => {
         ],
         { env },
       );
-      expect(run.stderr).toMatch(/schemaVersion: 2 is not a report version/);
+      expect(run.stderr).toMatch(/schemaVersion: 2, not a report version/);
       expect(run.status).toBe(2);
       const rollup = RollupSchema.parse(
         JSON.parse(readFileSync(join(dir, 'rollup', MONTH, 'rollup.json'), 'utf8')),

@@ -57,9 +57,7 @@ describe('organization roll-up', () => {
       {
         account: ACCOUNTS.future,
         source: `mem://reports/${ACCOUNTS.future}/${MONTH}/report.json`,
-        problem: expect.stringMatching(
-          /schemaVersion: 2 is not a report version this trustwatch reads \(1\)/,
-        ),
+        problem: expect.stringMatching(/schemaVersion: 2, not a report version this trustwatch reads \(1\)/),
       },
     ]);
     expect(rollup.totals.accounts).toBe(4);
@@ -140,6 +138,7 @@ describe('organization roll-up', () => {
       { account: ACCOUNTS.busy, source: 'b', text: renderJson({ ...reports.busy, month: '2026-09' }) },
       { account: ACCOUNTS.future, source: 'c', text: '{"schemaVersion": 1,' },
       { account: ACCOUNTS.silent, source: 'd', problem: 'd: AccessDenied: Access Denied' },
+      { account: ACCOUNTS.hostile, source: 'e', text: `{"account": "${ACCOUNTS.hostile}"}` },
     ];
     const r = buildRollup({ month: MONTH, source: 's', reports: found, generatedAt: '2026-11-02T00:00:00Z' });
     expect(r.accounts).toEqual([]);
@@ -149,6 +148,7 @@ describe('organization roll-up', () => {
       b: 'b: month: 2026-09, not 2026-10',
       c: expect.stringMatching(/^c: not valid JSON/),
       d: 'd: AccessDenied: Access Denied',
+      e: 'e: schemaVersion: missing, not a report version this trustwatch reads (1)',
     });
   });
 
