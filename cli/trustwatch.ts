@@ -49,6 +49,9 @@ async function main(): Promise<void> {
   registerRules(program);
   registerTighten(program);
   registerGitHub(program, pkg.version);
+  // `report rollup --month …` reaches the subcommand only when the program stops at `report`; set after
+  // the commands are made, so that none of them inherits it.
+  program.enablePositionalOptions();
 
   try {
     await program.parseAsync();

@@ -34,6 +34,8 @@ export const AppContextSchema = z.object({
   maxUnusedDays: z.optional(days),
   centralTopicArn: z.optional(pattern(TOPIC_ARN, 'an SNS topic ARN')),
   centralTopicKeyArn: z.optional(pattern(/^arn:aws[a-z-]*:kms:/, 'a KMS key ARN')),
+  /** The organization's report bucket the monthly reports are copied to (the TrustwatchCentral stack's output). */
+  centralReportBucket: z.optional(pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')),
   /** Adds the TrustwatchCentral stack (the organization's topic) for this organization. */
   centralOrganizationId: z.optional(pattern(/^o-[a-z0-9]{10,32}$/, 'an AWS Organizations id (o-…)')),
   /** Where the monitor's function code is published for StackSets, instead of the CDK bootstrap bucket. */
@@ -92,6 +94,7 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
       ...(c.centralTopicArn ? { centralTopicArn: c.centralTopicArn } : {}),
       ...(c.centralTopicKeyArn ? { centralTopicKeyArn: c.centralTopicKeyArn } : {}),
       ...(c.securityHub ? { securityHub: true } : {}),
+      ...(c.centralReportBucket ? { centralReportBucket: c.centralReportBucket } : {}),
     },
   };
 }

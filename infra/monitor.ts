@@ -83,6 +83,12 @@ export interface TrustwatchMonitorProps {
   readonly centralTopicArn?: string;
   /** The customer managed KMS key of the central topic, when it has one. @default none */
   readonly centralTopicKeyArn?: string;
+  /**
+   * The organization's report bucket (a `TrustwatchCentralReports` in the security account): each
+   * month's report.json and report.html are copied there too, under this account's folder, so that one
+   * roll-up can read every account's. @default none
+   */
+  readonly centralReportBucket?: string;
   /** How long monthly reports are kept. @default three years */
   readonly reportRetention?: Duration;
   /** What happens to the state table, the report bucket and the alert key when the stack is deleted. @default RETAIN */
@@ -261,6 +267,7 @@ export class TrustwatchMonitor extends Construct {
         reportBucket: this.reportBucket,
         centralTopicArn: props.centralTopicArn,
         centralTopicKeyArn: props.centralTopicKeyArn,
+        centralReportBucket: props.centralReportBucket,
       },
       failures: this.failures,
       logRetention: props.logRetention ?? RetentionDays.ONE_YEAR,
@@ -334,8 +341,17 @@ export class TrustwatchMonitor extends Construct {
       memorySize: 1024,
       // Reads the whole account like the audit, then aggregates a month of activity.
       timeout: Duration.minutes(10),
-      access: ['state-table', 'alert-topic', 'iam-inventory', 'report-bucket'],
-      environment: { TRUSTWATCH_REPORT_BUCKET: this.reportBucket.bucketName },
+      access: [
+        'state-table',
+        'alert-topic',
+        'iam-inventory',
+        'report-bucket',
+        ...(props.centralReportBucket ? (['central-report-bucket'] as const) : []),
+      ],
+      environment: {
+        TRUSTWATCH_REPORT_BUCKET: this.reportBucket.bucketName,
+        ...(props.centralReportBucket ? { TRUSTWATCH_CENTRAL_REPORT_BUCKET: props.centralReportBucket } : {}),
+      },
     });
     const reportsArn = `<${stack.getLogicalId(this.reportBucket.node.defaultChild as CfnElement)}.Arn>`;
     Validations.of(this.functions['monthly-report']?.role ?? this).acknowledge({
@@ -343,6 +359,12 @@ export class TrustwatchMonitor extends Construct {
       reason:
         'writes ACCOUNT/YYYY-MM/report.{html,json} of whichever month it reports, and reads the month before',
     });
+    if (props.centralReportBucket)
+      Validations.of(this.functions['monthly-report']?.role ?? this).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.centralReportBucket}/<AWS::AccountId>/*]`,
+        reason:
+          "copies ACCOUNT/YYYY-MM/report.{html,json} of whichever month it reports to this account's folder of the organization's bucket",
+      });
     const digest = this.monitorFunction('daily-digest', {
       description: 'trustwatch: the daily digest of findings below every alert minimum',
       memorySize: 256,

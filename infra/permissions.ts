@@ -30,7 +30,9 @@ export type Access =
   /** Monthly reports written, last month's read back. */
   | 'report-bucket'
   /** Findings imported into the account's own Security Hub, under its default product. */
-  | 'security-hub';
+  | 'security-hub'
+  /** The monthly report copied to the organization's report bucket, under this account's folder only. */
+  | 'central-report-bucket';
 
 export interface AccessResources {
   tableArn: string;
@@ -41,6 +43,8 @@ export interface AccessResources {
   centralTopicKeyArn?: string;
   slackSecret?: ISecret;
   reportBucket?: IBucket;
+  /** The organization's report bucket (a `TrustwatchCentralReports`), by name. */
+  centralReportBucket?: string;
 }
 
 /** The cdk-nag finding of a wildcard resource, as cdk-nag renders it. */
@@ -170,7 +174,21 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
         // Without it S3 answers a missing object (the first month has no previous report) with AccessDenied.
         allow(['s3:ListBucket'], [on.reportBucket.bucketArn]),
       ];
+    case 'central-report-bucket':
+      if (!on.centralReportBucket) throw new Error('the central-report-bucket access needs the bucket name');
+      return [allow(['s3:PutObject'], [centralReportObjects(stack, on.centralReportBucket)])];
   }
+}
+
+/** This account's folder of the organization's report bucket: all a monitor may write there. */
+export function centralReportObjects(stack: Stack, bucket: string): string {
+  return stack.formatArn({
+    service: 's3',
+    region: '',
+    account: '',
+    resource: bucket,
+    resourceName: `${stack.account}/*`,
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { type App, CliCredentialsStackSynthesizer, Stack, type StackProps } from
 import type { Severity } from '../shared/rules/rule.js';
 import type { AppSettings } from './app-context.js';
 import { TrustwatchCentralTopic } from './central.js';
+import { TrustwatchCentralReports } from './central-reports.js';
 import { TrustwatchEventForwarder } from './forwarder.js';
 import { TrustwatchMonitor } from './monitor.js';
 import { IAM_EVENTS_REGION } from './watched-events.js';
@@ -10,7 +11,7 @@ export interface TrustwatchStacks {
   monitor: Stack;
   /** One per region whose events the monitor needs, other than its own. */
   forwarders: Stack[];
-  /** The organization's topic, when the context names an organization. */
+  /** The organization's topic and report bucket, when the context names an organization. */
   central?: Stack;
 }
 
@@ -60,7 +61,7 @@ export function trustwatchStacks(app: App, settings: AppSettings, props: StackPr
   const central = stack(
     'TrustwatchCentral',
     settings.region,
-    `${DESCRIPTION} (the organization's alert topic)`,
+    `${DESCRIPTION} (the organization's alert topic and report bucket)`,
   );
   new TrustwatchCentralTopic(central, 'Central', {
     organizationId: settings.centralOrganizationId,
@@ -68,6 +69,10 @@ export function trustwatchStacks(app: App, settings: AppSettings, props: StackPr
     ...(settings.monitor.config?.alerts?.email
       ? { emailMinimum: settings.monitor.config.alerts.email as Severity }
       : {}),
+    ...(settings.monitor.prefix ? { prefix: settings.monitor.prefix } : {}),
+  });
+  new TrustwatchCentralReports(central, 'Reports', {
+    organizationId: settings.centralOrganizationId,
     ...(settings.monitor.prefix ? { prefix: settings.monitor.prefix } : {}),
   });
   return { monitor, forwarders, central };

@@ -17,6 +17,7 @@ import { FileFormatError } from '../../shared/schema-file.js';
 import { UsageError } from '../exit.js';
 import { readJsonFile, writeTextFile } from '../files.js';
 import { loadConfig } from './audit.js';
+import { registerRollup } from './rollup.js';
 
 export interface ReportOptions {
   month: string;
@@ -37,13 +38,16 @@ export interface WrittenReport {
 }
 
 export function registerReport(program: Command): void {
-  program
+  const report = program
     .command('report')
+    // `report rollup --month …`: the subcommand's options are its own, not the report's.
+    .enablePositionalOptions()
     .description(
       'write the monthly compliance report (HTML, JSON, Markdown) from a state file and a snapshot',
     )
-    .requiredOption('--month <YYYY-MM>', 'the UTC month to report, e.g. 2026-10')
-    .requiredOption('--out <dir>', 'where to write ACCOUNT/YYYY-MM/report.{html,json,md}')
+    // Required, but checked in the action: commander would require them of `report rollup` too.
+    .option('--month <YYYY-MM>', 'the UTC month to report, e.g. 2026-10 (required)')
+    .option('--out <dir>', 'where to write ACCOUNT/YYYY-MM/report.{html,json,md} (required)')
     .option(
       '--state <file>',
       'the state file the events replay and activity commands keep (findings, assumptions)',
@@ -56,10 +60,14 @@ export function registerReport(program: Command): void {
     .option('--baseline <file>', 'the reviewed baseline (CI users it lists)')
     .option('--previous <file>', "the previous month's report.json (default: the one under --out, if there)")
     .option('--account <id>', 'the account id, when neither the snapshot nor the state says it')
-    .action(async (options: ReportOptions) => {
-      const written = await writeReport(options);
+    .action(async (options: Partial<ReportOptions>) => {
+      const { month, out } = options;
+      if (month === undefined) throw new UsageError("required option '--month <YYYY-MM>' not specified");
+      if (out === undefined) throw new UsageError("required option '--out <dir>' not specified");
+      const written = await writeReport({ ...options, month, out });
       process.stdout.write(`${reportLine(written)}\n`);
     });
+  registerRollup(report);
 }
 
 /** One line for the terminal: what was written and the headline. */

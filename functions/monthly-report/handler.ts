@@ -9,11 +9,11 @@ import { readReport, renderJson } from '../../shared/report/json.js';
 import { reportKey } from '../../shared/report/location.js';
 import type { Report } from '../../shared/report/model.js';
 import { type Month, monthOf, parseMonth, previousMonth } from '../../shared/report/month.js';
+import type { ReportBucket } from '../../shared/report/s3-bucket.js';
 import { readStore } from '../../shared/report/store-input.js';
 import { reportSummary } from '../../shared/report/summary.js';
 import { accountOf } from '../common/account.js';
 import type { Settings } from '../common/settings.js';
-import type { ReportBucket } from './bucket.js';
 
 export interface MonthlyReportDependencies {
   settings: Settings;
@@ -21,6 +21,8 @@ export interface MonthlyReportDependencies {
   logger: Pick<Logger, 'info' | 'warn'>;
   publish: Publish;
   bucket: ReportBucket;
+  /** The organization's report bucket, when the monitor copies its reports there for the roll-up. */
+  central?: ReportBucket;
   /** The region of the bucket, for the console link in the summary. */
   region: string;
   /** Reads the account (the collector, in the deployed function). */
@@ -35,8 +37,9 @@ export interface MonthlyReportEvent {
 
 /**
  * On the first of each month: the previous UTC month's report, written to the report bucket as
- * ACCOUNT/YYYY-MM/report.html and report.json (the JSON last: next month's comparison reads it),
- * then its summary published to the alert topic with where the report is.
+ * ACCOUNT/YYYY-MM/report.html and report.json (the JSON last: next month's comparison reads it), and
+ * copied the same way to the organization's bucket when there is one (a failed copy fails the run, which
+ * is retried before anything is published), then its summary published to the alert topic with where the report is.
  */
 export function monthlyReportHandler(deps: MonthlyReportDependencies) {
   return async (event: MonthlyReportEvent | undefined, context: Pick<Context, 'invokedFunctionArn'>) => {
@@ -69,8 +72,12 @@ export function monthlyReportHandler(deps: MonthlyReportDependencies) {
     });
     const htmlKey = reportKey(account, month.id, 'report.html');
     const jsonKey = reportKey(account, month.id, 'report.json');
-    await deps.bucket.put(htmlKey, renderHtml(report), 'text/html; charset=utf-8');
-    await deps.bucket.put(jsonKey, renderJson(report), 'application/json');
+    const html = renderHtml(report);
+    const json = renderJson(report);
+    for (const bucket of deps.central ? [deps.bucket, deps.central] : [deps.bucket]) {
+      await bucket.put(htmlKey, html, 'text/html; charset=utf-8');
+      await bucket.put(jsonKey, json, 'application/json');
+    }
     const location = {
       html: `s3://${deps.bucket.name}/${htmlKey}`,
       json: `s3://${deps.bucket.name}/${jsonKey}`,

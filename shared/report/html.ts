@@ -82,7 +82,7 @@ function comparison(report: Report): string {
   return `<h2 id="month-over-month">Month over month</h2>${table(`${monthTitle(report.month)} against ${monthTitle(c.previousMonth)}`, ['Measure', monthTitle(c.previousMonth), monthTitle(report.month), 'Change'], rows, '')}`;
 }
 
-const sev = (s: string): Cell => ({ html: `<span class="sev ${esc(s)}">${esc(s)}</span>` });
+export const sev = (s: string): Cell => ({ html: `<span class="sev ${esc(s)}">${esc(s)}</span>` });
 
 /** The finding's title, and what it says under it. */
 function findingCell(f: FindingRef): Cell {
@@ -92,7 +92,7 @@ function findingCell(f: FindingRef): Cell {
   return { html: `${esc(f.title)}<ul class="facts">${items}</ul>` };
 }
 
-function findingRows(list: FindingRef[], daysLabel: (f: FindingRef) => string): Cell[][] {
+export function findingRows(list: FindingRef[], daysLabel: (f: FindingRef) => string): Cell[][] {
   return list.map((f) => [
     sev(f.severity),
     code(f.ruleId),

@@ -1,5 +1,5 @@
 import { readWithSchema } from '../schema-file.js';
-import { type Report, ReportSchema } from './model.js';
+import { REPORT_SCHEMA_VERSION, type Report, ReportSchema } from './model.js';
 
 /** The JSON form: the report model as it is, so a later report (or any tool) can read it back. */
 export function renderJson(report: Report): string {
@@ -17,6 +17,12 @@ export function readReport(text: string, source: string): Report | { problem: st
   } catch (error) {
     return { problem: `${source}: not valid JSON (${(error as Error).message})` };
   }
+  // Named on its own: a report of another version fails every field, and the version is what to fix.
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== REPORT_SCHEMA_VERSION)
+    return {
+      problem: `${source}: schemaVersion: ${version === undefined ? 'missing' : JSON.stringify(version)}, not a report version this trustwatch reads (${REPORT_SCHEMA_VERSION})`,
+    };
   try {
     return readWithSchema(ReportSchema, value, source);
   } catch (error) {

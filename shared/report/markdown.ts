@@ -6,7 +6,7 @@ import type { FindingRef, Report, Series } from './model.js';
 const cell = markdownText;
 const codeCell = markdownCode;
 
-function table(headers: string[], rows: string[][], empty: string): string[] {
+export function table(headers: string[], rows: string[][], empty: string): string[] {
   if (rows.length === 0) return [`_${empty}_`, ''];
   return [
     `| ${headers.join(' | ')} |`,
@@ -23,7 +23,7 @@ const more = (list: { items: unknown[]; total: number }) =>
 const findingCell = (f: FindingRef) =>
   [cell(f.title), ...(f.facts ?? []).map((p) => `**${cell(p.label)}:** ${cell(p.text)}`)].join('<br>');
 
-const findingRows = (list: FindingRef[], last: (f: FindingRef) => string) =>
+export const findingRows = (list: FindingRef[], last: (f: FindingRef) => string) =>
   list.map((f) => [
     f.severity,
     codeCell(f.ruleId),

@@ -13,7 +13,7 @@ export const SeverityCountsSchema = z.object(
   Object.fromEntries(SEVERITIES.map((s) => [s, count])) as Record<Severity, typeof count>,
 );
 
-const FindingRefSchema = z.object({
+export const FindingRefSchema = z.object({
   id: z.string(),
   ruleId: z.string(),
   severity: severityEnum,
@@ -41,6 +41,11 @@ const PostureSchema = z.object({
   /** Of the findings resolved this month; null when none was. */
   meanDaysToResolve: z.nullable(z.number().check(z.nonnegative())),
   oldestOpen: bounded(FindingRefSchema),
+  /**
+   * The open ones again, most severe first and oldest first within a severity: what the organization's
+   * roll-up lists. Absent in reports written before it existed.
+   */
+  worstOpen: z.optional(bounded(FindingRefSchema)),
   openedThisMonth: bounded(FindingRefSchema),
   resolvedThisMonth: bounded(FindingRefSchema),
   suppressions: bounded(

@@ -75,6 +75,10 @@ export function posture(findings: StoredFinding[], month: Month): Posture {
       oldest.map((f) => ref(f, month.end)),
       FINDING_LIST_LIMIT,
     ),
+    worstOpen: bound(
+      [...open].sort(bySeverity).map((f) => ref(f, month.end)),
+      FINDING_LIST_LIMIT,
+    ),
     openedThisMonth: bound(
       opened.map((f) => ref(f, f.resolvedAt && resolvedBy(f, month) ? f.resolvedAt : month.end)),
       FINDING_LIST_LIMIT,

@@ -4,13 +4,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { s3Bucket } from '../../functions/monthly-report/bucket.js';
 import { monthlyReportHandler } from '../../functions/monthly-report/handler.js';
 import { DynamoDbStore } from '../../shared/findings/dynamodb-store.js';
 import type { AssumptionCount, StoredFinding } from '../../shared/findings/store.js';
 import { emailText } from '../../shared/notify/email.js';
 import { publishAlert } from '../../shared/notify/sns.js';
 import { readReport, renderJson } from '../../shared/report/json.js';
+import { s3Bucket } from '../../shared/report/s3-bucket.js';
 import { SAMPLE_STATE, sampleReport, sampleSeptemberReport } from '../report/sample-report.js';
 import { describeMoto } from '../support/moto-suite.js';
 import { published } from '../support/moto-topics.js';
@@ -65,13 +65,19 @@ describeMoto('monthly report function on moto (DynamoDB, S3, SNS)', () => {
     return { bucket, topicArn: TopicArn };
   }
 
-  const handler = (bucket: string, topicArn: string, collect: () => Promise<typeof snapshot>) =>
+  const handler = (
+    bucket: string,
+    topicArn: string,
+    collect: () => Promise<typeof snapshot>,
+    central?: string,
+  ) =>
     monthlyReportHandler({
       settings: sampleSettings(),
       store,
       logger: silentLogger(),
       publish: (message) => publishAlert(sns, topicArn, message),
       bucket: s3Bucket(s3, bucket),
+      ...(central ? { central: s3Bucket(s3, central) } : {}),
       region: 'us-east-1',
       collect,
       now: () => FIRST_OF_NOVEMBER,
@@ -144,5 +150,31 @@ describeMoto('monthly report function on moto (DynamoDB, S3, SNS)', () => {
     // The account comes from the function's own ARN when the snapshot is missing.
     expect((await text(bucket, `${ACCOUNT}/2026-09/report.json`)).body).toContain('"month": "2026-09"');
     expect(await published(topicArn)).toHaveLength(1);
+  });
+
+  it("copies the report to the organization's bucket, under the account's folder, before publishing", async () => {
+    const { bucket, topicArn } = await setUp();
+    const central = `trustwatch-org-reports-${randomUUID()}`;
+    await s3.send(new CreateBucketCommand({ Bucket: central }));
+    const result = await handler(
+      bucket,
+      topicArn,
+      async () => snapshot,
+      central,
+    )({ month: '2026-10' }, context);
+    for (const file of ['report.html', 'report.json']) {
+      const own = await text(bucket, `${ACCOUNT}/2026-10/${file}`);
+      expect(await text(central, `${ACCOUNT}/2026-10/${file}`)).toEqual(own);
+    }
+    // The summary points at the account's own report.
+    expect(result.html).toBe(`s3://${bucket}/${ACCOUNT}/2026-10/report.html`);
+    expect(await published(topicArn)).toHaveLength(1);
+  });
+
+  it('publishes nothing when the copy fails: the run fails and is retried whole', async () => {
+    const { bucket, topicArn } = await setUp();
+    const run = handler(bucket, topicArn, async () => snapshot, `trustwatch-absent-${randomUUID()}`);
+    await expect(run({ month: '2026-10' }, context)).rejects.toThrow(/bucket does not exist/);
+    expect(await published(topicArn)).toEqual([]);
   });
 });

@@ -46,6 +46,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
         assetBucket: 'acme-trustwatch-assets-eu-west-1',
         centralOrganizationId: 'o-abcdefghij',
         centralTopicArn: 'arn:aws:sns:eu-west-1:999988887777:trustwatch-organization-alerts',
+        centralReportBucket: 'trustwatch-org-reports-999988887777',
       },
     ],
   ])('finds nothing unacknowledged with %s, and every acknowledgement says why', (_name, context) => {

@@ -44,8 +44,9 @@ const keyId = (logicalId: string) => {
  */
 export function templateResolver(template: TemplateJson, place: Place): (value: unknown) => unknown {
   const { account, region } = place;
+  // A name may itself be built (`trustwatch-org-reports-${AWS::AccountId}`).
   const named = (id: string, property: string) =>
-    (template.Resources[id]?.Properties?.[property] as string | undefined) ??
+    (resolve(template.Resources[id]?.Properties?.[property]) as string | undefined) ??
     `trustwatch-${id.toLowerCase()}`;
   const ref = (id: string): string => {
     const pseudo: Record<string, string> = {

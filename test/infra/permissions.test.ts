@@ -53,6 +53,7 @@ const CENTRAL = {
   centralTopicArn: 'arn:aws:sns:eu-west-1:999988887777:trustwatch-organization-alerts',
   centralTopicKeyArn: 'arn:aws:kms:eu-west-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   centralOrganizationId: 'o-a1b2c3d4e5',
+  centralReportBucket: 'trustwatch-org-reports-999988887777',
 };
 
 /** A request: an action on a resource, with the resource's policy where the service needs one to allow. */
@@ -115,10 +116,13 @@ const REALISTIC: Record<string, (d: Deployment) => string[]> = {
   's3:GetObject': (d) => [
     `arn:aws:s3:::${d.fn.environment.TRUSTWATCH_REPORT_BUCKET}/${account}/2026-10/report.json`,
   ],
-  's3:PutObject': (d) => [
-    `arn:aws:s3:::${d.fn.environment.TRUSTWATCH_REPORT_BUCKET}/${account}/2026-11/report.html`,
-    `arn:aws:s3:::${d.fn.environment.TRUSTWATCH_REPORT_BUCKET}/${account}/2026-11/report.json`,
-  ],
+  's3:PutObject': (d) =>
+    [d.fn.environment.TRUSTWATCH_REPORT_BUCKET, d.fn.environment.TRUSTWATCH_CENTRAL_REPORT_BUCKET].flatMap(
+      (bucket) => [
+        `arn:aws:s3:::${bucket}/${account}/2026-11/report.html`,
+        `arn:aws:s3:::${bucket}/${account}/2026-11/report.json`,
+      ],
+    ),
 };
 const roles = [
   `arn:aws:iam::${account}:role/gh-deploy`,

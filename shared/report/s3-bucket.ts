@@ -1,6 +1,6 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
-/** The report bucket as the monthly report uses it: read one object, write one object. */
+/** A report bucket as the reports use it: read one object, write one object. */
 export interface ReportBucket {
   readonly name: string;
   /** The object's text, undefined when there is no such object. */
