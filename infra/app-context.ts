@@ -26,6 +26,9 @@ export const AppContextSchema = z.object({
   alertEmails: z.optional(listOf(z.email())),
   slackWebhookSecretName: z.optional(name),
   baselineFile: z.optional(name),
+  /** `s3://BUCKET/PREFIX` of each account's baseline and config (one template for every account). */
+  baselineLocation: z.optional(pattern(/^s3:\/\//, 's3://BUCKET/PREFIX')),
+  baselineLocationKeyArn: z.optional(pattern(/^arn:aws[a-z-]*:kms:/, 'a KMS key ARN')),
   configFile: z.optional(name),
   allowedOwners: z.optional(list),
   emailMinimum: z.optional(severity),
@@ -80,6 +83,8 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
       ...(c.alertEmails ? { alertEmails: c.alertEmails } : {}),
       ...(c.slackWebhookSecretName ? { slackWebhookSecretName: c.slackWebhookSecretName } : {}),
       ...(c.baselineFile ? { baselineFile: c.baselineFile } : {}),
+      ...(c.baselineLocation ? { baselineLocation: c.baselineLocation } : {}),
+      ...(c.baselineLocationKeyArn ? { baselineLocationKeyArn: c.baselineLocationKeyArn } : {}),
       ...(c.configFile ? { configFile: c.configFile } : {}),
       ...(c.prefix ? { prefix: c.prefix } : {}),
       ...(c.centralTopicArn ? { centralTopicArn: c.centralTopicArn } : {}),

@@ -1,10 +1,18 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import {
+  ACCOUNT_CONFIG,
+  type AccountFileName,
+  accountKey,
+  PROPOSED_BASELINE,
+  REVIEWED_BASELINE,
+  type S3Location,
+} from '../shared/account-files/location.js';
 import { STATUS_INDEX } from '../shared/findings/table-schema.js';
 
 /**
@@ -28,7 +36,11 @@ export type Access =
   /** The Slack webhook URL. */
   | 'slack-secret'
   /** Monthly reports written, last month's read back. */
-  | 'report-bucket';
+  | 'report-bucket'
+  /** The function's own account's reviewed baseline and config, in the organization's baseline location. */
+  | 'account-files'
+  /** The proposed baseline the audit writes for an account with no reviewed one. */
+  | 'baseline-proposal';
 
 export interface AccessResources {
   tableArn: string;
@@ -39,6 +51,9 @@ export interface AccessResources {
   centralTopicKeyArn?: string;
   slackSecret?: ISecret;
   reportBucket?: IBucket;
+  /** Where each account's baseline and config are, and the KMS key of that bucket when it has one. */
+  baselineLocation?: S3Location;
+  baselineKeyArn?: string;
 }
 
 /** The cdk-nag finding of a wildcard resource, as cdk-nag renders it. */
@@ -154,7 +169,39 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
         // Without it S3 answers a missing object (the first month has no previous report) with AccessDenied.
         allow(['s3:ListBucket'], [on.reportBucket.bucketArn]),
       ];
+    case 'account-files': {
+      const location = baselineLocationOf(on);
+      return [
+        allow(
+          ['s3:GetObject'],
+          [accountFileArn(location, REVIEWED_BASELINE), accountFileArn(location, ACCOUNT_CONFIG)],
+        ),
+        // Without it S3 answers a missing object (an account with no config of its own) with AccessDenied.
+        allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${location.bucket}`]),
+        ...(on.baselineKeyArn ? [allow(['kms:Decrypt'], [on.baselineKeyArn])] : []),
+      ];
+    }
+    case 'baseline-proposal': {
+      const location = baselineLocationOf(on);
+      return [
+        allow(['s3:PutObject'], [accountFileArn(location, PROPOSED_BASELINE)]),
+        ...(on.baselineKeyArn ? [allow(['kms:GenerateDataKey'], [on.baselineKeyArn])] : []),
+      ];
+    }
   }
+}
+
+/**
+ * The ARN of one of the function's own account's files: the account is the deployed stack's
+ * (`AWS::AccountId`), so one template grants each account its own objects and no other's.
+ */
+function accountFileArn(location: S3Location, file: AccountFileName): string {
+  return `arn:${Aws.PARTITION}:s3:::${location.bucket}/${accountKey(location, Aws.ACCOUNT_ID, file)}`;
+}
+
+function baselineLocationOf(on: AccessResources): S3Location {
+  if (!on.baselineLocation) throw new Error('the account-files access needs the baseline location');
+  return on.baselineLocation;
 }
 
 /**

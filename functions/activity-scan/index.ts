@@ -7,6 +7,7 @@ import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
 import { readWithSchema } from '../../shared/schema-file.js';
 import * as z from '../../shared/zod.js';
+import { accountFiles } from '../common/account-files.js';
 import { coldStart } from '../common/wiring.js';
 import { queueDeadLetter } from './dead-letter.js';
 import { activityScanHandler } from './handler.js';
@@ -19,6 +20,7 @@ const EnvironmentSchema = z.object({
 // Built once per cold start and reused across invocations.
 const logger = new Logger({ serviceName: 'trustwatch-activity-scan' });
 const { settings, store, publish } = coldStart();
+const readAccountFiles = accountFiles(settings).middleware;
 const env = readWithSchema(EnvironmentSchema, process.env, 'the function environment');
 const iam = createIamClient();
 const clients = new Map<string, CloudTrailClient>();
@@ -43,4 +45,6 @@ export const handler = middy(
     sleep,
     now: () => new Date(),
   }),
-).use(injectLambdaContext(logger));
+)
+  .use(injectLambdaContext(logger))
+  .use(readAccountFiles);
