@@ -16,7 +16,8 @@ export interface AccountFilesWiring {
 /** Built once per cold start by the functions that read the baseline or the config. */
 export function accountFiles(settings: Settings): AccountFilesWiring {
   const location = settings.baselineLocation;
-  if (!location) return { middleware: {} };
+  // Nothing to read: the bundled files apply (middy takes no middleware without a hook).
+  if (!location) return { middleware: { before: async () => undefined } };
   // The organization's bucket may be in another region than the function.
   const s3 = new S3Client({ followRegionRedirects: true });
   const read = accountFilesReader(
