@@ -589,9 +589,15 @@ describe("each account's baseline and config from S3 (one template for every acc
 
   it("grants the objects under the deploying account's id, resolved by CloudFormation, not at synth", () => {
     const text = JSON.stringify(org.template.toJSON());
-    expect(text).toContain(':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/baseline.json"');
-    expect(text).toContain(':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/trustwatch.config.json"');
-    expect(text).toContain(':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/baseline.proposed.json"');
+    expect(text).toContain(
+      ':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/baseline.json"',
+    );
+    expect(text).toContain(
+      ':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/trustwatch.config.json"',
+    );
+    expect(text).toContain(
+      ':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/baseline.proposed.json"',
+    );
   });
 
   it('refuses a bundled baseline with a location, a bad location, and a key without a location', () => {
