@@ -10,6 +10,14 @@ import {
   REVIEWED_BASELINE,
 } from '../shared/account-files/location.js';
 
+/** The key prefix above the account ids, unless told otherwise. */
+export const DEFAULT_BASELINE_PREFIX = 'baselines';
+
+/** Where a baseline bucket of this name keeps the accounts' files, with the default prefix. */
+export function baselineBucketLocation(bucketName: string, prefix = DEFAULT_BASELINE_PREFIX): string {
+  return `s3://${bucketName}/${prefix}`;
+}
+
 export interface TrustwatchBaselineBucketProps {
   /** The AWS Organizations id (`o-…`) whose accounts read their files here. */
   readonly organizationId: string;
@@ -39,8 +47,8 @@ export class TrustwatchBaselineBucket extends Construct {
     super(scope, id);
     if (!/^o-[a-z0-9]{10,32}$/.test(props.organizationId))
       throw new Error(`organizationId: "${props.organizationId}" is not an AWS Organizations id (o-…)`);
-    const prefix = props.prefix ?? 'baselines';
-    this.location = `s3://${props.bucketName}/${prefix}`;
+    const prefix = props.prefix ?? DEFAULT_BASELINE_PREFIX;
+    this.location = baselineBucketLocation(props.bucketName, prefix);
     // The same rules the monitors and the CLI apply to the location.
     parseS3Location(this.location);
     this.bucket = new Bucket(this, 'Baselines', {

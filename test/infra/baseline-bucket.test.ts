@@ -5,7 +5,9 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { appSettings } from '../../infra/app-context.js';
 import { TrustwatchBaselineBucket } from '../../infra/baseline-bucket.js';
+import { trustwatchStacks } from '../../infra/stacks.js';
 import { CFN_LINT, describeWithTool } from '../support/tool-suite.js';
 import {
   type DeployedFunction,
@@ -84,6 +86,29 @@ describe("the organization's baseline bucket", () => {
     expect(report.pluginReports.map((p) => p.conclusion)).toEqual(['success']);
     for (const p of report.pluginReports)
       for (const a of p.suppressedViolations) expect(a.reason.length).toBeGreaterThan(20);
+  });
+
+  it('is part of the app when the context names it, and the monitor then reads its baseline there', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const context = { region: 'eu-west-1', centralOrganizationId: ORGANIZATION, baselineBucketName: BUCKET };
+    const stacks = trustwatchStacks(app, appSettings(context));
+    expect(stacks.baselines?.stackName).toBe('TrustwatchBaselines');
+    Template.fromStack(stacks.baselines as Stack).hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: BUCKET,
+    });
+    const audit = Template.fromStack(stacks.monitor).findResources('AWS::Lambda::Function', {
+      Properties: { FunctionName: 'trustwatch-audit' },
+    });
+    expect(
+      Object.values(audit).map(
+        (f) =>
+          (f as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment
+            .Variables.TRUSTWATCH_BASELINE_LOCATION,
+      ),
+    ).toEqual([`s3://${BUCKET}/baselines`]);
+    expect(() => appSettings({ region: 'eu-west-1', baselineBucketName: BUCKET })).toThrow(
+      'baselineBucketName needs centralOrganizationId',
+    );
   });
 
   it('refuses an organization id or bucket name that is not one', () => {
