@@ -191,7 +191,7 @@ export const RULE_TEXTS: Record<string, AlertText> = {
   'baseline.missing': {
     rationale:
       'Drift rules (drift.trust-wider, drift.new-ci-role, drift.provider-changed) compare the account with the baseline a person reviewed; with none, a trust policy widened today looks like any other. The audit writes what it sees as a proposed baseline, which is never taken as reviewed: trusting the account as first seen would approve whatever is already wrong in it.',
-    references: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html'],
+    references: [],
   },
   'keys.created': {
     rationale:

@@ -12,5 +12,5 @@ export const baselineMissing: RuleMeta = {
     'Drift rules (drift.trust-wider, drift.new-ci-role, drift.provider-changed) compare the account with the baseline a person reviewed; with none, a trust policy widened today looks like any other. The audit writes what it sees as a proposed baseline, which is never taken as reviewed: trusting the account as first seen would approve whatever is already wrong in it.',
   remediation:
     'Review the proposed baseline written beside the expected one (baseline.proposed.json): remove what should not be trusted, then publish it with `trustwatch baseline publish --to s3://BUCKET/PREFIX FILE`. The next audit reads it and the drift rules start.',
-  references: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html'],
+  references: [],
 };
