@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { MissingBaseline } from '../../shared/account-files/account-files.js';
-import { parseS3Location, type S3Location } from '../../shared/account-files/location.js';
+import { LocationError, parseS3Location, type S3Location } from '../../shared/account-files/location.js';
 import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
 import { type Config, ConfigSchema, DEFAULT_CONFIG } from '../../shared/config/config.js';
 import { TOPIC_ARN } from '../../shared/notify/topic-arn.js';
@@ -60,11 +60,21 @@ export function loadSettings(environment: NodeJS.ProcessEnv = process.env): Sett
     ...(env.TRUSTWATCH_BASELINE ? { baseline: readJson(BaselineSchema, env.TRUSTWATCH_BASELINE) } : {}),
     config: env.TRUSTWATCH_CONFIG ? readJson(ConfigSchema, env.TRUSTWATCH_CONFIG) : DEFAULT_CONFIG,
     ...(env.TRUSTWATCH_BASELINE_LOCATION
-      ? { baselineLocation: parseS3Location(env.TRUSTWATCH_BASELINE_LOCATION) }
+      ? { baselineLocation: location(env.TRUSTWATCH_BASELINE_LOCATION) }
       : {}),
     regions: env.TRUSTWATCH_REGIONS.split(',')
       .map((r) => r.trim())
       .filter((r) => r !== ''),
     monitorPrefix: env.TRUSTWATCH_PREFIX,
   };
+}
+
+function location(text: string): S3Location {
+  try {
+    return parseS3Location(text);
+  } catch (error) {
+    if (error instanceof LocationError)
+      throw new Error(`the function environment: TRUSTWATCH_BASELINE_LOCATION: ${error.message}`);
+    throw error;
+  }
 }
