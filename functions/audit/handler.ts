@@ -54,16 +54,25 @@ export function auditHandler(deps: AuditDependencies) {
     });
     if (missingBaseline) {
       if (!deps.writeObject) throw new Error('a baseline location is set but the audit cannot write to it');
-      // Written once: a proposal waiting for review is not replaced every hour (delete it for a fresh one).
-      const proposal = await deps.writeObject({
-        bucket: missingBaseline.proposed.bucket,
-        key: missingBaseline.proposed.key,
-        text: formatBaseline(captureBaseline(snapshot, config)),
-        onlyIfAbsent: true,
-      });
-      deps.logger.info(proposal === 'written' ? 'proposed baseline written' : 'proposed baseline kept', {
-        proposed: missingBaseline.proposed.url,
-      });
+      try {
+        // Written once: a proposal waiting for review is not replaced every hour (delete it for a fresh one).
+        const proposal = await deps.writeObject({
+          bucket: missingBaseline.proposed.bucket,
+          key: missingBaseline.proposed.key,
+          text: formatBaseline(captureBaseline(snapshot, config)),
+          onlyIfAbsent: true,
+        });
+        deps.logger.info(proposal === 'written' ? 'proposed baseline written' : 'proposed baseline kept', {
+          proposed: missingBaseline.proposed.url,
+        });
+      } catch (error) {
+        // A proposal that cannot be written must not hold back the audit's alerts: it is a gap, logged.
+        result.gaps.push({
+          resource: missingBaseline.proposed.url,
+          operation: 'write the proposed baseline',
+          reason: `${(error as Error).name}: ${(error as Error).message}`,
+        });
+      }
     }
     // Trust findings' alerts carry the narrower policy each role's own use calls for.
     const hinted = await withTightenHints(result.findings, {
