@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import {
   ACCOUNT_CONFIG,
@@ -8,9 +7,7 @@ import {
   parseS3Location,
   REVIEWED_BASELINE,
   type S3Location,
-  s3Url,
 } from '../../shared/account-files/location.js';
-import { putJsonObject } from '../../shared/account-files/s3-put-object.js';
 import { runAudit } from '../../shared/audit/audit.js';
 import { type Baseline, BaselineSchema } from '../../shared/baseline/baseline.js';
 import { captureBaseline, formatBaseline } from '../../shared/baseline/capture.js';
@@ -88,27 +85,23 @@ export function registerBaseline(program: Command, version: string): void {
         const account = publishedAccount(reviewed, file, options.account);
         // Checked before anything is written: a bad config must not leave a new baseline with an old config.
         const config = options.config ? readJsonFile(ConfigSchema, options.config) : undefined;
-        const s3 = new S3Client({
-          ...(options.profile ? { profile: options.profile } : {}),
-          region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-          followRegionRedirects: true,
-        });
-        const put = async (key: string, text: string) => {
-          const url = s3Url(location.bucket, key);
-          try {
-            await putJsonObject(s3, { bucket: location.bucket, key, text });
-          } catch (error) {
-            throw new UsageError(
-              `${url}: cannot write (${(error as Error).name}: ${(error as Error).message})`,
-            );
-          }
-          process.stdout.write(`${url}\n`);
-        };
+        const { publishObjects } = await import('./baseline-publish.js');
         // The files as given, not re-serialized: what was reviewed is what is published.
-        await put(accountKey(location, account, REVIEWED_BASELINE), readFileSync(file, 'utf8'));
-        if (config && options.config)
-          await put(accountKey(location, account, ACCOUNT_CONFIG), readFileSync(options.config, 'utf8'));
-        s3.destroy();
+        await publishObjects(
+          location.bucket,
+          [
+            { key: accountKey(location, account, REVIEWED_BASELINE), text: readFileSync(file, 'utf8') },
+            ...(options.config
+              ? [
+                  {
+                    key: accountKey(location, account, ACCOUNT_CONFIG),
+                    text: readFileSync(options.config, 'utf8'),
+                  },
+                ]
+              : []),
+          ],
+          options,
+        );
         process.stderr.write(
           `published the baseline of ${account}: ${reviewed.ciRoles.length} GitHub-trusted roles, ${reviewed.oidcProviders.length} OIDC providers, ${reviewed.ciUsers.length} CI users${config ? ', and its config' : ''}; the monitor reads it at its next invocation\n`,
         );
