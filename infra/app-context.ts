@@ -2,6 +2,7 @@ import { TOPIC_ARN } from '../shared/notify/topic-arn.js';
 import { SEVERITIES } from '../shared/rules/rule.js';
 import { readWithSchema } from '../shared/schema-file.js';
 import * as z from '../shared/zod.js';
+import { baselineBucketLocation } from './baseline-bucket.js';
 import type { ConfigOverrides } from './deployed-files.js';
 import type { TrustwatchMonitorProps } from './monitor.js';
 
@@ -26,6 +27,15 @@ export const AppContextSchema = z.object({
   alertEmails: z.optional(listOf(z.email())),
   slackWebhookSecretName: z.optional(name),
   baselineFile: z.optional(name),
+  /** `s3://BUCKET/PREFIX` of each account's baseline and config (one template for every account). */
+  baselineLocation: z.optional(pattern(/^s3:\/\//, 's3://BUCKET/PREFIX')),
+  baselineLocationKeyArn: z.optional(pattern(/^arn:aws[a-z-]*:kms:/, 'a KMS key ARN')),
+  /**
+   * Adds the TrustwatchBaselines stack (the organization's baseline bucket, of this name) for the
+   * organization of `centralOrganizationId`; the monitor reads its baseline there unless
+   * `baselineLocation` says otherwise.
+   */
+  baselineBucketName: z.optional(pattern(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'an S3 bucket name')),
   configFile: z.optional(name),
   allowedOwners: z.optional(list),
   emailMinimum: z.optional(severity),
@@ -57,6 +67,8 @@ export interface AppSettings {
   centralOrganizationId?: string;
   /** An S3 bucket, in the monitor's region, that holds the function code for StackSets. */
   assetBucket?: string;
+  /** The organization's baseline bucket, when it is part of the app. */
+  baselineBucketName?: string;
   monitor: TrustwatchMonitorProps & { watchedRegions: string[] };
 }
 
@@ -66,6 +78,12 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
   const ours = Object.fromEntries(Object.entries(context).filter(([k]) => keys.includes(k)));
   const c = readWithSchema(AppContextSchema, ours, 'the CDK context (-c key=value or cdk.json)');
   const home = c.region ?? fallbackRegion ?? 'us-east-1';
+  if (c.baselineBucketName && !c.centralOrganizationId)
+    throw new Error(
+      'the CDK context: baselineBucketName needs centralOrganizationId (the organization whose accounts read it)',
+    );
+  const baselineLocation =
+    c.baselineLocation ?? (c.baselineBucketName ? baselineBucketLocation(c.baselineBucketName) : undefined);
   const config: ConfigOverrides = {
     ...(c.allowedOwners ? { allowedOwners: c.allowedOwners } : {}),
     ...(c.maxKeyAgeDays ? { maxKeyAgeDays: c.maxKeyAgeDays } : {}),
@@ -83,12 +101,15 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
     region: home,
     ...(c.centralOrganizationId ? { centralOrganizationId: c.centralOrganizationId } : {}),
     ...(c.assetBucket ? { assetBucket: c.assetBucket } : {}),
+    ...(c.baselineBucketName ? { baselineBucketName: c.baselineBucketName } : {}),
     monitor: {
       watchedRegions: c.watchedRegions ?? [home],
       config,
       ...(c.alertEmails ? { alertEmails: c.alertEmails } : {}),
       ...(c.slackWebhookSecretName ? { slackWebhookSecretName: c.slackWebhookSecretName } : {}),
       ...(c.baselineFile ? { baselineFile: c.baselineFile } : {}),
+      ...(baselineLocation ? { baselineLocation } : {}),
+      ...(c.baselineLocationKeyArn ? { baselineLocationKeyArn: c.baselineLocationKeyArn } : {}),
       ...(c.configFile ? { configFile: c.configFile } : {}),
       ...(c.prefix ? { prefix: c.prefix } : {}),
       ...(c.centralTopicArn ? { centralTopicArn: c.centralTopicArn } : {}),

@@ -94,7 +94,14 @@ export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
  * imports it statically, so a function with one must bundle it or fail to load.
  */
 const EVENT_STREAMS = '@smithy/core/event-streams';
-const IMPORTS_EVENT_STREAMS = new Set(['monthly-report']);
+const IMPORTS_EVENT_STREAMS = new Set([
+  'monthly-report',
+  // The functions that read each account's baseline and config from S3 (a baseline location).
+  'activity-scan',
+  'audit',
+  'daily-digest',
+  'iam-event',
+]);
 
 /** The bundling of one function (a folder under functions/): the construct, bench and tests use this. */
 export function bundlingFor(functionName: string): LambdaBundling {

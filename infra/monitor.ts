@@ -18,6 +18,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS as EVENT_METRICS, SERVICE_NAME as EVENT_SERVICE } from '../functions/iam-event/metrics.js';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAME } from '../functions/slack-notifier/metrics.js';
+import { LocationError, parseS3Location, type S3Location } from '../shared/account-files/location.js';
 import { PARTITION_KEY, SORT_KEY, STATUS_INDEX, TTL_ATTRIBUTE } from '../shared/findings/table-schema.js';
 import type { Severity } from '../shared/rules/rule.js';
 import { alertOnAny } from './alarm.js';
@@ -33,6 +34,7 @@ import {
 } from './deployed-files.js';
 import { type FunctionName, MonitorFunction, type MonitorFunctionProps } from './monitor-function.js';
 import { kebab, pascal } from './names.js';
+import type { Access } from './permissions.js';
 import { API_CALL, watchedEvents, watchRule } from './watched-events.js';
 
 export interface TrustwatchSchedules {
@@ -71,6 +73,18 @@ export interface TrustwatchMonitorProps {
   readonly config?: ConfigOverrides;
   /** The reviewed `baseline.json` to deploy. @default none: drift rules stay silent until one is deployed */
   readonly baselineFile?: string;
+  /**
+   * `s3://BUCKET/PREFIX` where the organization keeps each account's reviewed baseline
+   * (`PREFIX/ACCOUNT/baseline.json`) and config (`PREFIX/ACCOUNT/trustwatch.config.json`). The
+   * functions read their own account's at run time, so that one template serves every account (a
+   * StackSet). An account with no config object there runs with `configFile` and `config`; one with
+   * no baseline gets a `baseline.missing` finding and a proposed baseline written beside it
+   * (`baseline.proposed.json`), never read as reviewed. Not together with `baselineFile`.
+   * @default none: the bundled `baselineFile`, if any
+   */
+  readonly baselineLocation?: string;
+  /** The customer managed KMS key the baseline location's bucket encrypts with. @default none (SSE-S3) */
+  readonly baselineLocationKeyArn?: string;
   /** Name prefix of the monitor's resources; the tamper watch recognises them by it. @default 'trustwatch' */
   readonly prefix?: string;
   /** How long the functions' logs are kept. @default one year */
@@ -153,6 +167,7 @@ export class TrustwatchMonitor extends Construct {
     const schedules = { ...DEFAULT_SCHEDULES, ...props.schedules };
     const regions = props.watchedRegions ?? [stack.region];
     const config = deployedConfig(props.configFile, props.config);
+    const baselineLocation = checkedLocation(props);
 
     this.table = new TableV2(this, 'State', {
       tableName: `${this.prefix}-state`,
@@ -254,7 +269,10 @@ export class TrustwatchMonitor extends Construct {
       TRUSTWATCH_PREFIX: this.prefix,
       TRUSTWATCH_CONFIG: `${TASK_ROOT}/${CONFIG_FILE}`,
       ...(props.baselineFile ? { TRUSTWATCH_BASELINE: `${TASK_ROOT}/${BASELINE_FILE}` } : {}),
+      ...(props.baselineLocation ? { TRUSTWATCH_BASELINE_LOCATION: props.baselineLocation } : {}),
     };
+    // The functions that read the baseline or the config read their account's from the location.
+    const accountFiles: Access[] = baselineLocation ? ['account-files'] : [];
     const slackSecret = props.slackWebhookSecretName
       ? Secret.fromSecretNameV2(this, 'SlackWebhook', props.slackWebhookSecretName)
       : undefined;
@@ -268,6 +286,8 @@ export class TrustwatchMonitor extends Construct {
         centralTopicArn: props.centralTopicArn,
         centralTopicKeyArn: props.centralTopicKeyArn,
         centralReportBucket: props.centralReportBucket,
+        baselineLocation,
+        baselineKeyArn: props.baselineLocationKeyArn,
       },
       failures: this.failures,
       logRetention: props.logRetention ?? RetentionDays.ONE_YEAR,
@@ -312,7 +332,7 @@ export class TrustwatchMonitor extends Construct {
       description: 'trustwatch: IAM changes, GitHub assumptions and tampering, as they happen',
       memorySize: 512,
       timeout: Duration.minutes(1),
-      access: ['state-table', 'alert-topic', 'iam-resource-reads', ...hub.access],
+      access: ['state-table', 'alert-topic', 'iam-resource-reads', ...accountFiles, ...hub.access],
       environment: hub.environment,
     });
     this.alarm(
@@ -325,7 +345,14 @@ export class TrustwatchMonitor extends Construct {
       memorySize: 512,
       // Shorter than the scan interval, so that scans do not pile up behind a slow one.
       timeout: Duration.minutes(4),
-      access: ['state-table', 'alert-topic', 'iam-resource-reads', 'cloudtrail-reads', ...hub.access],
+      access: [
+        'state-table',
+        'alert-topic',
+        'iam-resource-reads',
+        'cloudtrail-reads',
+        ...accountFiles,
+        ...hub.access,
+      ],
       // Events it cannot handle go there (the role may send to it: it is the function's failure destination).
       environment: { ...hub.environment, TRUSTWATCH_FAILURES_QUEUE: this.failures.queueUrl },
     });
@@ -333,7 +360,15 @@ export class TrustwatchMonitor extends Construct {
       description: 'trustwatch: the whole account against the baseline',
       memorySize: 1024,
       timeout: Duration.minutes(5),
-      access: ['state-table', 'alert-topic', 'iam-inventory', 'iam-key-names', ...hub.access],
+      access: [
+        'state-table',
+        'alert-topic',
+        'iam-inventory',
+        'iam-key-names',
+        ...accountFiles,
+        ...(baselineLocation ? (['baseline-proposal'] as const) : []),
+        ...hub.access,
+      ],
       environment: hub.environment,
     });
     const monthlyReport = this.monitorFunction('monthly-report', {
@@ -346,6 +381,7 @@ export class TrustwatchMonitor extends Construct {
         'alert-topic',
         'iam-inventory',
         'report-bucket',
+        ...accountFiles,
         ...(props.centralReportBucket ? (['central-report-bucket'] as const) : []),
       ],
       environment: {
@@ -369,7 +405,7 @@ export class TrustwatchMonitor extends Construct {
       description: 'trustwatch: the daily digest of findings below every alert minimum',
       memorySize: 256,
       timeout: Duration.minutes(1),
-      access: ['state-table', 'alert-topic'],
+      access: ['state-table', 'alert-topic', ...accountFiles],
     });
 
     // This region's events go straight to the function; other regions' come through the bus.
@@ -489,5 +525,25 @@ export class TrustwatchMonitor extends Construct {
     const action = this.#common.alarmAction;
     if (!action) throw new Error('the alarm relay is created before any alarm');
     alertOnAny(this, id, { alarmName: `${this.prefix}-${kebab(id)}`, metric, what, action });
+  }
+}
+
+/** The baseline location, checked at synth: a mistake fails `cdk synth`, not every invocation. */
+function checkedLocation(props: TrustwatchMonitorProps): S3Location | undefined {
+  if (props.baselineLocation === undefined) {
+    if (props.baselineLocationKeyArn)
+      throw new Error('TrustwatchMonitor: baselineLocationKeyArn is given without a baselineLocation');
+    return undefined;
+  }
+  if (props.baselineFile)
+    throw new Error(
+      'TrustwatchMonitor: give baselineFile (one bundled baseline, one account) or baselineLocation (each account its own, from S3), not both',
+    );
+  try {
+    return parseS3Location(props.baselineLocation);
+  } catch (error) {
+    if (error instanceof LocationError)
+      throw new Error(`TrustwatchMonitor: baselineLocation ${error.message}`);
+    throw error;
   }
 }

@@ -1,10 +1,18 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import {
+  ACCOUNT_CONFIG,
+  type AccountFileName,
+  accountKey,
+  PROPOSED_BASELINE,
+  REVIEWED_BASELINE,
+  type S3Location,
+} from '../shared/account-files/location.js';
 import { STATUS_INDEX } from '../shared/findings/table-schema.js';
 
 /**
@@ -32,7 +40,11 @@ export type Access =
   /** Findings imported into the account's own Security Hub, under its default product. */
   | 'security-hub'
   /** The monthly report copied to the organization's report bucket, under this account's folder only. */
-  | 'central-report-bucket';
+  | 'central-report-bucket'
+  /** The function's own account's reviewed baseline and config, in the organization's baseline location. */
+  | 'account-files'
+  /** The proposed baseline the audit writes for an account with no reviewed one. */
+  | 'baseline-proposal';
 
 export interface AccessResources {
   tableArn: string;
@@ -45,6 +57,9 @@ export interface AccessResources {
   reportBucket?: IBucket;
   /** The organization's report bucket (a `TrustwatchCentralReports`), by name. */
   centralReportBucket?: string;
+  /** Where each account's baseline and config are, and the KMS key of that bucket when it has one. */
+  baselineLocation?: S3Location;
+  baselineKeyArn?: string;
 }
 
 /** The cdk-nag finding of a wildcard resource, as cdk-nag renders it. */
@@ -177,6 +192,25 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
     case 'central-report-bucket':
       if (!on.centralReportBucket) throw new Error('the central-report-bucket access needs the bucket name');
       return [allow(['s3:PutObject'], [centralReportObjects(stack, on.centralReportBucket)])];
+    case 'account-files': {
+      const location = baselineLocationOf(on);
+      return [
+        allow(
+          ['s3:GetObject'],
+          [accountFileArn(location, REVIEWED_BASELINE), accountFileArn(location, ACCOUNT_CONFIG)],
+        ),
+        // Without it S3 answers a missing object (an account with no config of its own) with AccessDenied.
+        allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${location.bucket}`]),
+        ...(on.baselineKeyArn ? [allow(['kms:Decrypt'], [on.baselineKeyArn])] : []),
+      ];
+    }
+    case 'baseline-proposal': {
+      const location = baselineLocationOf(on);
+      return [
+        allow(['s3:PutObject'], [accountFileArn(location, PROPOSED_BASELINE)]),
+        ...(on.baselineKeyArn ? [allow(['kms:GenerateDataKey'], [on.baselineKeyArn])] : []),
+      ];
+    }
   }
 }
 
@@ -189,6 +223,19 @@ export function centralReportObjects(stack: Stack, bucket: string): string {
     resource: bucket,
     resourceName: `${stack.account}/*`,
   });
+}
+
+/**
+ * The ARN of one of the function's own account's files: the account is the deployed stack's
+ * (`AWS::AccountId`), so one template grants each account its own objects and no other's.
+ */
+function accountFileArn(location: S3Location, file: AccountFileName): string {
+  return `arn:${Aws.PARTITION}:s3:::${location.bucket}/${accountKey(location, Aws.ACCOUNT_ID, file)}`;
+}
+
+function baselineLocationOf(on: AccessResources): S3Location {
+  if (!on.baselineLocation) throw new Error('the account-files access needs the baseline location');
+  return on.baselineLocation;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type App, CliCredentialsStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Severity } from '../shared/rules/rule.js';
 import type { AppSettings } from './app-context.js';
+import { TrustwatchBaselineBucket } from './baseline-bucket.js';
 import { TrustwatchCentralTopic } from './central.js';
 import { TrustwatchCentralReports } from './central-reports.js';
 import { TrustwatchEventForwarder } from './forwarder.js';
@@ -13,6 +14,8 @@ export interface TrustwatchStacks {
   forwarders: Stack[];
   /** The organization's topic and report bucket, when the context names an organization. */
   central?: Stack;
+  /** The organization's baseline bucket, when the context names one. */
+  baselines?: Stack;
 }
 
 const DESCRIPTION = 'trustwatch: continuous compliance for CI access into AWS';
@@ -75,5 +78,15 @@ export function trustwatchStacks(app: App, settings: AppSettings, props: StackPr
     organizationId: settings.centralOrganizationId,
     ...(settings.monitor.prefix ? { prefix: settings.monitor.prefix } : {}),
   });
-  return { monitor, forwarders, central };
+  if (!settings.baselineBucketName) return { monitor, forwarders, central };
+  const baselines = stack(
+    'TrustwatchBaselines',
+    settings.region,
+    `${DESCRIPTION} (the organization's reviewed baselines)`,
+  );
+  new TrustwatchBaselineBucket(baselines, 'Baselines', {
+    organizationId: settings.centralOrganizationId,
+    bucketName: settings.baselineBucketName,
+  });
+  return { monitor, forwarders, central, baselines };
 }

@@ -7,6 +7,7 @@ import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
 import { readWithSchema } from '../../shared/schema-file.js';
 import * as z from '../../shared/zod.js';
+import { accountFiles } from '../common/account-files.js';
 import { exportFromSettings } from '../common/security-hub.js';
 import { coldStart } from '../common/wiring.js';
 import { queueDeadLetter } from './dead-letter.js';
@@ -20,6 +21,7 @@ const EnvironmentSchema = z.object({
 // Built once per cold start and reused across invocations.
 const logger = new Logger({ serviceName: 'trustwatch-activity-scan' });
 const { settings, store, publish } = coldStart();
+const readAccountFiles = accountFiles(settings).middleware;
 const env = readWithSchema(EnvironmentSchema, process.env, 'the function environment');
 const iam = createIamClient();
 const clients = new Map<string, CloudTrailClient>();
@@ -45,4 +47,6 @@ export const handler = middy(
     sleep,
     now: () => new Date(),
   }),
-).use(injectLambdaContext(logger));
+)
+  .use(injectLambdaContext(logger))
+  .use(readAccountFiles);

@@ -1,11 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import type { PutRequest } from '../../shared/account-files/s3-put-object.js';
 import type { ProcessedFinding } from '../../shared/activity/process.js';
 import { appendAll } from '../../shared/arrays.js';
 import { runAudit } from '../../shared/audit/audit.js';
+import { captureBaseline, formatBaseline } from '../../shared/baseline/capture.js';
 import type { FindingStore } from '../../shared/findings/store.js';
 import type { Snapshot } from '../../shared/inventory/snapshot.js';
 import { alertNew, alertPending, type Publish, resolveGone } from '../../shared/notify/lifecycle.js';
+import { baselineMissing } from '../../shared/rules/baseline/missing.js';
 import { suppressionExpired } from '../../shared/rules/baseline/suppression-expired.js';
 import { ACCOUNT_RULES, POLICY_RULES } from '../../shared/rules/catalog.js';
 import { policyTooComplex } from '../../shared/rules/policy/too-complex.js';
@@ -18,7 +21,7 @@ import type { Settings } from '../common/settings.js';
 
 /** The findings an audit decides, and so can see go away: not the event findings of the other functions. */
 const AUDIT_RULES = new Set(
-  [...ACCOUNT_RULES, ...POLICY_RULES, suppressionExpired, policyTooComplex].map((r) => r.id),
+  [...ACCOUNT_RULES, ...POLICY_RULES, suppressionExpired, baselineMissing, policyTooComplex].map((r) => r.id),
 );
 
 export interface AuditDependencies {
@@ -30,6 +33,11 @@ export interface AuditDependencies {
   collect: () => Promise<Snapshot>;
   /** Exports what the audit opened, updated, suppressed and resolved to Security Hub, when that is on. */
   exportFindings?: ExportFindings;
+  /**
+   * Writes an object of the baseline location (the proposed baseline of an account with no reviewed
+   * one); needed when the settings have a baseline location.
+   */
+  writeObject?: (request: PutRequest) => Promise<'written' | 'exists'>;
 }
 
 /**
@@ -40,8 +48,36 @@ export interface AuditDependencies {
 export function auditHandler(deps: AuditDependencies) {
   return async (_event: unknown, context: Pick<Context, 'invokedFunctionArn'>) => {
     const snapshot = await deps.collect();
-    const { baseline, config } = deps.settings;
-    const result = runAudit(snapshot, { config, ...(baseline ? { baseline } : {}) });
+    const { baseline, config, missingBaseline } = deps.settings;
+    const result = runAudit(snapshot, {
+      config,
+      ...(baseline ? { baseline } : {}),
+      ...(missingBaseline
+        ? { missingBaseline: { reviewed: missingBaseline.reviewed, proposed: missingBaseline.proposed.url } }
+        : {}),
+    });
+    if (missingBaseline) {
+      if (!deps.writeObject) throw new Error('a baseline location is set but the audit cannot write to it');
+      try {
+        // Written once: a proposal waiting for review is not replaced every hour (delete it for a fresh one).
+        const proposal = await deps.writeObject({
+          bucket: missingBaseline.proposed.bucket,
+          key: missingBaseline.proposed.key,
+          text: formatBaseline(captureBaseline(snapshot, config)),
+          onlyIfAbsent: true,
+        });
+        deps.logger.info(proposal === 'written' ? 'proposed baseline written' : 'proposed baseline kept', {
+          proposed: missingBaseline.proposed.url,
+        });
+      } catch (error) {
+        // A proposal that cannot be written must not hold back the audit's alerts: it is a gap, logged.
+        result.gaps.push({
+          resource: missingBaseline.proposed.url,
+          operation: 'write the proposed baseline',
+          reason: `${(error as Error).name}: ${(error as Error).message}`,
+        });
+      }
+    }
     // Trust findings' alerts carry the narrower policy each role's own use calls for.
     const hinted = await withTightenHints(result.findings, {
       until: snapshot.collectedAt.slice(0, 10),

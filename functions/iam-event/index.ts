@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { createIamClient } from '../../shared/inventory/clients.js';
 import { liveReader } from '../../shared/inventory/live-reader.js';
+import { accountFiles } from '../common/account-files.js';
 import { METRIC_NAMESPACE } from '../common/metrics.js';
 import { exportFromSettings } from '../common/security-hub.js';
 import { coldStart } from '../common/wiring.js';
@@ -15,6 +16,7 @@ import { SERVICE_NAME } from './metrics.js';
 const logger = new Logger({ serviceName: SERVICE_NAME });
 const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME });
 const { settings, store, publish } = coldStart();
+const readAccountFiles = accountFiles(settings).middleware;
 const iam = createIamClient();
 
 export const handler = middy(
@@ -29,5 +31,6 @@ export const handler = middy(
   }),
 )
   .use(injectLambdaContext(logger))
+  .use(readAccountFiles)
   // Publishes the metrics when the handler throws too: the unusable-event count is emitted then.
   .use(logMetrics(metrics));

@@ -7,6 +7,7 @@ import { collectSnapshot } from '../../shared/inventory/collect.js';
 import { s3Bucket } from '../../shared/report/s3-bucket.js';
 import { readWithSchema } from '../../shared/schema-file.js';
 import * as z from '../../shared/zod.js';
+import { accountFiles } from '../common/account-files.js';
 import { coldStart } from '../common/wiring.js';
 import { monthlyReportHandler } from './handler.js';
 
@@ -22,6 +23,7 @@ const EnvironmentSchema = z.object({
 // Built once per cold start and reused across invocations.
 const logger = new Logger({ serviceName: 'trustwatch-monthly-report' });
 const { settings, store, publish } = coldStart();
+const readAccountFiles = accountFiles(settings).middleware;
 const env = readWithSchema(EnvironmentSchema, process.env, 'the function environment');
 const clients = createClients();
 const s3 = new S3Client({});
@@ -40,4 +42,6 @@ export const handler = middy(
     collect: async () => (await collectSnapshot(clients)).snapshot,
     now: () => new Date(),
   }),
-).use(injectLambdaContext(logger));
+)
+  .use(injectLambdaContext(logger))
+  .use(readAccountFiles);

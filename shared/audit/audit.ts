@@ -8,6 +8,7 @@ import type { Gap, Role, Snapshot } from '../inventory/snapshot.js';
 import { type BudgetOptions, ComplexityError } from '../policy/budget.js';
 import { parsePolicy } from '../policy/parse.js';
 import type { AccountHit, AuditContext } from '../rules/account-rule.js';
+import { baselineMissing } from '../rules/baseline/missing.js';
 import { suppressionExpired } from '../rules/baseline/suppression-expired.js';
 import { ACCOUNT_RULES, POLICY_RULES } from '../rules/catalog.js';
 import { driftRefusals } from '../rules/drift/trust.js';
@@ -39,6 +40,11 @@ export interface AuditOptions {
   baseline?: Baseline;
   /** How much search the analysis of one trust policy (or one comparison with its baseline) may do. */
   budget?: BudgetOptions;
+  /**
+   * The account's reviewed baseline was looked for here and not found (with no `baseline`): said
+   * as a finding, with where the proposed one for review is.
+   */
+  missingBaseline?: { reviewed: string; proposed: string };
 }
 
 const POLICY_RULE = new Map<string, RuleMeta>(POLICY_RULES.map((r) => [r.id, r]));
@@ -47,7 +53,10 @@ const POLICY_RULE = new Map<string, RuleMeta>(POLICY_RULES.map((r) => [r.id, r])
 const REGION = 'global';
 
 /** Every rule on one snapshot: pure, so the same snapshot and baseline always give the same findings. */
-export function runAudit(snapshot: Snapshot, { config, baseline, budget }: AuditOptions): AuditResult {
+export function runAudit(
+  snapshot: Snapshot,
+  { config, baseline, budget, missingBaseline }: AuditOptions,
+): AuditResult {
   const now = new Date(snapshot.collectedAt);
   const githubRoles = snapshot.roles.filter((r) => trustsGitHub(r.trustPolicy));
   const context: AuditContext = {
@@ -74,6 +83,14 @@ export function runAudit(snapshot: Snapshot, { config, baseline, budget }: Audit
     if (!refused)
       findings.push(make(policyTooComplex, tooComplexHit(role, error, 'comparison with its baseline')));
   }
+  if (missingBaseline && !baseline)
+    findings.push(
+      make(baselineMissing, {
+        resource: { type: 'account', arn: `arn:aws:iam::${snapshot.account}:root`, name: snapshot.account },
+        message: `no reviewed baseline at ${missingBaseline.reviewed}: drift rules are off until one is published; a proposed baseline to review is at ${missingBaseline.proposed}`,
+        evidence: { ...missingBaseline },
+      }),
+    );
   const expired = applySuppressions(findings, baseline?.suppressions ?? [], now);
   for (const s of expired) {
     findings.push(

@@ -1,5 +1,6 @@
 import type { AccountRule } from './account-rule.js';
 import { ACTIVITY_RULES } from './activity/rules.js';
+import { baselineMissing } from './baseline/missing.js';
 import { suppressionExpired } from './baseline/suppression-expired.js';
 import { newCiRole } from './drift/new-ci-role.js';
 import { providerChanged } from './drift/provider-changed.js';
@@ -87,7 +88,7 @@ export const RULE_GROUPS: RuleGroup[] = [
     title: 'Account',
     decidedBy:
       'From the account snapshot, the configuration and the baseline (`drift.*`): `audit`, the hourly audit and the IAM event watch.',
-    rules: [...ACCOUNT_RULES, suppressionExpired],
+    rules: [...ACCOUNT_RULES, suppressionExpired, baselineMissing],
   },
   {
     title: 'Activity and the monitor itself',

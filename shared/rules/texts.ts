@@ -188,6 +188,11 @@ export const RULE_TEXTS: Record<string, AlertText> = {
       'An accepted risk was accepted until a date; past it, the finding it covered is reported again until someone reviews it.',
     references: [],
   },
+  'baseline.missing': {
+    rationale:
+      'Drift rules (drift.trust-wider, drift.new-ci-role, drift.provider-changed) compare the account with the baseline a person reviewed; with none, a trust policy widened today looks like any other. The audit writes what it sees as a proposed baseline, which is never taken as reviewed: trusting the account as first seen would approve whatever is already wrong in it.',
+    references: [],
+  },
   'keys.created': {
     rationale:
       'A new static key for a CI user undoes the move to OIDC and is a classic persistence step: a fresh long-lived credential nobody planned.',

@@ -17,6 +17,8 @@ describe('audit of the bundled sample account', () => {
     const fired = new Set(result.findings.map((f) => f.ruleId));
     // policy.too-complex takes a hostile trust policy (too-complex.test.ts).
     const textOnly = ['policy.duplicate-key', 'policy.unknown-element', 'policy.too-complex'];
+    // baseline.missing takes an account with no baseline at its location (below).
+    textOnly.push('baseline.missing');
     // activity.*, monitor.* and keys.created come from CloudTrail events, not from a snapshot.
     const fromSnapshot = ALL_RULES.map((r) => r.id).filter(
       (id) => !/^(activity|monitor)\.|^keys\.created$/.test(id),
@@ -179,5 +181,36 @@ describe('policy findings in the audit', () => {
       'gh-all-values-sub': 'low',
       'gh-all-values-environment': 'high',
     });
+  });
+});
+
+describe('an account with no reviewed baseline at its location', () => {
+  const missingBaseline = {
+    reviewed: `s3://acme-baselines/org/${snapshot.account}/baseline.json`,
+    proposed: `s3://acme-baselines/org/${snapshot.account}/baseline.proposed.json`,
+  };
+
+  it('is reported once, as info, naming where the baseline is looked for and the proposal to review', () => {
+    const missing = runAudit(snapshot, { config, missingBaseline });
+    const found = missing.findings.filter((f) => f.ruleId === 'baseline.missing');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      severity: 'info',
+      resource: { type: 'account', name: snapshot.account },
+      evidence: missingBaseline,
+    });
+    expect(found[0]?.message).toContain(missingBaseline.proposed);
+    expect(missing.findings.filter((f) => f.ruleId.startsWith('drift.'))).toEqual([]);
+    expect(missing.stats.baseline).toBe(false);
+    // The same situation an hour later is the same finding (an update in the store, not a new alert).
+    expect(
+      runAudit(snapshot, { config, missingBaseline }).findings.find((f) => f.ruleId === 'baseline.missing')
+        ?.id,
+    ).toBe(found[0]?.id);
+  });
+
+  it('is not reported once a baseline is given', () => {
+    const reviewed = runAudit(snapshot, { config, baseline, missingBaseline });
+    expect(reviewed.findings.map((f) => f.ruleId)).not.toContain('baseline.missing');
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { auditHandler } from '../../functions/audit/handler.js';
 import { digestHandler } from '../../functions/daily-digest/handler.js';
 import type { AlertMessage } from '../../shared/notify/alert.js';
@@ -54,6 +54,73 @@ describe('audit function', () => {
       .map((m) => (m.kind === 'resolved' ? m.finding.ruleId : ''));
     expect(notices).toContain('drift.trust-wider');
     expect(third.resolved.length).toBeGreaterThanOrEqual(notices.length);
+  });
+});
+
+describe('audit function, account with no reviewed baseline at its location', () => {
+  const missingBaseline = {
+    reviewed: `s3://acme-baselines/org/${snapshot.account}/baseline.json`,
+    proposed: {
+      bucket: 'acme-baselines',
+      key: `org/${snapshot.account}/baseline.proposed.json`,
+      url: `s3://acme-baselines/org/${snapshot.account}/baseline.proposed.json`,
+    },
+  };
+  const { baseline: _reviewed, ...unreviewed } = sampleSettings();
+
+  it('still audits and alerts when the proposal cannot be written, and says so as a gap', async () => {
+    const sent: AlertMessage[] = [];
+    const watched = silentLogger();
+    const warn = vi.spyOn(watched, 'warn');
+    const handle = auditHandler({
+      settings: { ...unreviewed, missingBaseline },
+      store: new MemoryStore(),
+      logger: watched,
+      publish: async (m) => sent.push(m),
+      collect: async () => snapshot,
+      writeObject: async () => {
+        throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+      },
+    });
+    const result = await handle({}, context);
+    expect(result.findings.map((f) => f.ruleId)).toContain('baseline.missing');
+    expect(result.findings.some((f) => f.ruleId.startsWith('drift.'))).toBe(false);
+    // The sample account's critical and high findings are alerted all the same.
+    expect(sent.filter((m) => m.kind === 'alert').length).toBe(result.alerted.length);
+    expect(result.alerted.length).toBeGreaterThan(0);
+    expect(warn.mock.calls).toContainEqual([
+      'audit gap',
+      {
+        resource: missingBaseline.proposed.url,
+        operation: 'write the proposed baseline',
+        reason: 'AccessDenied: Access Denied',
+      },
+    ]);
+  });
+
+  it('writes the proposal only if none is there, from the account as audited', async () => {
+    const writes: { key: string; onlyIfAbsent?: boolean; account: string }[] = [];
+    const handle = auditHandler({
+      settings: { ...unreviewed, missingBaseline },
+      store: new MemoryStore(),
+      logger,
+      publish: async () => undefined,
+      collect: async () => snapshot,
+      writeObject: async (request) => {
+        writes.push({
+          key: request.key,
+          ...(request.onlyIfAbsent ? { onlyIfAbsent: true } : {}),
+          account: (JSON.parse(request.text) as { account: string }).account,
+        });
+        return writes.length === 1 ? 'written' : 'exists';
+      },
+    });
+    await handle({}, context);
+    await handle({}, context);
+    expect(writes).toEqual([
+      { key: missingBaseline.proposed.key, onlyIfAbsent: true, account: snapshot.account },
+      { key: missingBaseline.proposed.key, onlyIfAbsent: true, account: snapshot.account },
+    ]);
   });
 });
 

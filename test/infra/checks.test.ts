@@ -6,7 +6,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { CFN_LINT, describeWithTool } from '../support/tool-suite.js';
-import { FULL_CONTEXT, synth } from './synth.js';
+import { FULL_CONTEXT, ORGANIZATION_CONTEXT, synth } from './synth.js';
 
 interface ValidationReport {
   pluginReports: {
@@ -39,6 +39,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
   it.each([
     ['every channel, two watched regions', FULL_CONTEXT],
     ['nothing configured', { region: 'us-east-1' }],
+    ['each account its baseline from S3', ORGANIZATION_CONTEXT],
     [
       'an organization: asset bucket, central topic',
       {
@@ -88,6 +89,17 @@ describeWithTool(CFN_LINT, 'cfn-lint', () => {
     // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational.
     expect(lint.status === null ? 'killed' : lint.status & 2, lint.stdout + lint.stderr).toBe(0);
     // The one warning: CDK adds DependsOn on a function's role that its GetAtt already implies.
+    const warnings = lint.stdout.split('\n').filter((l) => l.trim() !== '');
+    expect(warnings.filter((w) => !/:W3005:/.test(w))).toEqual([]);
+  });
+
+  it("finds no error in the monitor's template that reads each account's baseline from S3", () => {
+    const { app, outdir } = synth(ORGANIZATION_CONTEXT);
+    app.synth();
+    const lint = spawnSync('cfn-lint', ['--format', 'parseable', join(outdir, 'Trustwatch.template.json')], {
+      encoding: 'utf8',
+    });
+    expect(lint.status === null ? 'killed' : lint.status & 2, lint.stdout + lint.stderr).toBe(0);
     const warnings = lint.stdout.split('\n').filter((l) => l.trim() !== '');
     expect(warnings.filter((w) => !/:W3005:/.test(w))).toEqual([]);
   });

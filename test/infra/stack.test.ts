@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { appSettings } from '../../infra/app-context.js';
 import { deployedConfig } from '../../infra/deployed-files.js';
 import { TrustwatchMonitor } from '../../infra/monitor.js';
-import { FULL_CONTEXT, functionActions, synth } from './synth.js';
+import { FULL_CONTEXT, functionActions, ORGANIZATION_CONTEXT, synth } from './synth.js';
 
 const { template, forwarders } = synth();
 const forwarder = (region: string) => {
@@ -609,5 +609,66 @@ describe('an organization', () => {
     expect(() => appSettings({ centralTopicArn: 'trustwatch-organization-alerts' })).toThrow(
       /centralTopicArn/,
     );
+  });
+});
+
+describe("each account's baseline and config from S3 (one template for every account)", () => {
+  const org = synth(ORGANIZATION_CONTEXT);
+  type Fn = { Properties: { FunctionName: string; Environment: { Variables: Record<string, unknown> } } };
+  const functions = () =>
+    Object.values(org.template.findResources('AWS::Lambda::Function') as Record<string, Fn>).map(
+      (f) => f.Properties,
+    );
+
+  it('tells the functions that read settings where the files are, and bundles no baseline', () => {
+    const reading = functions()
+      .filter((f) => f.Environment.Variables.TRUSTWATCH_BASELINE_LOCATION)
+      .map((f) => f.FunctionName)
+      .sort();
+    expect(reading).toEqual([
+      'trustwatch-activity-scan',
+      'trustwatch-alarm-relay',
+      'trustwatch-audit',
+      'trustwatch-daily-digest',
+      'trustwatch-iam-event',
+      'trustwatch-monthly-report',
+    ]);
+    for (const f of functions()) {
+      expect(f.Environment.Variables.TRUSTWATCH_BASELINE).toBeUndefined();
+      if (f.Environment.Variables.TRUSTWATCH_BASELINE_LOCATION)
+        expect(f.Environment.Variables.TRUSTWATCH_BASELINE_LOCATION).toBe(
+          ORGANIZATION_CONTEXT.baselineLocation,
+        );
+    }
+    const monitor = org.monitor.node.findChild('Monitor') as TrustwatchMonitor;
+    expect(Object.keys(monitor.deployedFiles)).toEqual(['trustwatch.config.json']);
+  });
+
+  it("grants the objects under the deploying account's id, resolved by CloudFormation, not at synth", () => {
+    const text = JSON.stringify(org.template.toJSON());
+    expect(text).toContain(
+      ':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/baseline.json"',
+    );
+    expect(text).toContain(
+      ':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/trustwatch.config.json"',
+    );
+    expect(text).toContain(
+      ':s3:::acme-trustwatch-baselines/org/baselines/",{"Ref":"AWS::AccountId"},"/baseline.proposed.json"',
+    );
+  });
+
+  it('refuses a bundled baseline with a location, a bad location, and a key without a location', () => {
+    expect(() =>
+      synth({ ...ORGANIZATION_CONTEXT, baselineFile: 'examples/sample-account/baseline.json' }),
+    ).toThrow('give baselineFile (one bundled baseline, one account) or baselineLocation');
+    expect(() => synth({ region: 'us-east-1', baselineLocation: 's3://Not_A_Bucket/x' })).toThrow(
+      'TrustwatchMonitor: baselineLocation "s3://Not_A_Bucket/x": the bucket name "Not_A_Bucket" is not a valid S3 bucket name',
+    );
+    expect(() => synth({ region: 'us-east-1', baselineLocation: 'https://example.com/x' })).toThrow(
+      'baselineLocation: s3://BUCKET/PREFIX',
+    );
+    expect(() =>
+      synth({ region: 'us-east-1', baselineLocationKeyArn: ORGANIZATION_CONTEXT.baselineLocationKeyArn }),
+    ).toThrow('baselineLocationKeyArn is given without a baselineLocation');
   });
 });

@@ -20,6 +20,16 @@ export const FULL_CONTEXT = {
   securityHub: 'true',
 };
 
+/**
+ * The deployment a StackSet gives every account of an organization: each account's baseline and
+ * config read from the organization's bucket (under the account's id) instead of bundled.
+ */
+export const ORGANIZATION_CONTEXT = {
+  ...Object.fromEntries(Object.entries(FULL_CONTEXT).filter(([key]) => key !== 'baselineFile')),
+  baselineLocation: 's3://acme-trustwatch-baselines/org/baselines',
+  baselineLocationKeyArn: 'arn:aws:kms:eu-west-1:999988887777:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+};
+
 export interface Synthesized {
   app: App;
   monitor: Stack;
