@@ -15,12 +15,20 @@ export function readJsonFile<T extends z.ZodMiniType>(schema: T, path: string): 
       `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
-  let value: unknown;
+  return checkedValue(schema, parseJsonText(text, path), path);
+}
+
+/** The value of a file's JSON text; text that is not JSON is bad input naming the file. */
+export function parseJsonText(text: string, path: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** A file's value checked against its schema; a mismatch is bad input naming the file and field. */
+export function checkedValue<T extends z.ZodMiniType>(schema: T, value: unknown, path: string): z.infer<T> {
   try {
     return readWithSchema(schema, value, path);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   ACCOUNT_CONFIG,
@@ -9,6 +9,7 @@ import {
   parseS3Location,
   REVIEWED_BASELINE,
 } from '../shared/account-files/location.js';
+import { PRIVATE_BUCKET } from './private-bucket.js';
 
 /** The key prefix above the account ids, unless told otherwise. */
 export const DEFAULT_BASELINE_PREFIX = 'baselines';
@@ -53,13 +54,8 @@ export class TrustwatchBaselineBucket extends Construct {
     parseS3Location(this.location);
     this.bucket = new Bucket(this, 'Baselines', {
       bucketName: props.bucketName,
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      // A reviewed baseline replaced by mistake is recoverable, and its history says who approved what.
-      versioned: true,
+      // Versioned: a reviewed baseline replaced by mistake is recoverable, and its history says who approved what.
+      ...PRIVATE_BUCKET,
       lifecycleRules: [
         {
           id: 'expire-old-versions',

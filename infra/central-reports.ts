@@ -1,7 +1,8 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET, reportLifecycle } from './private-bucket.js';
 
 export interface TrustwatchCentralReportsProps {
   /** The AWS Organizations id (`o-…`) whose accounts may copy their reports in. */
@@ -31,19 +32,8 @@ export class TrustwatchCentralReports extends Construct {
       // Named, so that every monitor can be given it before this stack exists.
       bucketName: `${props.prefix ?? 'trustwatch'}-org-reports-${Aws.ACCOUNT_ID}`,
       // SSE-S3: a KMS key would need every account's role in its policy to write.
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      // Objects the accounts write belong to this account, whoever wrote them.
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      lifecycleRules: [
-        { id: 'expire-reports', expiration: props.reportRetention ?? Duration.days(3 * 365 + 1) },
-        // A report overwritten by a re-run stays recoverable for a while, not for ever.
-        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
-        { id: 'abort-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      ],
+      ...PRIVATE_BUCKET,
+      lifecycleRules: reportLifecycle(props.reportRetention),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.bucket.addToResourcePolicy(

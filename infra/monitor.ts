@@ -8,7 +8,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -35,6 +35,7 @@ import {
 import { type FunctionName, MonitorFunction, type MonitorFunctionProps } from './monitor-function.js';
 import { kebab, pascal } from './names.js';
 import type { Access } from './permissions.js';
+import { PRIVATE_BUCKET, reportLifecycle } from './private-bucket.js';
 import { API_CALL, watchedEvents, watchRule } from './watched-events.js';
 
 export interface TrustwatchSchedules {
@@ -238,18 +239,8 @@ export class TrustwatchMonitor extends Construct {
       reason: 'this queue is the dead-letter queue of the rules, schedules and functions',
     });
     this.reportBucket = new Bucket(this, 'Reports', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      lifecycleRules: [
-        { id: 'expire-reports', expiration: props.reportRetention ?? Duration.days(3 * 365 + 1) },
-        // A report overwritten or deleted stays recoverable for a while, not for ever.
-        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
-        { id: 'abort-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      ],
+      ...PRIVATE_BUCKET,
+      lifecycleRules: reportLifecycle(props.reportRetention),
       removalPolicy,
     });
     Validations.of(this.reportBucket).acknowledge({

@@ -4,6 +4,7 @@ import { applyEdits, modify } from 'jsonc-parser';
 import { ConfigSchema } from '../../shared/config/config.js';
 import { FileFormatError, readWithSchema } from '../../shared/schema-file.js';
 import { UsageError } from '../exit.js';
+import { checkedValue, parseJsonText } from '../files.js';
 import { fsReason } from '../input.js';
 
 /** The part of `github` a command maintains. */
@@ -97,18 +98,8 @@ function readConfigText(path: string): { text: string; created: boolean } {
 
 /** The file as written (not with defaults filled in), after checking that it is a valid configuration. */
 function parseConfig(text: string, path: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
-  }
-  try {
-    readWithSchema(ConfigSchema, value, path);
-  } catch (error) {
-    if (error instanceof FileFormatError) throw new UsageError(error.message);
-    throw error;
-  }
+  const value = parseJsonText(text, path);
+  checkedValue(ConfigSchema, value, path);
   return value as Record<string, unknown>;
 }
 

@@ -45,19 +45,25 @@ ${activity(report)}
 
 function cards(report: Report): string {
   const m = report.metrics;
-  const card = (n: string, label: string) =>
-    `<div class="card"><b>${esc(n)}</b><span>${esc(label)}</span></div>`;
-  return `<section aria-label="Summary" class="cards">${[
-    card(num(m.openFindings), 'open findings at month end'),
-    card(num(m.openCriticalHigh), 'of them critical or high'),
-    card(num(m.opened), 'opened this month'),
-    card(num(m.resolved), 'resolved this month'),
-    card(m.meanDaysToResolve === null ? 'n/a' : `${m.meanDaysToResolve} d`, 'mean time to resolve'),
-    card(percent(m.oidcShare), 'CI identities used via OIDC'),
-    card(value(m.ciUsersWithKeys), 'CI users holding keys'),
-    card(num(m.assumptions), 'successful assumptions'),
-    card(num(m.denied), 'refused assumptions'),
-  ].join('')}</section>`;
+  return summaryCards([
+    [num(m.openFindings), 'open findings at month end'],
+    [num(m.openCriticalHigh), 'of them critical or high'],
+    [num(m.opened), 'opened this month'],
+    [num(m.resolved), 'resolved this month'],
+    [m.meanDaysToResolve === null ? 'n/a' : `${m.meanDaysToResolve} d`, 'mean time to resolve'],
+    [percent(m.oidcShare), 'CI identities used via OIDC'],
+    [value(m.ciUsersWithKeys), 'CI users holding keys'],
+    [num(m.assumptions), 'successful assumptions'],
+    [num(m.denied), 'refused assumptions'],
+  ]);
+}
+
+/** The headline numbers as cards, each a figure over what it counts. */
+export function summaryCards(cards: [figure: string, label: string][]): string {
+  const items = cards.map(
+    ([figure, label]) => `<div class="card"><b>${esc(figure)}</b><span>${esc(label)}</span></div>`,
+  );
+  return `<section aria-label="Summary" class="cards">${items.join('')}</section>`;
 }
 
 function notes(report: Report): string {

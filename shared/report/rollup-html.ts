@@ -1,5 +1,5 @@
 import { dateTime, monthTitle, num, percent } from './format.js';
-import { findingRows } from './html.js';
+import { findingRows, summaryCards } from './html.js';
 import { esc } from './html-escape.js';
 import { STYLE } from './html-style.js';
 import { type Cell, code, table } from './html-table.js';
@@ -22,8 +22,6 @@ import {
 export function renderRollupHtml(rollup: Rollup): string {
   const month = monthTitle(rollup.month);
   const t = rollup.totals.metrics;
-  const card = (n: string, label: string) =>
-    `<div class="card"><b>${esc(n)}</b><span>${esc(label)}</span></div>`;
   const notes = rollupNotes(rollup);
   return `<!doctype html>
 <html lang="en">
@@ -40,16 +38,16 @@ export function renderRollupHtml(rollup: Rollup): string {
 <p class="meta">${esc(summaryLine(rollup))} · from <code>${esc(rollup.source)}</code> · generated ${esc(dateTime(rollup.generatedAt))}</p>
 </header>
 <main>
-<section aria-label="Summary" class="cards">${[
-    card(num(t.openFindings), 'open findings at month end'),
-    card(num(t.openCriticalHigh), 'of them critical or high'),
-    card(num(t.opened), 'opened this month'),
-    card(num(t.resolved), 'resolved this month'),
-    card(t.meanDaysToResolve === null ? 'n/a' : `${t.meanDaysToResolve} d`, 'mean time to resolve'),
-    card(num(t.trustWidened), 'trust policies widened'),
-    card(percent(t.oidcShare), 'CI identities used via OIDC'),
-    card(num(rollup.missing.length + rollup.unreadable.length), 'accounts without a readable report'),
-  ].join('')}</section>
+${summaryCards([
+  [num(t.openFindings), 'open findings at month end'],
+  [num(t.openCriticalHigh), 'of them critical or high'],
+  [num(t.opened), 'opened this month'],
+  [num(t.resolved), 'resolved this month'],
+  [t.meanDaysToResolve === null ? 'n/a' : `${t.meanDaysToResolve} d`, 'mean time to resolve'],
+  [num(t.trustWidened), 'trust policies widened'],
+  [percent(t.oidcShare), 'CI identities used via OIDC'],
+  [num(rollup.missing.length + rollup.unreadable.length), 'accounts without a readable report'],
+])}
 ${notes.length > 0 ? `<aside class="notes" aria-label="About this report's data"><b>About the data</b><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></aside>` : ''}
 <h2 id="without-report">Accounts without a report</h2>
 ${table(
