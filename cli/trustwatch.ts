@@ -27,6 +27,11 @@ const visibleLines = (text: string) => text.split('\n').map(visibleText).join('\
 if (!serveLintRequests()) await main();
 
 async function main(): Promise<void> {
+  // A reader that stops early (`| head`) closes the pipe: what it did not read is no error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT.clean);
+  });
   const program = new Command('trustwatch')
     .description(pkg.description)
     .version(pkg.version)

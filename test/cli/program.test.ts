@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ensureBuilt, ROOT, tempFiles, trustwatch } from './run.js';
+import { CLI, ensureBuilt, ROOT, SAMPLE, tempFiles, trustwatch } from './run.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -41,6 +41,18 @@ describe('trustwatch', () => {
     const help = trustwatch(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/lint .*\n[\s\S]*compare .*\n[\s\S]*explain /);
+  });
+
+  it('stops quietly when its reader closes the pipe before reading all of the output', () => {
+    // More than a pipe holds, read by a reader that stops at the first line, as `| head -1` does.
+    const args = ['audit', '--snapshot', join(SAMPLE, 'snapshot.json'), '--format', 'asff'];
+    expect(trustwatch(args).stdout.length).toBeGreaterThan(64 * 1024);
+    const run = spawnSync('sh', ['-c', '"$@" | head -1', 'sh', process.execPath, CLI, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run.stdout).toBe('{\n');
+    expect(run.stderr).not.toMatch(/EPIPE|Error|at /);
   });
 
   it('runs the demo on the bundled sample account and exits 0, as npm start does', () => {
