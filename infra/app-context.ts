@@ -46,6 +46,8 @@ export const AppContextSchema = z.object({
   centralTopicKeyArn: z.optional(pattern(/^arn:aws[a-z-]*:kms:/, 'a KMS key ARN')),
   /** The organization's report bucket the monthly reports are copied to (the TrustwatchCentral stack's output). */
   centralReportBucket: z.optional(pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')),
+  /** The accounts the organization's monthly roll-up expects a report from (`-c centralAccounts=ID,ID`). */
+  centralAccounts: z.optional(listOf(pattern(/^\d{12}$/, 'an AWS account id (12 digits)'))),
   /** Adds the TrustwatchCentral stack (the organization's topic) for this organization. */
   centralOrganizationId: z.optional(pattern(/^o-[a-z0-9]{10,32}$/, 'an AWS Organizations id (o-…)')),
   /** Where the monitor's function code is published for StackSets, instead of the CDK bootstrap bucket. */
@@ -65,6 +67,8 @@ export interface AppSettings {
   region: string;
   /** The organization of the central topic stack, when it is part of the app. */
   centralOrganizationId?: string;
+  /** The accounts the central stack's roll-up expects a report from. */
+  centralAccounts?: string[];
   /** An S3 bucket, in the monitor's region, that holds the function code for StackSets. */
   assetBucket?: string;
   /** The organization's baseline bucket, when it is part of the app. */
@@ -81,6 +85,10 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
   if (c.baselineBucketName && !c.centralOrganizationId)
     throw new Error(
       'the CDK context: baselineBucketName needs centralOrganizationId (the organization whose accounts read it)',
+    );
+  if (c.centralAccounts && !c.centralOrganizationId)
+    throw new Error(
+      "the CDK context: centralAccounts needs centralOrganizationId (the organization's roll-up expects them)",
     );
   const baselineLocation =
     c.baselineLocation ?? (c.baselineBucketName ? baselineBucketLocation(c.baselineBucketName) : undefined);
@@ -100,6 +108,7 @@ export function appSettings(context: Record<string, unknown>, fallbackRegion?: s
   return {
     region: home,
     ...(c.centralOrganizationId ? { centralOrganizationId: c.centralOrganizationId } : {}),
+    ...(c.centralAccounts ? { centralAccounts: c.centralAccounts } : {}),
     ...(c.assetBucket ? { assetBucket: c.assetBucket } : {}),
     ...(c.baselineBucketName ? { baselineBucketName: c.baselineBucketName } : {}),
     monitor: {

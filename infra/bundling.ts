@@ -96,6 +96,7 @@ export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 const EVENT_STREAMS = '@smithy/core/event-streams';
 const IMPORTS_EVENT_STREAMS = new Set([
   'monthly-report',
+  'org-rollup',
   // The functions that read each account's baseline and config from S3 (a baseline location).
   'activity-scan',
   'audit',

@@ -5,6 +5,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Severity } from '../shared/rules/rule.js';
 import { subscribeChannel } from './channel-filter.js';
+import { watchdogTopic } from './watchdog-topic.js';
 
 export interface TrustwatchCentralTopicProps {
   /** The AWS Organizations id (`o-…`) whose accounts may publish. */
@@ -25,6 +26,8 @@ export interface TrustwatchCentralTopicProps {
 export class TrustwatchCentralTopic extends Construct {
   readonly topic: Topic;
   readonly key: Key;
+  /** Where the security account's own trustwatch alarms (the roll-up's) go: mailed to alertEmails unfiltered. */
+  readonly watchdog: Topic;
 
   constructor(scope: Construct, id: string, props: TrustwatchCentralTopicProps) {
     super(scope, id);
@@ -60,7 +63,13 @@ export class TrustwatchCentralTopic extends Construct {
         conditions: inOrganization,
       }),
     );
-    for (const email of props.alertEmails ?? [])
+    this.watchdog = watchdogTopic(this, 'Watchdog', {
+      topicName: `${props.prefix ?? 'trustwatch'}-organization-watchdog`,
+      key: this.key,
+    });
+    for (const email of props.alertEmails ?? []) {
       subscribeChannel(this.topic, new EmailSubscription(email), props.emailMinimum ?? 'high');
+      this.watchdog.addSubscription(new EmailSubscription(email));
+    }
   }
 }

@@ -20,7 +20,9 @@ export type FunctionName =
   | 'audit'
   | 'daily-digest'
   | 'slack-notifier'
-  | 'monthly-report';
+  | 'monthly-report'
+  /** The organization's roll-up, in the security account's TrustwatchCentral stack. */
+  | 'org-rollup';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 

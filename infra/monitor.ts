@@ -4,17 +4,16 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS as EVENT_METRICS, SERVICE_NAME as EVENT_SERVICE } from '../functions/iam-event/metrics.js';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAME } from '../functions/slack-notifier/metrics.js';
@@ -32,10 +31,13 @@ import {
   stageFiles,
   TASK_ROOT,
 } from './deployed-files.js';
+import { failuresQueue } from './failures-queue.js';
 import { type FunctionName, MonitorFunction, type MonitorFunctionProps } from './monitor-function.js';
 import { kebab, pascal } from './names.js';
 import type { Access } from './permissions.js';
 import { PRIVATE_BUCKET, reportLifecycle } from './private-bucket.js';
+import { scheduleFunction } from './scheduled-run.js';
+import { watchdogTopic } from './watchdog-topic.js';
 import { API_CALL, watchedEvents, watchRule } from './watched-events.js';
 
 export interface TrustwatchSchedules {
@@ -203,41 +205,9 @@ export class TrustwatchMonitor extends Construct {
 
     // The alarm relay's own alarms cannot go through the relay: they publish to this topic, which mails
     // the alert addresses unfiltered (an alarm's message has no attributes for a filter to match).
-    this.watchdog = new Topic(this, 'Watchdog', {
-      topicName: `${this.prefix}-watchdog`,
-      displayName: 'trustwatch watchdog',
-      masterKey: topicKey,
-      enforceSSL: true,
-    });
-    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
-    this.watchdog.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.watchdog.topicArn],
-        conditions: fromThisAccount,
-      }),
-    );
-    // CloudWatch encrypts the alarm's message with the topic's key as it publishes.
-    topicKey.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: fromThisAccount,
-      }),
-    );
+    this.watchdog = watchdogTopic(this, 'Watchdog', { topicName: `${this.prefix}-watchdog`, key: topicKey });
 
-    this.failures = new Queue(this, 'Failures', {
-      queueName: `${this.prefix}-failures`,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failures).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'this queue is the dead-letter queue of the rules, schedules and functions',
-    });
+    this.failures = failuresQueue(this, 'Failures', `${this.prefix}-failures`);
     this.reportBucket = new Bucket(this, 'Reports', {
       ...PRIVATE_BUCKET,
       lifecycleRules: reportLifecycle(props.reportRetention),
@@ -481,23 +451,12 @@ export class TrustwatchMonitor extends Construct {
   }
 
   private schedule(name: FunctionName, schedule: ScheduleExpression, target: IFunction): void {
-    const role = new Role(this, `${pascal(name)}SchedulerRole`, {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: `trustwatch: lets EventBridge Scheduler run ${name}`,
-    });
-    new Schedule(this, `${pascal(name)}Schedule`, {
+    scheduleFunction(this, {
+      name,
       scheduleName: `${this.prefix}-${name}`,
-      description: `trustwatch: runs ${name}`,
       schedule,
-      target: new LambdaInvoke(target, { role, deadLetterQueue: this.failures, retryAttempts: 2 }),
-    });
-    const functionArn = `<${Stack.of(this).getLogicalId(target.node.defaultChild as CfnElement)}.Arn>`;
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${functionArn}:*]`,
-      reason:
-        "CDK's invoke grant covers the function's versions and aliases; the schedule invokes $LATEST only",
+      target,
+      deadLetterQueue: this.failures,
     });
   }
 

@@ -43,13 +43,16 @@ export type Access =
   | 'central-report-bucket'
   /** The function's own account's reviewed baseline and config, in the organization's baseline location. */
   | 'account-files'
+  /** The accounts' monthly reports read from the organization's report bucket, the roll-up written there. */
+  | 'organization-rollup'
   /** The proposed baseline the audit writes for an account with no reviewed one. */
   | 'baseline-proposal';
 
 export interface AccessResources {
-  tableArn: string;
-  topic: ITopic;
-  topicKey: IKey;
+  /** The monitor's state table, alert topic and its key (every monitor function has them). */
+  tableArn?: string;
+  topic?: ITopic;
+  topicKey?: IKey;
   /** The organization's central topic, and its key when it has a customer managed one. */
   centralTopicArn?: string;
   centralTopicKeyArn?: string;
@@ -60,6 +63,8 @@ export interface AccessResources {
   /** Where each account's baseline and config are, and the KMS key of that bucket when it has one. */
   baselineLocation?: S3Location;
   baselineKeyArn?: string;
+  /** The organization's report bucket, in the stack that holds it (the roll-up's). */
+  organizationReports?: IBucket;
 }
 
 /** The cdk-nag finding of a wildcard resource, as cdk-nag renders it. */
@@ -105,6 +110,7 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
     stack.formatArn({ service: 'iam', region: '', account, resource, resourceName: '*' });
   switch (access) {
     case 'state-table':
+      if (!on.tableArn) throw new Error('the state-table access needs the table');
       return [
         allow(
           ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
@@ -112,6 +118,7 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
         ),
       ];
     case 'alert-topic':
+      if (!on.topic || !on.topicKey) throw new Error('the alert-topic access needs the topic and its key');
       return [
         allow(['sns:Publish'], [on.topic.topicArn, ...(on.centralTopicArn ? [on.centralTopicArn] : [])]),
         // Publishing to an encrypted topic encrypts the message with the topic's key.
@@ -192,6 +199,17 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
     case 'central-report-bucket':
       if (!on.centralReportBucket) throw new Error('the central-report-bucket access needs the bucket name');
       return [allow(['s3:PutObject'], [centralReportObjects(stack, on.centralReportBucket)])];
+    case 'organization-rollup': {
+      const bucket = on.organizationReports;
+      if (!bucket) throw new Error('the organization-rollup access needs the report bucket');
+      return [
+        // Lists the account folders; without it S3 also answers a missing report with AccessDenied.
+        allow(['s3:ListBucket'], [bucket.bucketArn]),
+        // ACCOUNT/YYYY-MM/report.json only: not the accounts' pages, nor anything else kept there.
+        allow(['s3:GetObject'], [bucket.arnForObjects(ROLLUP_READS)]),
+        allow(['s3:PutObject'], [bucket.arnForObjects('rollup/*')]),
+      ];
+    }
     case 'account-files': {
       const location = baselineLocationOf(on);
       return [
@@ -213,6 +231,9 @@ export function accessStatements(scope: Construct, access: Access, on: AccessRes
     }
   }
 }
+
+/** An account's report.json of a month, in IAM's wildcards (`?` is one character): `ACCOUNT/YYYY-MM/report.json`. */
+const ROLLUP_READS = '????????????/????-??/report.json';
 
 /** This account's folder of the organization's report bucket: all a monitor may write there. */
 export function centralReportObjects(stack: Stack, bucket: string): string {

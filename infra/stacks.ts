@@ -1,4 +1,5 @@
 import { type App, CliCredentialsStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Severity } from '../shared/rules/rule.js';
 import type { AppSettings } from './app-context.js';
 import { TrustwatchBaselineBucket } from './baseline-bucket.js';
@@ -64,9 +65,9 @@ export function trustwatchStacks(app: App, settings: AppSettings, props: StackPr
   const central = stack(
     'TrustwatchCentral',
     settings.region,
-    `${DESCRIPTION} (the organization's alert topic and report bucket)`,
+    `${DESCRIPTION} (the organization's alert topic, report bucket and monthly roll-up)`,
   );
-  new TrustwatchCentralTopic(central, 'Central', {
+  const centralTopic = new TrustwatchCentralTopic(central, 'Central', {
     organizationId: settings.centralOrganizationId,
     ...(settings.monitor.alertEmails ? { alertEmails: settings.monitor.alertEmails } : {}),
     ...(settings.monitor.config?.alerts?.email
@@ -77,6 +78,10 @@ export function trustwatchStacks(app: App, settings: AppSettings, props: StackPr
   new TrustwatchCentralReports(central, 'Reports', {
     organizationId: settings.centralOrganizationId,
     ...(settings.monitor.prefix ? { prefix: settings.monitor.prefix } : {}),
+    rollup: {
+      alarmAction: new SnsAction(centralTopic.watchdog),
+      ...(settings.centralAccounts ? { expectedAccounts: settings.centralAccounts } : {}),
+    },
   });
   if (!settings.baselineBucketName) return { monitor, forwarders, central };
   const baselines = stack(

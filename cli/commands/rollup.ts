@@ -5,25 +5,21 @@ import { type Command, Option } from 'commander';
 import { num, plural } from '../../shared/report/format.js';
 import { isAccountId } from '../../shared/report/location.js';
 import { MonthError, parseMonth } from '../../shared/report/month.js';
-import { buildRollup, type Rollup, renderRollupJson, rollupKey } from '../../shared/report/rollup.js';
+import { buildRollup, type Rollup, rollupKey } from '../../shared/report/rollup.js';
 import { collectReports, type ReportFolder } from '../../shared/report/rollup-collect.js';
-import { renderRollupHtml } from '../../shared/report/rollup-html.js';
-import { renderRollupMarkdown } from '../../shared/report/rollup-markdown.js';
+import { ROLLUP_FORMATS, type RollupFormat } from '../../shared/report/rollup-formats.js';
 import { s3ReportFolder } from '../../shared/report/s3-report-folder.js';
 import { visibleText } from '../../shared/report/visible-text.js';
 import * as z from '../../shared/zod.js';
 import { EXIT, UsageError } from '../exit.js';
 import { writeTextFile } from '../files.js';
 
-const FORMATS = { html: renderRollupHtml, markdown: renderRollupMarkdown, json: renderRollupJson } as const;
-type Format = keyof typeof FORMATS;
-
 export interface RollupOptions {
   month: string;
   from: string;
   accounts?: string;
   out: string;
-  format: Format;
+  format: RollupFormat;
 }
 
 /** `trustwatch report rollup`: one report across the accounts' monthly reports. */
@@ -40,7 +36,9 @@ export function registerRollup(report: Command): void {
       'the accounts expected to report: ids (whitespace or comma separated, # comments), a JSON array, or `aws organizations list-accounts` output',
     )
     .requiredOption('--out <dir>', 'where to write rollup/YYYY-MM/rollup.{html,md,json}')
-    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(FORMATS)).default('html'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(Object.keys(ROLLUP_FORMATS)).default('html'),
+    )
     .action(async (options: RollupOptions) => {
       const { rollup, path } = await writeRollup(options);
       process.stdout.write(`${rollupLine(rollup, path)}\n`);
@@ -91,7 +89,7 @@ export async function writeRollup(
   } catch (error) {
     throw new UsageError(`${options.out}: cannot create (${(error as NodeJS.ErrnoException).code})`);
   }
-  writeTextFile(path, FORMATS[options.format](rollup));
+  writeTextFile(path, ROLLUP_FORMATS[options.format].render(rollup));
   return { rollup, path };
 }
 

@@ -26,6 +26,9 @@ const SERVICE_PREFIX: Record<string, string> = {
   'lib-dynamodb': 'dynamodb',
 };
 
+/** Operations that IAM authorizes under another action's name (S3's API reference: "Permissions"). */
+const AUTHORIZED_AS: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
+
 /** Calls AWS authorizes without any policy (sts:GetCallerIdentity). */
 const NEEDS_NO_PERMISSION = new Set(['sts:GetCallerIdentity']);
 
@@ -70,13 +73,16 @@ async function bundleActions(entry: string): Promise<string[]> {
   }
   const actions = new Set<string>();
   for (const code of ownCode)
-    for (const m of code.matchAll(/new (\w+?)Command\d*\(|\bpaginate(\w+?)\d*\(/g)) {
-      const command = (m[1] ?? m[2]) as string;
+    for (const m of code.matchAll(/new (\w+?)Command\d*\(|\bpaginate(\w+?)(\d*)\(/g)) {
+      // esbuild numbers a renamed binding (paginateFoo2), but digits may end the name too (ListObjectsV2).
+      const paginated = m[2] && packageOf.has(`${m[2]}${m[3]}`) ? `${m[2]}${m[3]}` : m[2];
+      const command = (m[1] ?? paginated) as string;
       const pkg = packageOf.get(command);
       if (!pkg) throw new Error(`${entry}: no SDK client in the bundle defines ${command}Command`);
       const action = pkg === 'lib-dynamodb' ? DOCUMENT_COMMANDS[command] : command;
       if (!action) throw new Error(`${entry}: ${command}Command has no DynamoDB action in this test's table`);
-      actions.add(`${SERVICE_PREFIX[pkg] ?? pkg}:${action}`);
+      const called = `${SERVICE_PREFIX[pkg] ?? pkg}:${action}`;
+      actions.add(AUTHORIZED_AS[called] ?? called);
     }
   return [...actions].filter((a) => !NEEDS_NO_PERMISSION.has(a)).sort();
 }

@@ -96,3 +96,134 @@ describe("the organization's report bucket", () => {
     expect(() => appSettings({ centralReportBucket: 'Org Reports' })).toThrow(/centralReportBucket/);
   });
 });
+
+describe("the organization's monthly roll-up", () => {
+  const app = synth({
+    region: 'eu-west-1',
+    centralOrganizationId: ORG,
+    centralAccounts: `${MEMBER},444455556666`,
+    alertEmails: 'security@example.com',
+  });
+  let central: Template;
+  let rollup: DeployedFunction;
+  beforeAll(() => {
+    if (!app.central) throw new Error('no central stack');
+    central = Template.fromStack(app.central);
+    const fn = deployedFunctions(central.toJSON() as TemplateJson, {
+      account: SECURITY,
+      region: 'eu-west-1',
+    })['trustwatch-org-rollup'];
+    if (!fn) throw new Error('no roll-up function');
+    rollup = fn;
+  }, 60_000);
+  const logicalId = (type: string, name: RegExp) => {
+    const [id] = Object.entries(central.findResources(type)).find(([id]) => name.test(id)) ?? [];
+    if (!id) throw new Error(`no ${type} ${name}`);
+    return id;
+  };
+  const object = (key: string) => `arn:aws:s3:::${BUCKET}/${key}`;
+
+  it('runs on the 2nd of each month at 06:00 UTC, after the accounts report on the 1st', () => {
+    central.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'trustwatch-org-rollup',
+      ScheduleExpression: 'cron(0 6 2 * ? *)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', /Rollup/), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /RollupFailures/), 'Arn'] } },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+      },
+    });
+  });
+
+  it('is built like the monitor functions, with the bucket and the expected accounts', () => {
+    central.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'trustwatch-org-rollup',
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: {
+          TRUSTWATCH_REPORT_BUCKET: { Ref: logicalId('AWS::S3::Bucket', /^Reports/) },
+          TRUSTWATCH_EXPECTED_ACCOUNTS: `${MEMBER},444455556666`,
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+    central.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /RollupFailures/), 'Arn'] } },
+      },
+    });
+  });
+
+  it.each([
+    ['s3:ListBucket', `arn:aws:s3:::${BUCKET}`, 'Allowed'],
+    ['s3:GetObject', object(`${MEMBER}/2026-10/report.json`), 'Allowed'],
+    ['s3:PutObject', object('rollup/2026-10/rollup.html'), 'Allowed'],
+    ['s3:PutObject', object('rollup/2026-10/rollup.json'), 'Allowed'],
+    // Only the reports' data: not the accounts' pages, the roll-ups, nor a key shaped otherwise.
+    ['s3:GetObject', object(`${MEMBER}/2026-10/report.html`), 'ImplicitlyDenied'],
+    ['s3:GetObject', object('rollup/2026-10/rollup.json'), 'ImplicitlyDenied'],
+    ['s3:GetObject', object(`x/${MEMBER}/2026-10/report.json`), 'ImplicitlyDenied'],
+    // It never writes, or deletes, the accounts' reports.
+    ['s3:PutObject', object(`${MEMBER}/2026-10/report.json`), 'ImplicitlyDenied'],
+    ['s3:DeleteObject', object('rollup/2026-10/rollup.html'), 'ImplicitlyDenied'],
+    ['s3:GetObject', `arn:aws:s3:::another-bucket/${MEMBER}/2026-10/report.json`, 'ImplicitlyDenied'],
+  ])('%s on %s is %s', async (action, resource, expected) => {
+    expect(await decision(rollup, action, resource, SECURITY)).toBe(expected);
+  });
+
+  it('alarms on its errors, throttles and failed runs, to the watchdog topic mailed unfiltered', () => {
+    const watchdog = logicalId('AWS::SNS::Topic', /Watchdog/);
+    for (const name of [
+      'trustwatch-org-rollup-errors',
+      'trustwatch-org-rollup-throttles',
+      'trustwatch-org-rollup-failed',
+    ])
+      central.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: name,
+        Threshold: 1,
+        AlarmActions: [{ Ref: watchdog }],
+        OKActions: [{ Ref: watchdog }],
+      });
+    central.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'trustwatch-org-rollup-failed',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /RollupFailures/), 'QueueName'] },
+        },
+      ],
+    });
+    central.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: { Ref: watchdog },
+      Protocol: 'email',
+      Endpoint: 'security@example.com',
+      FilterPolicy: Match.absent(),
+    });
+    // CloudWatch of this account may publish there, encrypting with the organization topic's key.
+    central.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: watchdog }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses expected accounts that are not account ids', () => {
+    expect(() => appSettings({ centralOrganizationId: ORG, centralAccounts: '1111-2222-3333' })).toThrow(
+      /centralAccounts/,
+    );
+    expect(() => appSettings({ centralAccounts: MEMBER })).toThrow(
+      /centralAccounts needs centralOrganizationId/,
+    );
+  });
+});

@@ -19,7 +19,9 @@ import { FULL_CONTEXT, functionActions, ORGANIZATION_CONTEXT, synth } from './sy
 const PLUMBING =
   /^(logs:(CreateLogStream|PutLogEvents)|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl)|kms:(Decrypt|GenerateDataKey)|s3:ListBucket)$/;
 
-const FUNCTIONS = readdirSync('functions').filter((d) => d !== 'common');
+/** The functions of the security account's TrustwatchCentral stack, not of every account's monitor. */
+const CENTRAL_FUNCTIONS = ['org-rollup'];
+const FUNCTIONS = readdirSync('functions').filter((d) => d !== 'common' && !CENTRAL_FUNCTIONS.includes(d));
 
 /**
  * Calls the code makes only when the monitor reads each account's files from a baseline location:
@@ -54,6 +56,19 @@ describe('each function role holds exactly what its code calls', () => {
     expect(called.filter((a) => !actions.includes(a))).toEqual([]);
     expect(actions.filter((a) => !called.includes(a) && !PLUMBING.test(a))).toEqual([]);
   });
+
+  it.each(CENTRAL_FUNCTIONS)(
+    '%s, in the central stack: every call granted, every grant called',
+    async (name) => {
+      const { central } = synth({ region: 'eu-west-1', centralOrganizationId: 'o-a1b2c3d4e5' });
+      if (!central) throw new Error('no central stack synthesized');
+      const called = await calledActions(`functions/${name}/index.ts`);
+      expect(called).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+      const actions = functionActions(Template.fromStack(central))[`trustwatch-${name}`] ?? [];
+      expect(called.filter((a) => !actions.includes(a))).toEqual([]);
+      expect(actions.filter((a) => !called.includes(a) && !PLUMBING.test(a))).toEqual([]);
+    },
+  );
 
   it('sees a call the role lacks', async () => {
     // The audit collects the whole account; the digest's code never does, and its role says so.
