@@ -1,6 +1,9 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appSettings } from '../../infra/app-context.js';
+import { TrustwatchCentralReports } from '../../infra/central-reports.js';
 import {
   type DeployedFunction,
   decision,
@@ -225,5 +228,49 @@ describe("the organization's monthly roll-up", () => {
     expect(() => appSettings({ centralAccounts: MEMBER })).toThrow(
       /centralAccounts needs centralOrganizationId/,
     );
+  });
+});
+
+describe('TrustwatchCentralReports in an app of its own', () => {
+  const stack = () =>
+    new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Central', {
+      env: { region: 'eu-west-1' },
+    });
+  const alarmAction = { bind: () => ({ alarmActionArn: 'arn:aws:sns:eu-west-1:999988887777:watchdog' }) };
+
+  it('deploys no roll-up unless asked', () => {
+    const s = stack();
+    const reports = new TrustwatchCentralReports(s, 'Reports', { organizationId: ORG });
+    expect(reports.rollup).toBeUndefined();
+    Template.fromStack(s).resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  it('takes its own schedule', () => {
+    const s = stack();
+    new TrustwatchCentralReports(s, 'Reports', {
+      organizationId: ORG,
+      rollup: { alarmAction, schedule: ScheduleExpression.cron({ minute: '30', hour: '9', day: '3' }) },
+    });
+    Template.fromStack(s).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 9 3 * ? *)',
+    });
+  });
+
+  it('refuses an expected account that is not an account id, and more than its environment holds', () => {
+    expect(
+      () =>
+        new TrustwatchCentralReports(stack(), 'Reports', {
+          organizationId: ORG,
+          rollup: { alarmAction, expectedAccounts: [MEMBER, '1111-2222-3333'] },
+        }),
+    ).toThrow('rollup.expectedAccounts[1]: "1111-2222-3333" is not an AWS account id (12 digits)');
+    const many = Array.from({ length: 251 }, (_, i) => String(100_000_000_000 + i));
+    expect(
+      () =>
+        new TrustwatchCentralReports(stack(), 'Reports', {
+          organizationId: ORG,
+          rollup: { alarmAction, expectedAccounts: many },
+        }),
+    ).toThrow(/251 accounts, more than the 250/);
   });
 });
