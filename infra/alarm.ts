@@ -8,8 +8,9 @@ import {
 import type { Construct } from 'constructs';
 
 /**
- * An alarm that fires on the first occurrence within a period. Its action is the alarm relay, which
- * alerts through the topic (see functions/alarm-relay): on ALARM and again on OK, to resolve.
+ * An alarm that fires on the first occurrence within a period, and invokes its action on ALARM and
+ * again on OK, to resolve. In a monitor the action is the alarm relay, which alerts through the topic
+ * (see functions/alarm-relay); in the security account's central stack, the watchdog topic.
  */
 export function alertOnAny(
   scope: Construct,
