@@ -9,6 +9,7 @@ import {
   parseS3Location,
   REVIEWED_BASELINE,
 } from '../shared/account-files/location.js';
+import { inOrganization } from './organization.js';
 import { PRIVATE_BUCKET } from './private-bucket.js';
 
 /** The key prefix above the account ids, unless told otherwise. */
@@ -46,8 +47,7 @@ export class TrustwatchBaselineBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: TrustwatchBaselineBucketProps) {
     super(scope, id);
-    if (!/^o-[a-z0-9]{10,32}$/.test(props.organizationId))
-      throw new Error(`organizationId: "${props.organizationId}" is not an AWS Organizations id (o-…)`);
+    const organization = inOrganization(props.organizationId);
     const prefix = props.prefix ?? DEFAULT_BASELINE_PREFIX;
     this.location = baselineBucketLocation(props.bucketName, prefix);
     // The same rules the monitors and the CLI apply to the location.
@@ -69,7 +69,6 @@ export class TrustwatchBaselineBucket extends Construct {
       reason:
         'the bucket holds the reviewed baselines; who wrote them is in CloudTrail (S3 data events) where the organization records them, and a log bucket would need its own',
     });
-    const inOrganization = { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } };
     const ownObject = (file: AccountFileName) =>
       `${this.bucket.bucketArn}/${prefix}/\${aws:PrincipalAccount}/${file}`;
     const allow = (actions: string[], resources: string[]) =>
@@ -79,7 +78,7 @@ export class TrustwatchBaselineBucket extends Construct {
           principals: [new AnyPrincipal()],
           actions,
           resources,
-          conditions: inOrganization,
+          conditions: organization,
         }),
       );
     allow(['s3:GetObject'], [ownObject(REVIEWED_BASELINE), ownObject(ACCOUNT_CONFIG)]);

@@ -9,6 +9,7 @@ import { isAccountId } from '../shared/report/location.js';
 import { alertOnAny } from './alarm.js';
 import { failuresQueue } from './failures-queue.js';
 import { MonitorFunction } from './monitor-function.js';
+import { inOrganization } from './organization.js';
 import { PRIVATE_BUCKET, reportLifecycle } from './private-bucket.js';
 import { scheduleFunction } from './scheduled-run.js';
 
@@ -55,8 +56,7 @@ export class TrustwatchCentralReports extends Construct {
 
   constructor(scope: Construct, id: string, props: TrustwatchCentralReportsProps) {
     super(scope, id);
-    if (!/^o-[a-z0-9]{10,32}$/.test(props.organizationId))
-      throw new Error(`organizationId: "${props.organizationId}" is not an AWS Organizations id (o-…)`);
+    const organization = inOrganization(props.organizationId);
     this.bucket = new Bucket(this, 'Reports', {
       // Named, so that every monitor can be given it before this stack exists.
       bucketName: `${props.prefix ?? 'trustwatch'}-org-reports-${Aws.ACCOUNT_ID}`,
@@ -73,7 +73,7 @@ export class TrustwatchCentralReports extends Construct {
         actions: ['s3:PutObject'],
         // The policy variable is the caller's own account: no account can write another's reports.
         resources: [this.bucket.arnForObjects('${aws:PrincipalAccount}/*')],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+        conditions: organization,
       }),
     );
     Validations.of(this.bucket).acknowledge({

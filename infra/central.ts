@@ -5,6 +5,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Severity } from '../shared/rules/rule.js';
 import { subscribeChannel } from './channel-filter.js';
+import { inOrganization } from './organization.js';
 import { watchdogTopic } from './watchdog-topic.js';
 
 export interface TrustwatchCentralTopicProps {
@@ -31,9 +32,7 @@ export class TrustwatchCentralTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: TrustwatchCentralTopicProps) {
     super(scope, id);
-    if (!/^o-[a-z0-9]{10,32}$/.test(props.organizationId))
-      throw new Error(`organizationId: "${props.organizationId}" is not an AWS Organizations id (o-…)`);
-    const inOrganization = { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } };
+    const organization = inOrganization(props.organizationId);
     this.key = new Key(this, 'Key', {
       description: "trustwatch: encrypts the organization's alert topic",
       enableKeyRotation: true,
@@ -45,7 +44,7 @@ export class TrustwatchCentralTopic extends Construct {
         principals: [new AnyPrincipal()],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
-        conditions: inOrganization,
+        conditions: organization,
       }),
     );
     this.topic = new Topic(this, 'Alerts', {
@@ -60,7 +59,7 @@ export class TrustwatchCentralTopic extends Construct {
         principals: [new AnyPrincipal()],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: inOrganization,
+        conditions: organization,
       }),
     );
     this.watchdog = watchdogTopic(this, 'Watchdog', {

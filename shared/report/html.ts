@@ -13,15 +13,7 @@ import { barChart, dailyChart, heatmap } from './svg-charts.js';
  */
 export function renderHtml(report: Report): string {
   const title = `trustwatch compliance report: ${monthTitle(report.month)}, account ${report.account}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(title)}
 <body>
 <header>
 <h1>Compliance report: ${esc(monthTitle(report.month))}</h1>
@@ -41,6 +33,22 @@ ${activity(report)}
 </body>
 </html>
 `;
+}
+
+/**
+ * The start of a self-contained page: nothing may be fetched or run (the policy says so to the browser),
+ * the report's own style inline.
+ */
+export function pageHead(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>`;
 }
 
 function cards(report: Report): string {

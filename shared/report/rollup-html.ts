@@ -1,7 +1,6 @@
 import { dateTime, monthTitle, num, percent } from './format.js';
-import { findingRows, summaryCards } from './html.js';
+import { findingRows, pageHead, summaryCards } from './html.js';
 import { esc } from './html-escape.js';
-import { STYLE } from './html-style.js';
 import { type Cell, code, table } from './html-table.js';
 import type { Rollup } from './rollup.js';
 import {
@@ -23,15 +22,7 @@ export function renderRollupHtml(rollup: Rollup): string {
   const month = monthTitle(rollup.month);
   const t = rollup.totals.metrics;
   const notes = rollupNotes(rollup);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(`trustwatch ${rollupTitle.toLowerCase()}: ${month}`)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(`trustwatch ${rollupTitle.toLowerCase()}: ${month}`)}
 <body>
 <header>
 <h1>${esc(rollupTitle)}: ${esc(month)}</h1>
